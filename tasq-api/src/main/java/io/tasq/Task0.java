@@ -1,0 +1,24 @@
+package io.tasq;
+
+import java.io.Serializable;
+
+/**
+ * A job function of 0 arguments, written as a lambda or a method reference.
+ *
+ * <p>Being {@link Serializable}, a lambda assigned to this type can be shipped to a worker together
+ * with its arguments: {@code client.schedule(() -> "hi")}. Instances are
+ * immutable values; the worker calls {@link #apply} once per run.
+ *
+ * @param <R> the type of the result
+ */
+@FunctionalInterface
+public interface Task0<R> extends Serializable {
+
+    /**
+     * Runs the function on a worker.
+     *
+     * @return the result sent back to the client, may be {@code null}
+     * @throws Exception any failure, reported to the client as a {@link JobFailedException}
+     */
+    R apply() throws Exception;
+}

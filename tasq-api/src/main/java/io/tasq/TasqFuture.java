@@ -1,0 +1,173 @@
+package io.tasq;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The pending result of a submitted job: a {@link CompletableFuture} that completes once, with the
+ * job's value, or exceptionally with a {@link TasqException} ({@link JobFailedException} when the
+ * job threw, {@link JobRejectedException} when a worker refused it, {@link ClientClosedException}
+ * when the client closed first).
+ *
+ * <p>It is a {@code CompletableFuture}, so it composes with {@code thenApply}, {@code allOf} and the
+ * rest without copying. Dependent stages run on the client's completion thread unless an executor
+ * is given: keep them short or use the {@code ...Async} forms. Cancelling it withdraws the job
+ * where the backend allows and completes the future with a {@link CancellationException}.
+ *
+ * <p>Thread-safe.
+ *
+ * @param <R> the type of the job's result
+ */
+public class TasqFuture<R> extends CompletableFuture<R> {
+
+    private final String jobId;
+    private final String name;
+    private final Consumer<TasqFuture<?>> onCancel;
+    private volatile JobResult<R> result;
+    private volatile Duration execTime;
+
+    /**
+     * Made by a Tasq runtime when a job is submitted; applications do not create these.
+     *
+     * @param jobId the job's id
+     * @param name the job's name
+     * @param onCancel called once when the future is cancelled, to withdraw the job
+     */
+    public TasqFuture(String jobId, String name, Consumer<TasqFuture<?>> onCancel) {
+        this.jobId = Objects.requireNonNull(jobId, "jobId == null");
+        this.name = Objects.requireNonNull(name, "name == null");
+        this.onCancel = Objects.requireNonNull(onCancel, "onCancel == null");
+    }
+
+    /** The job's id, unique across clients. */
+    public String jobId() {
+        return jobId;
+    }
+
+    /** The job's name: the one given in {@link JobOptions}, or its id. */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Waits for the job and returns its value.
+     *
+     * @throws JobFailedException if the job threw, with the remote class, message and stack trace
+     * @throws TasqException for any other failure (rejected, client closed, interrupted)
+     * @throws CancellationException if the future was cancelled
+     */
+    public R unwrap() {
+        try {
+            return get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TasqException("interrupted while waiting for job '" + name + "' (" + jobId + ")", e);
+        } catch (ExecutionException e) {
+            throw unwrapped(e.getCause());
+        }
+    }
+
+    /**
+     * Waits at most {@code timeout} for the job and returns its value.
+     *
+     * @throws WaitTimeoutException if no result arrived in time; the job is still pending
+     * @throws JobFailedException if the job threw
+     * @throws TasqException for any other failure
+     */
+    public R unwrap(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout == null");
+        try {
+            return get(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TasqException("interrupted while waiting for job '" + name + "' (" + jobId + ")", e);
+        } catch (ExecutionException e) {
+            throw unwrapped(e.getCause());
+        } catch (TimeoutException e) {
+            throw new WaitTimeoutException("no result for job '" + name + "' (" + jobId + ") within " + timeout
+                    + "; it is still pending and its future completes when the result arrives");
+        }
+    }
+
+    private static RuntimeException unwrapped(Throwable cause) {
+        if (cause instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        return new TasqException("job failed: " + cause, cause);
+    }
+
+    /** How long the job ran on its worker, once it has finished (also when it failed). */
+    public Optional<Duration> execTime() {
+        return Optional.ofNullable(execTime);
+    }
+
+    /** The worker's full report, once the job has succeeded. */
+    public Optional<JobResult<R>> result() {
+        return Optional.ofNullable(result);
+    }
+
+    /**
+     * Completes the future with a worker's result. Called by the runtime.
+     *
+     * @return {@code true} if this call completed the future
+     */
+    public boolean completeResult(JobResult<R> jobResult) {
+        Objects.requireNonNull(jobResult, "jobResult == null");
+        if (isDone()) {
+            return false;
+        }
+        this.result = jobResult;
+        this.execTime = jobResult.execTime();
+        return complete(jobResult.value());
+    }
+
+    /**
+     * Completes the future with a failure. Called by the runtime.
+     *
+     * @param failure what went wrong
+     * @param execTime how long the job ran before it failed, or {@code null} if it did not run
+     * @return {@code true} if this call completed the future
+     */
+    public boolean completeFailure(TasqException failure, Duration execTime) {
+        Objects.requireNonNull(failure, "failure == null");
+        if (isDone()) {
+            return false;
+        }
+        if (execTime != null) {
+            this.execTime = execTime;
+        }
+        return completeExceptionally(failure);
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        if (cancelled) {
+            onCancel.accept(this);
+        }
+        return cancelled;
+    }
+
+    @Override
+    public String toString() {
+        String state;
+        if (!isDone()) {
+            state = "pending";
+        } else if (isCancelled()) {
+            state = "cancelled";
+        } else if (isCompletedExceptionally()) {
+            state = "failed";
+        } else {
+            Object value = getNow(null);
+            state = "finished returned " + (value == null ? "null" : value.getClass().getSimpleName());
+        }
+        return "TasqFuture{name=" + name + ", id=" + jobId + ", state=" + state + '}';
+    }
+}

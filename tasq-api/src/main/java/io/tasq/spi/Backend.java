@@ -1,0 +1,41 @@
+package io.tasq.spi;
+
+import java.util.Set;
+
+/**
+ * A transport for one queue: carries job envelopes from clients to workers and result envelopes
+ * back, as opaque bytes. It never sees a job, a class or a key.
+ *
+ * <p>A backend is a factory of connections: a client opens one {@link JobProducer}, a worker one
+ * {@link JobConsumer}. Implementations are thread-safe; {@link #close()} closes whatever is still
+ * open.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** The URL this backend was made for, password masked, for logs and messages. */
+    String describe();
+
+    /** What this backend does by itself. */
+    Set<BackendCapability> capabilities();
+
+    /**
+     * Opens the client side: sending jobs, receiving the results addressed to {@code clientId}.
+     *
+     * @param clientId the address results for this client are sent to
+     * @param listener receives every result envelope addressed to {@code clientId}, on a backend thread
+     * @throws io.tasq.BackendUnavailableException if the server cannot be reached
+     */
+    JobProducer openProducer(String clientId, ResultListener listener);
+
+    /**
+     * Opens the worker side. Deliveries start when {@link JobConsumer#start(JobListener)} is called.
+     *
+     * @throws io.tasq.BackendUnavailableException if the server cannot be reached or the address
+     *     cannot be bound
+     */
+    JobConsumer openConsumer(ConsumerOptions options);
+
+    /** Closes every producer and consumer still open. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,36 @@
+package io.tasq.spi;
+
+/**
+ * One job delivered to a worker. Settle it exactly once, through {@link #complete}, {@link #ack},
+ * {@link #release} or {@link #reject}; a second call does nothing.
+ *
+ * <p>Thread-safe: it may be settled on a thread other than the one that received it.
+ */
+public interface Delivery {
+
+    /** The job envelope, opaque to the backend. */
+    byte[] body();
+
+    /**
+     * How many times this job has been delivered, counted by the backend: 1 the first time, more
+     * after a worker was lost holding it.
+     */
+    int attempt();
+
+    /** Publishes the job's result and then acknowledges the job, so that neither is lost. */
+    void complete(ResultMessage result);
+
+    /** Acknowledges the job without a result: the worker has taken it over. */
+    void ack();
+
+    /** Hands the job back unprocessed, to be delivered again (to this or another worker). */
+    void release();
+
+    /**
+     * Refuses the job for good: it is moved to the backend's dead letters where it has some, or
+     * dropped, and never delivered again.
+     *
+     * @param reason why, for the dead letters and the logs
+     */
+    void reject(String reason);
+}

@@ -1,0 +1,12 @@
+package io.tasq.spi;
+
+/**
+ * Receives the jobs delivered to a worker. Called on a backend thread; implementations hand the
+ * delivery on and return at once, and never throw.
+ */
+@FunctionalInterface
+public interface JobListener {
+
+    /** One delivery, to be settled exactly once through its methods. */
+    void onJob(Delivery delivery);
+}

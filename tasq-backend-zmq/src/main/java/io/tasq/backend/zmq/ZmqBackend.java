@@ -1,0 +1,68 @@
+package io.tasq.backend.zmq;
+
+import io.tasq.spi.Backend;
+import io.tasq.spi.BackendCapability;
+import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.JobConsumer;
+import io.tasq.spi.JobProducer;
+import io.tasq.spi.ResultListener;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The brokerless backend on JeroMQ: a worker binds two ports, clients connect to them. Jobs go
+ * PUSH to PULL; results come back ROUTER to DEALER, addressed by client id. Nothing is kept by a
+ * server: a client holds its jobs until a worker takes them and sends them again if that worker
+ * restarts; a worker holds delayed jobs, and results for clients that are away, in memory.
+ *
+ * <p>Thread-safe.
+ */
+final class ZmqBackend implements Backend {
+
+    private final ZmqSettings settings;
+    private final String description;
+    private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+
+    ZmqBackend(ZmqSettings settings, String description) {
+        this.settings = settings;
+        this.description = description;
+    }
+
+    @Override
+    public String describe() {
+        return description;
+    }
+
+    @Override
+    public Set<BackendCapability> capabilities() {
+        return EnumSet.of(BackendCapability.REDELIVERY, BackendCapability.RESULT_RETENTION);
+    }
+
+    @Override
+    public JobProducer openProducer(String clientId, ResultListener listener) {
+        ZmqProducer p = new ZmqProducer(settings, clientId, listener);
+        open.add(p);
+        return p;
+    }
+
+    @Override
+    public JobConsumer openConsumer(ConsumerOptions options) {
+        ZmqConsumer c = new ZmqConsumer(settings, options);
+        open.add(c);
+        return c;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : open) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing anyway
+            }
+        }
+        open.clear();
+    }
+}

@@ -1,0 +1,26 @@
+package io.tasq.backend.zmq;
+
+import com.google.auto.service.AutoService;
+import io.tasq.spi.Backend;
+import io.tasq.spi.BackendProvider;
+import io.tasq.spi.BackendUri;
+import io.tasq.spi.Settings;
+import java.util.Set;
+
+/**
+ * Serves {@code zmq://host:port[?results-port=P]} (and {@code tcp://}, as the reference wrote it).
+ * Stateless.
+ */
+@AutoService(BackendProvider.class)
+public final class ZmqBackendProvider implements BackendProvider {
+
+    @Override
+    public Set<String> schemes() {
+        return Set.of("zmq", "tcp");
+    }
+
+    @Override
+    public Backend create(BackendUri uri, Settings settings) {
+        return new ZmqBackend(ZmqSettings.from(uri, settings), uri.toString());
+    }
+}

@@ -1,0 +1,364 @@
+package io.tasq.backend.zmq;
+
+import io.tasq.BackendUnavailableException;
+import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.Delivery;
+import io.tasq.spi.JobConsumer;
+import io.tasq.spi.JobListener;
+import io.tasq.spi.ResultMessage;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+
+/**
+ * The worker side: binds a PULL socket for jobs and a ROUTER socket for results, both owned by one
+ * IO thread. Results are routed by client id (the DEALER identity), so each goes to the client that
+ * sent the job, however many share the worker; a result for a client that is not connected is kept
+ * for a while and delivered when it pings. The PULL socket is read only while fewer than
+ * {@code prefetch} deliveries are unsettled. Copies of a job the client sent again are dropped.
+ *
+ * <p>Thread-safe: settling and publishing only queue work for the IO thread.
+ */
+final class ZmqConsumer implements JobConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ZmqConsumer.class);
+    private static final int SEEN_IDS = 200_000;
+    private static final int BATCH = 256;
+    /**
+     * The fewest jobs taken off the socket at once: a job waiting in the worker's mailbox costs no
+     * more than one waiting in the socket, and there is no broker to give it to another worker.
+     */
+    private static final int MIN_PREFETCH = 1024;
+
+    private record Out(String replyTo, byte[] command, byte[] jobId, byte[] body) {
+    }
+
+    private record HeldResult(long at, Out out) {
+    }
+
+    private final ZmqSettings settings;
+    private final ConsumerOptions options;
+    private final String instanceId = UUID.randomUUID().toString();
+    private final ZContext ctx;
+    private final ZMQ.Socket pull;
+    private final ZMQ.Socket router;
+    private final Wakeup wakeup = new Wakeup();
+    private final ConcurrentLinkedQueue<Out> outbox = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger unsettled = new AtomicInteger();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final int prefetch;
+    private volatile boolean paused;
+    private volatile boolean running = true;
+    private Thread io;
+
+    // owned by the IO thread
+    private final Map<String, Boolean> seen = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > SEEN_IDS;
+        }
+    };
+    private final Map<String, ArrayDeque<HeldResult>> held = new HashMap<>();
+    private int heldCount;
+
+    ZmqConsumer(ZmqSettings settings, ConsumerOptions options) {
+        this.settings = settings;
+        this.options = options;
+        this.prefetch = Math.max(MIN_PREFETCH, options.prefetch());
+        this.ctx = new ZContext(1);
+        try {
+            pull = ctx.createSocket(SocketType.PULL);
+            pull.setRcvHWM(10_000);
+            pull.setLinger(0);
+            pull.bind(settings.bindJobs());
+            router = ctx.createSocket(SocketType.ROUTER);
+            router.setRouterMandatory(true);
+            router.setRouterHandover(true);
+            router.setSndHWM(100_000);
+            router.setLinger(2_000);
+            router.bind(settings.bindResults());
+        } catch (ZMQException e) {
+            ctx.close();
+            wakeup.close();
+            throw new BackendUnavailableException("cannot listen on " + settings.bindJobs() + " and "
+                    + settings.bindResults() + ": " + e.getMessage() + " (is another worker using these ports?)", e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return settings.bindJobs() + " (results on port " + settings.resultsPort() + ")";
+    }
+
+    @Override
+    public void start(JobListener listener) {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("already started");
+        }
+        io = new Thread(() -> loop(listener), "tasq-zmq-worker-" + settings.jobsPort());
+        io.setDaemon(true);
+        io.start();
+    }
+
+    @Override
+    public void publish(ResultMessage result) {
+        outbox.add(new Out(result.replyTo(), Frames.RESULT, Frames.utf8(result.jobId()), result.body()));
+        wakeup.signal();
+    }
+
+    @Override
+    public void pause() {
+        paused = true;
+        wakeup.signal();
+    }
+
+    private void loop(JobListener listener) {
+        try {
+            ZMQ.Poller taking = ctx.createPoller(3);
+            taking.register(router, ZMQ.Poller.POLLIN);
+            taking.register(wakeup.source(), ZMQ.Poller.POLLIN);
+            taking.register(pull, ZMQ.Poller.POLLIN);
+            ZMQ.Poller full = ctx.createPoller(2);
+            full.register(router, ZMQ.Poller.POLLIN);
+            full.register(wakeup.source(), ZMQ.Poller.POLLIN);
+            long nextSweep = System.currentTimeMillis() + 1_000;
+            while (running) {
+                wakeup.drain();
+                for (Out o; (o = outbox.poll()) != null; ) {
+                    deliver(o);
+                }
+                readControl();
+                boolean canTake = !paused && unsettled.get() < prefetch;
+                if (canTake) {
+                    readJobs(listener);
+                }
+                long now = System.currentTimeMillis();
+                if (now >= nextSweep) {
+                    expireHeld(now);
+                    nextSweep = now + 1_000;
+                }
+                if (outbox.isEmpty()) {
+                    canTake = !paused && unsettled.get() < prefetch;
+                    (canTake ? taking : full).poll(Math.max(1, nextSweep - now));
+                }
+            }
+            for (Out o; (o = outbox.poll()) != null; ) {
+                deliver(o); // results of the last jobs still go out; the sockets linger to send them
+            }
+        } catch (RuntimeException e) {
+            LOG.error("ZMQ worker IO thread on {} failed", describe(), e);
+        } finally {
+            ctx.close();
+            wakeup.close();
+        }
+    }
+
+    private void readJobs(JobListener listener) {
+        for (int i = 0; i < BATCH && unsettled.get() < prefetch; i++) {
+            byte[] jobId = pull.recv(ZMQ.DONTWAIT);
+            if (jobId == null) {
+                return;
+            }
+            byte[] attempt = pull.hasReceiveMore() ? pull.recv(0) : null;
+            byte[] client = pull.hasReceiveMore() ? pull.recv(0) : null;
+            byte[] body = pull.hasReceiveMore() ? pull.recv(0) : null;
+            boolean extra = false;
+            while (pull.hasReceiveMore()) {
+                pull.recv(0);
+                extra = true;
+            }
+            if (body == null || extra || client == null) {
+                LOG.warn("dropped a malformed message on {}: not [jobId][attempt][client][envelope]", describe());
+                continue;
+            }
+            String id = Frames.string(jobId);
+            if (seen.putIfAbsent(id, Boolean.TRUE) != null) {
+                LOG.debug("dropped a second copy of job {}", id);
+                continue;
+            }
+            unsettled.incrementAndGet();
+            listener.onJob(new ZmqDelivery(id, Frames.int32(attempt), Frames.string(client), body));
+        }
+    }
+
+    private void readControl() {
+        for (int i = 0; i < BATCH; i++) {
+            byte[] identity = router.recv(ZMQ.DONTWAIT);
+            if (identity == null) {
+                return;
+            }
+            byte[] command = router.hasReceiveMore() ? router.recv(0) : null;
+            while (router.hasReceiveMore()) {
+                router.recv(0);
+            }
+            if (Frames.is(command, Frames.PING)) {
+                String client = Frames.string(identity);
+                if (router.send(identity, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+                    router.send(Frames.PONG, ZMQ.SNDMORE);
+                    router.send(Frames.utf8(instanceId), 0);
+                }
+                flushHeld(client);
+            }
+        }
+    }
+
+    /** Sends to the client, or keeps the message if the client is not connected. */
+    private void deliver(Out o) {
+        if (!sendNow(o)) {
+            hold(o);
+        }
+    }
+
+    private boolean sendNow(Out o) {
+        if (!router.send(Frames.utf8(o.replyTo()), ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+            return false; // unknown client (EHOSTUNREACH) or its pipe is full (EAGAIN)
+        }
+        if (o.body() == null) {
+            router.send(o.command(), ZMQ.SNDMORE);
+            router.send(o.jobId(), 0);
+        } else {
+            router.send(o.command(), ZMQ.SNDMORE);
+            router.send(o.jobId(), ZMQ.SNDMORE);
+            router.send(o.body(), 0);
+        }
+        return true;
+    }
+
+    private void hold(Out o) {
+        if (settings.maxHeldResults() == 0) {
+            LOG.warn("dropped a result for client {}, which is not connected", o.replyTo());
+            return;
+        }
+        ArrayDeque<HeldResult> q = held.computeIfAbsent(o.replyTo(), k -> new ArrayDeque<>());
+        q.add(new HeldResult(System.currentTimeMillis(), o));
+        if (++heldCount > settings.maxHeldResults()) {
+            q.poll();
+            heldCount--;
+            LOG.warn("more than {} results wait for clients that are away; dropped the oldest for client {}",
+                    settings.maxHeldResults(), o.replyTo());
+        }
+    }
+
+    private void flushHeld(String client) {
+        ArrayDeque<HeldResult> q = held.get(client);
+        while (q != null && !q.isEmpty()) {
+            if (!sendNow(q.peek().out())) {
+                return;
+            }
+            q.poll();
+            heldCount--;
+        }
+        held.remove(client);
+    }
+
+    private void expireHeld(long now) {
+        long ttl = settings.resultTtl().toMillis();
+        for (Iterator<Map.Entry<String, ArrayDeque<HeldResult>>> it = held.entrySet().iterator(); it.hasNext(); ) {
+            ArrayDeque<HeldResult> q = it.next().getValue();
+            while (!q.isEmpty() && now - q.peek().at() > ttl) {
+                q.poll();
+                heldCount--;
+            }
+            if (q.isEmpty()) {
+                it.remove();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        wakeup.signal();
+        if (io == null) {
+            ctx.close();
+            wakeup.close();
+            return;
+        }
+        try {
+            io.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One job taken from the PULL socket. */
+    private final class ZmqDelivery implements Delivery {
+        private final String jobId;
+        private final int attempt;
+        private final String client;
+        private final byte[] body;
+        private final AtomicBoolean settled = new AtomicBoolean();
+
+        ZmqDelivery(String jobId, int attempt, String client, byte[] body) {
+            this.jobId = jobId;
+            this.attempt = attempt;
+            this.client = client;
+            this.body = body;
+        }
+
+        @Override
+        public byte[] body() {
+            return body;
+        }
+
+        @Override
+        public int attempt() {
+            return attempt;
+        }
+
+        private boolean settle() {
+            if (!settled.compareAndSet(false, true)) {
+                return false;
+            }
+            unsettled.decrementAndGet();
+            return true;
+        }
+
+        @Override
+        public void complete(ResultMessage result) {
+            if (settle()) {
+                outbox.add(new Out(result.replyTo(), Frames.RESULT, Frames.utf8(result.jobId()), result.body()));
+                wakeup.signal();
+            }
+        }
+
+        @Override
+        public void ack() {
+            if (settle()) {
+                wakeup.signal();
+            }
+        }
+
+        @Override
+        public void release() {
+            if (settle()) {
+                // the client sends it again, to this worker or the next one it reaches
+                outbox.add(new Out(client, Frames.RELEASED, Frames.utf8(jobId), null));
+                wakeup.signal();
+            }
+        }
+
+        @Override
+        public void reject(String reason) {
+            if (settle()) {
+                wakeup.signal();
+            }
+        }
+    }
+}

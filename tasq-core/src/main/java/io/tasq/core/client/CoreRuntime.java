@@ -1,0 +1,50 @@
+package io.tasq.core.client;
+
+import com.google.auto.service.AutoService;
+import io.tasq.TasqClient;
+import io.tasq.core.config.Config;
+import io.tasq.core.security.Signing;
+import io.tasq.core.wire.JobCodec;
+import io.tasq.spi.Backend;
+import io.tasq.spi.ClientSpec;
+import io.tasq.spi.Providers;
+import io.tasq.spi.Serializer;
+import io.tasq.spi.Settings;
+import io.tasq.spi.Signer;
+import io.tasq.spi.TasqRuntime;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime {@link io.tasq.Tasq} finds through {@link java.util.ServiceLoader}: resolves settings,
+ * backend, serializer and signer, and makes a {@link CoreClient}. Stateless and thread-safe.
+ */
+@AutoService(TasqRuntime.class)
+public final class CoreRuntime implements TasqRuntime {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CoreRuntime.class);
+
+    @Override
+    public TasqClient newClient(ClientSpec spec) {
+        Settings settings = Config.load(spec.settings(), "builder");
+        return newClient(spec, settings, Clock.systemUTC());
+    }
+
+    /** A client from a spec and already resolved settings; the clock is for tests. */
+    public static CoreClient newClient(ClientSpec spec, Settings settings, Clock clock) {
+        Serializer serializer = spec.serializer() != null ? spec.serializer()
+                : Providers.serializer(settings.get("serializer", "fory")).create(settings);
+        Signer signer = spec.signer() != null ? spec.signer() : Signing.signer(settings).orElse(null);
+        String clientId = settings.get("client.id").orElseGet(() -> "c-" + CoreClient.randomId(12));
+        int kept = settings.getInt("client.results-kept", 10_000, 0, Integer.MAX_VALUE);
+        int maxBytes = settings.getInt("envelope.max-bytes", JobCodec.DEFAULT_MAX_BYTES, 1024, Integer.MAX_VALUE - 64);
+        boolean owns = spec.backend() == null;
+        Backend backend = owns ? Providers.backend(spec.url(), settings) : spec.backend();
+        if (signer == null) {
+            LOG.warn("client {} signs nothing: workers refuse its jobs unless started with --insecure; set "
+                    + "TASQ_SIGN_KEY (or sign.key / sign.private-key) to sign them", clientId);
+        }
+        return new CoreClient(clientId, backend, owns, serializer, signer, clock, kept, maxBytes);
+    }
+}

@@ -1,0 +1,110 @@
+package io.tasq.core.config;
+
+import io.tasq.ConfigurationException;
+import io.tasq.spi.Settings;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The settings the runtime knows and how they are layered: defaults, then the JSON file named by
+ * {@code TASQ_CONF} (or {@code -f}), then {@code TASQ_*} environment variables, then explicit values
+ * (builder or flags), each winning over the one before. Keys starting with a backend's prefix
+ * ({@code zmq.}, {@code redis.}, {@code amqp.}) are passed to the backend, which checks them.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Config {
+
+    /** The environment variable naming the configuration file. */
+    public static final String CONF_ENV = "TASQ_CONF";
+
+    /** Every setting the core knows. */
+    public static final List<Setting> KNOWN = List.of(
+            new Setting("backend", "zmq://127.0.0.1:9000", "the backend URL a worker consumes from (tq worker)"),
+            new Setting("client.id", null, "the client's id, where its results are addressed; random when unset"),
+            new Setting("client.results-kept", "10000", "how many finished futures results() keeps besides pending ones"),
+            new Setting("sign.algorithm", null, "client signing: hmac-sha256, ed25519 or none; by the keys set when unset"),
+            new Setting("sign.key", null, "the shared HMAC-SHA256 key (at least 16 bytes); also TASQ_SIGN_KEY"),
+            new Setting("sign.private-key", null, "client: the Ed25519 private key file (.key) to sign with"),
+            new Setting("sign.public-keys", null, "worker: trusted Ed25519 public key files or directories, comma separated"),
+            new Setting("serializer", "fory", "the serializer for jobs and results"),
+            new Setting("envelope.max-bytes", "67108864", "the largest payload or code bundle accepted, in bytes"),
+            new Setting("worker.id", null, "the worker's id; host, pid and a random suffix when unset"),
+            new Setting("worker.concurrency", null, "jobs run at once (actors); the number of CPUs when unset"),
+            new Setting("worker.router", "round-robin", "how jobs are spread over actors: round-robin, random, smallest-mailbox"),
+            new Setting("worker.insecure", "false", "accept unsigned jobs (logged loudly); never in production"),
+            new Setting("worker.allow-classes", "", "extra classes jobs may deserialize: names, pkg.*, pkg.**, comma separated"),
+            new Setting("worker.shutdown-timeout", "30s", "how long a stopping worker lets running jobs finish"));
+
+    private static final Set<String> KNOWN_KEYS = KNOWN.stream().map(Setting::key).collect(Collectors.toUnmodifiableSet());
+    private static final List<String> BACKEND_PREFIXES = List.of("zmq.", "redis.", "amqp.");
+
+    private Config() {
+    }
+
+    /**
+     * The effective settings: defaults, file ({@code TASQ_CONF}), environment, then {@code explicit}.
+     *
+     * @throws ConfigurationException if a key is unknown or the file cannot be read, naming them
+     */
+    public static Settings load(Map<String, String> explicit, String explicitSource) {
+        return load(System.getenv(), null, explicit, explicitSource);
+    }
+
+    /**
+     * The effective settings from the given environment, file and explicit values.
+     *
+     * @param env the environment variables
+     * @param file a configuration file given on the command line, or {@code null} for {@code TASQ_CONF}
+     */
+    public static Settings load(Map<String, String> env, java.nio.file.Path file, Map<String, String> explicit,
+            String explicitSource) {
+        Settings s = Settings.empty();
+        java.nio.file.Path conf = file != null ? file
+                : env.containsKey(CONF_ENV) && !env.get(CONF_ENV).isBlank() ? java.nio.file.Path.of(env.get(CONF_ENV))
+                        : null;
+        if (conf != null) {
+            s = s.with(ConfigFile.read(conf), "file " + conf);
+        }
+        s = s.with(fromEnv(env), "environment");
+        s = s.with(explicit, explicitSource);
+        check(s);
+        return s;
+    }
+
+    /** The values set by {@code TASQ_*} variables for known keys. */
+    static Map<String, String> fromEnv(Map<String, String> env) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Setting setting : KNOWN) {
+            String v = env.get(setting.envVar());
+            if (v != null) {
+                values.put(setting.key(), v);
+            }
+        }
+        return values;
+    }
+
+    /** Rejects keys that are neither known nor a backend's, naming them and their source. */
+    public static void check(Settings s) {
+        List<String> unknown = new ArrayList<>();
+        for (String key : s.keys()) {
+            if (!KNOWN_KEYS.contains(key) && BACKEND_PREFIXES.stream().noneMatch(key::startsWith)) {
+                unknown.add("'" + key + "' (from " + s.sourceOf(key) + ")");
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ConfigurationException("unknown setting" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown) + "; known settings: " + String.join(", ", KNOWN_KEYS.stream().sorted()
+                            .toList()) + ", and backend settings under zmq., redis. and amqp.");
+        }
+    }
+
+    /** The default of a known key, {@code null} if it has none. */
+    public static String defaultOf(String key) {
+        return KNOWN.stream().filter(k -> k.key().equals(key)).findFirst().map(Setting::defaultValue).orElse(null);
+    }
+}

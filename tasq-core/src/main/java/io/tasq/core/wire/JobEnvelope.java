@@ -1,0 +1,39 @@
+package io.tasq.core.wire;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A job as it travels: who sent it, when it may run, how it repeats, and the serialized job with
+ * an optional code bundle. {@link JobCodec} writes it signed and reads it back.
+ *
+ * @param jobId unique id, at most {@value JobCodec#MAX_ID} bytes
+ * @param name the job's name (its id when none was given)
+ * @param replyTo the id of the client its results go to
+ * @param createdAtMillis when the client made it, epoch milliseconds
+ * @param notBeforeMillis when it may run at the earliest, epoch milliseconds; 0 for now
+ * @param schedule an interval or cron expression for a repeating job, empty for a one-off
+ * @param options further options as text, for example a timeout
+ * @param serializer the name of the serializer that wrote {@code payload}
+ * @param payload the serialized {@link io.tasq.Job}
+ * @param bundle the code bundle (class files the job needs), or {@code null}
+ */
+public record JobEnvelope(String jobId, String name, String replyTo, long createdAtMillis, long notBeforeMillis,
+        String schedule, Map<String, String> options, String serializer, byte[] payload, byte[] bundle) {
+
+    /** Checks that the required fields are present and copies the options. */
+    public JobEnvelope {
+        Objects.requireNonNull(jobId, "jobId == null");
+        Objects.requireNonNull(name, "name == null");
+        Objects.requireNonNull(replyTo, "replyTo == null");
+        Objects.requireNonNull(schedule, "schedule == null");
+        options = Map.copyOf(options);
+        Objects.requireNonNull(serializer, "serializer == null");
+        Objects.requireNonNull(payload, "payload == null");
+    }
+
+    /** Whether this job repeats. */
+    public boolean repeating() {
+        return !schedule.isEmpty();
+    }
+}

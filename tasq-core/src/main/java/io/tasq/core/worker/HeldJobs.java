@@ -1,0 +1,76 @@
+package io.tasq.core.worker;
+
+import io.tasq.core.wire.SignedJob;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Jobs the worker holds until their time comes, for transports that cannot hold them: one timer
+ * thread for all of them, so ten thousand delayed jobs cost memory, not threads. When a job is due
+ * it is handed to {@code due}, which routes it to an actor.
+ *
+ * <p>Thread-safe.
+ */
+final class HeldJobs {
+
+    private final Clock clock;
+    private final Consumer<WorkItem> due;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+
+    record Held(SignedJob job, int attempt, long run, ScheduledFuture<?> future) {
+    }
+
+    HeldJobs(String workerId, Clock clock, Consumer<WorkItem> due) {
+        this.clock = clock;
+        this.due = due;
+        this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, workerId + "-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Holds a checked job until {@code atMillis} (epoch), by this worker's clock. */
+    void hold(SignedJob job, int attempt, long atMillis) {
+        hold(job, attempt, 1, atMillis);
+    }
+
+    void hold(SignedJob job, int attempt, long run, long atMillis) {
+        String key = job.job().jobId() + "#" + run;
+        long delay = Math.max(0, atMillis - clock.millis());
+        ScheduledFuture<?> f = timer.schedule(() -> {
+            if (held.remove(key) != null) {
+                due.accept(WorkItem.held(job, attempt, run));
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+        held.put(key, new Held(job, attempt, run, f));
+    }
+
+    /** How many jobs are held. */
+    int size() {
+        return held.size();
+    }
+
+    /** The scheduler, for other timed work of the worker (repeating jobs). */
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    /** Stops the timer and returns the jobs still held, which will not run. */
+    List<Held> stop() {
+        timer.shutdownNow();
+        List<Held> left = List.copyOf(held.values());
+        held.clear();
+        left.forEach(h -> h.future().cancel(false));
+        return left;
+    }
+}

@@ -1,0 +1,403 @@
+package io.tasq.core.worker;
+
+import io.tasq.ConfigurationException;
+import io.tasq.core.actor.Actor;
+import io.tasq.core.actor.Router;
+import io.tasq.core.actor.RoutingStrategy;
+import io.tasq.core.config.Config;
+import io.tasq.core.security.SignatureCheck;
+import io.tasq.core.security.Signing;
+import io.tasq.core.serial.ClassPolicy;
+import io.tasq.core.wire.RemoteErrors;
+import io.tasq.core.wire.ResultCodec;
+import io.tasq.core.wire.ResultEnvelope;
+import io.tasq.core.wire.ResultStatus;
+import io.tasq.spi.Backend;
+import io.tasq.spi.BackendCapability;
+import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.Delivery;
+import io.tasq.spi.JobConsumer;
+import io.tasq.spi.Providers;
+import io.tasq.spi.ResultMessage;
+import io.tasq.spi.Serializer;
+import io.tasq.spi.Settings;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker: takes jobs from a backend, checks their signatures before anything is deserialized,
+ * runs them on a pool of actors behind a routing strategy, and sends results back through a
+ * response actor, so receiving never waits on running or replying. Jobs that are early wait in a
+ * timer, never in an actor or in the receive loop. A bad envelope is refused, logged and counted,
+ * and its sender told where its address can be read; it never stops the worker.
+ *
+ * <pre>{@code
+ * Worker worker = Worker.builder().backend("zmq://127.0.0.1:9000").concurrency(4).build();
+ * worker.start();
+ * ...
+ * worker.stop(Duration.ofSeconds(30));
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ */
+public final class Worker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+
+    private final String id;
+    private final Backend backend;
+    private final boolean ownsBackend;
+    private final int concurrency;
+    private final RoutingStrategy strategy;
+    private final SignatureCheck signatures;
+    private final Serializer serializer;
+    private final ClassPolicy classes;
+    private final Clock clock;
+    private final int maxBytes;
+    private final Duration shutdownTimeout;
+    private final WorkerStats stats = new WorkerStats();
+    private final Map<Delivery, Boolean> inHand = new ConcurrentHashMap<>();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final CountDownLatch terminated = new CountDownLatch(1);
+
+    private volatile JobConsumer consumer;
+    private volatile Router<WorkItem> router;
+    private volatile Actor<Reply> responder;
+    private volatile HeldJobs held;
+
+    private Worker(Builder b) {
+        this.id = b.id;
+        this.backend = b.backend;
+        this.ownsBackend = b.ownsBackend;
+        this.concurrency = b.concurrency;
+        this.strategy = b.strategy;
+        this.signatures = b.signatures;
+        this.serializer = b.serializer;
+        this.classes = b.classes;
+        this.clock = b.clock;
+        this.maxBytes = b.maxBytes;
+        this.shutdownTimeout = b.shutdownTimeout;
+    }
+
+    /** A builder; see its setters for the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This worker's id, unique among the workers of a queue. */
+    public String id() {
+        return id;
+    }
+
+    /** What this worker has done so far. */
+    public WorkerStats stats() {
+        return stats;
+    }
+
+    /** How many jobs run at once. */
+    public int concurrency() {
+        return concurrency;
+    }
+
+    /**
+     * Opens the backend and starts taking jobs.
+     *
+     * @throws io.tasq.BackendUnavailableException if the backend cannot be reached or bound
+     */
+    public Worker start() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("worker " + id + " was already started");
+        }
+        JobConsumer c = backend.openConsumer(new ConsumerOptions(id, concurrency * 2));
+        this.consumer = c;
+        Outcome heldOutcome = Outcome.held(c);
+        this.responder = new Actor<>(id + "-responder", this::respond);
+        this.held = new HeldJobs(id, clock, item -> router.route(item));
+        JobRunner runner = new JobRunner(id, signatures, serializer, Worker.class.getClassLoader(), classes, clock,
+                maxBytes, backend.capabilities().contains(BackendCapability.NATIVE_DELAY), stats, responder::tell,
+                held, heldOutcome);
+        this.router = new Router<>(id + "-actor", concurrency, strategy, runner::handle);
+        if (signatures.acceptsUnsigned()) {
+            LOG.warn("INSECURE: worker {} accepts UNSIGNED jobs: anyone who can reach {} can run code here",
+                    id, backend.describe());
+        }
+        c.start(delivery -> {
+            stats.received.incrementAndGet();
+            inHand.put(delivery, Boolean.TRUE);
+            router.route(WorkItem.fresh(new TrackedDelivery(delivery, inHand)));
+        });
+        LOG.info("Listening for jobs on {} (worker {}, {} actor{}, {} routing, trusts {})", c.describe(), id,
+                concurrency, concurrency == 1 ? "" : "s", strategy.label(), signatures.describe());
+        return this;
+    }
+
+    /** Where the worker listens or what it consumes, once started. */
+    public String describe() {
+        JobConsumer c = consumer;
+        return c == null ? backend.describe() : c.describe();
+    }
+
+    private void respond(Reply reply) {
+        ResultEnvelope r = reply.result();
+        reply.outcome().send(new ResultMessage(r.replyTo(), r.jobId(), ResultCodec.encode(r)));
+    }
+
+    /**
+     * Stops gracefully: takes no new jobs, lets running ones finish within {@code grace}, hands the
+     * unfinished back to the backend, tells the senders of held (delayed) jobs that they will not
+     * run, then closes. Idempotent.
+     */
+    public void stop(Duration grace) {
+        if (!started.get() || !stopped.compareAndSet(false, true)) {
+            awaitQuietly();
+            return;
+        }
+        LOG.info("worker {} stopping: no new jobs, up to {} for {} running", id, grace, router.load());
+        consumer.pause();
+        for (HeldJobs.Held h : held.stop()) {
+            var env = h.job().job();
+            ResultEnvelope r = new ResultEnvelope(env.jobId(), env.name(), env.replyTo(), id, ResultStatus.CANCELLED,
+                    h.attempt(), h.run(), clock.millis(), 0, "", RemoteErrors.encode("io.tasq.WorkerStoppedException",
+                            "worker " + id + " stopped before the job's delay ran out; submit it again"));
+            responder.tell(new Reply(r, Outcome.held(consumer)));
+        }
+        router.stop();
+        try {
+            if (!router.awaitStop(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("worker {}: {} job(s) still running after {}; interrupting them and handing them back",
+                        id, router.load(), grace);
+                inHand.keySet().forEach(Delivery::release);
+                router.interruptAll();
+                router.awaitStop(2, TimeUnit.SECONDS);
+            }
+            responder.stop();
+            responder.awaitStop(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            inHand.keySet().forEach(Delivery::release);
+            consumer.close();
+            if (ownsBackend) {
+                backend.close();
+            }
+            LOG.info("worker {} stopped ({})", id, stats);
+            terminated.countDown();
+        }
+    }
+
+    /** Stops with the configured shutdown timeout. */
+    @Override
+    public void close() {
+        stop(shutdownTimeout);
+    }
+
+    /** Blocks until the worker has stopped. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    private void awaitQuietly() {
+        if (started.get()) {
+            try {
+                terminated.await(shutdownTimeout.toMillis() + 15_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A delivery that leaves the worker's in-hand set when settled. */
+    private record TrackedDelivery(Delivery d, Map<Delivery, Boolean> inHand) implements Delivery {
+        @Override
+        public byte[] body() {
+            return d.body();
+        }
+
+        @Override
+        public int attempt() {
+            return d.attempt();
+        }
+
+        @Override
+        public void complete(ResultMessage result) {
+            inHand.remove(d);
+            d.complete(result);
+        }
+
+        @Override
+        public void ack() {
+            inHand.remove(d);
+            d.ack();
+        }
+
+        @Override
+        public void release() {
+            inHand.remove(d);
+            d.release();
+        }
+
+        @Override
+        public void reject(String reason) {
+            inHand.remove(d);
+            d.reject(reason);
+        }
+    }
+
+    /** Builds a {@link Worker}. Not thread-safe. */
+    public static final class Builder {
+        private String id;
+        private Backend backend;
+        private boolean ownsBackend;
+        private String url;
+        private Settings settings = Settings.empty();
+        private Integer concurrency;
+        private RoutingStrategy strategy;
+        private SignatureCheck signatures;
+        private Boolean insecure;
+        private Serializer serializer;
+        private ClassPolicy classes;
+        private Clock clock = Clock.systemUTC();
+        private int maxBytes;
+        private Duration shutdownTimeout;
+
+        private Builder() {
+        }
+
+        /** The backend URL, for example {@code zmq://127.0.0.1:9000}. */
+        public Builder backend(String url) {
+            this.url = Objects.requireNonNull(url, "url == null");
+            return this;
+        }
+
+        /** An explicit backend; the worker does not close it. */
+        public Builder backend(Backend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend == null");
+            return this;
+        }
+
+        /** Settings (see {@link Config#KNOWN}); flags and explicit setters win over them. */
+        public Builder settings(Settings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings == null");
+            return this;
+        }
+
+        /** The worker's id; default host, pid and a random suffix. */
+        public Builder id(String id) {
+            this.id = Objects.requireNonNull(id, "id == null");
+            return this;
+        }
+
+        /** Jobs run at once; default {@code worker.concurrency}, else the number of CPUs. */
+        public Builder concurrency(int concurrency) {
+            if (concurrency < 1) {
+                throw new ConfigurationException("concurrency must be at least 1, got " + concurrency);
+            }
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /** How jobs are spread over actors; default {@code worker.router}, else round robin. */
+        public Builder router(RoutingStrategy strategy) {
+            this.strategy = Objects.requireNonNull(strategy, "strategy == null");
+            return this;
+        }
+
+        /** The trusted keys; default from the settings ({@code sign.key}, {@code sign.public-keys}). */
+        public Builder signatures(SignatureCheck signatures) {
+            this.signatures = Objects.requireNonNull(signatures, "signatures == null");
+            return this;
+        }
+
+        /** Whether unsigned jobs are accepted; default {@code worker.insecure}, else {@code false}. */
+        public Builder insecure(boolean insecure) {
+            this.insecure = insecure;
+            return this;
+        }
+
+        /** The serializer; default the one named by {@code serializer}. */
+        public Builder serializer(Serializer serializer) {
+            this.serializer = Objects.requireNonNull(serializer, "serializer == null");
+            return this;
+        }
+
+        /** The classes jobs may deserialize; default from {@code worker.allow-classes}. */
+        public Builder allowClasses(ClassPolicy classes) {
+            this.classes = Objects.requireNonNull(classes, "classes == null");
+            return this;
+        }
+
+        /** The clock for delays and timestamps; default the system clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock == null");
+            return this;
+        }
+
+        /**
+         * The worker.
+         *
+         * @throws ConfigurationException if a setting is wrong, or the worker has no key and is not
+         *     insecure
+         */
+        public Worker build() {
+            Config.check(settings);
+            if (backend == null) {
+                if (url == null) {
+                    throw new ConfigurationException("a worker needs a backend URL, for example zmq://127.0.0.1:9000");
+                }
+                backend = Providers.backend(url, settings);
+                ownsBackend = true;
+            }
+            if (id == null) {
+                id = settings.get("worker.id").orElseGet(Builder::defaultId);
+            }
+            if (concurrency == null) {
+                concurrency = settings.getInt("worker.concurrency", Runtime.getRuntime().availableProcessors(), 1, 10_000);
+            }
+            if (strategy == null) {
+                strategy = RoutingStrategy.parse(settings.get("worker.router", "round-robin"));
+            }
+            boolean acceptUnsigned = insecure != null ? insecure : settings.getBoolean("worker.insecure", false);
+            if (signatures == null) {
+                signatures = Signing.check(settings, acceptUnsigned);
+            }
+            if (!signatures.hasKeys() && !signatures.acceptsUnsigned()) {
+                throw new ConfigurationException("the worker has no key to verify jobs with: set TASQ_SIGN_KEY (or "
+                        + "--sign-key / sign.key) to the clients' shared key, or sign.public-keys to their Ed25519 "
+                        + "public keys; or start it with --insecure to accept unsigned jobs (never in production)");
+            }
+            if (serializer == null) {
+                serializer = Providers.serializer(settings.get("serializer", "fory")).create(settings);
+            }
+            if (classes == null) {
+                classes = ClassPolicy.parse(settings.get(ClassPolicy.ALLOW_SETTING, ""));
+            }
+            maxBytes = settings.getInt("envelope.max-bytes", 64 << 20, 1024, Integer.MAX_VALUE - 64);
+            shutdownTimeout = settings.getDuration("worker.shutdown-timeout", Duration.ofSeconds(30));
+            return new Worker(this);
+        }
+
+        private static String defaultId() {
+            String host = System.getenv("HOSTNAME");
+            if (host == null || host.isBlank()) {
+                try {
+                    host = InetAddress.getLocalHost().getHostName();
+                } catch (Exception e) {
+                    host = "localhost";
+                }
+            }
+            long pid = ProcessHandle.current().pid();
+            return "w-" + host + "-" + pid + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+        }
+    }
+}

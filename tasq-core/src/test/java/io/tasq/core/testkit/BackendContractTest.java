@@ -1,0 +1,360 @@
+package io.tasq.core.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.tasq.ClientClosedException;
+import io.tasq.DuplicateJobException;
+import io.tasq.JobFailedException;
+import io.tasq.JobOptions;
+import io.tasq.Tasq;
+import io.tasq.TasqClient;
+import io.tasq.TasqFuture;
+import io.tasq.core.security.HmacSha256;
+import io.tasq.core.wire.JobCodec;
+import io.tasq.core.wire.JobEnvelope;
+import io.tasq.core.wire.RemoteErrors;
+import io.tasq.core.wire.ResultCodec;
+import io.tasq.core.wire.ResultEnvelope;
+import io.tasq.core.wire.ResultStatus;
+import io.tasq.core.worker.Worker;
+import io.tasq.internal.Call1;
+import io.tasq.spi.Backend;
+import io.tasq.spi.JobProducer;
+import io.tasq.spi.OutboundJob;
+import io.tasq.spi.Providers;
+import io.tasq.spi.Serializer;
+import io.tasq.spi.Settings;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What every backend must do, as a user sees it. A backend's test extends this class and says how
+ * to make a URL for a fresh queue; every test here then runs against that backend, with real
+ * workers (in this JVM) and real clients.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class BackendContractTest {
+
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    /** A URL for a queue no other test uses. Each call may return a new one. */
+    protected abstract String newQueueUrl();
+
+    /** Whether several workers can consume one queue (true for brokers; a ZMQ worker owns its port). */
+    protected boolean sharedQueue() {
+        return true;
+    }
+
+    /** Settings for workers: the test key, and the test classes allowed. */
+    protected Settings workerSettings() {
+        return TestKeys.worker();
+    }
+
+    /** Settings for clients: the test key. */
+    protected Map<String, String> clientSettings() {
+        return TestKeys.client();
+    }
+
+    protected Worker startWorker(String url, int concurrency) {
+        Worker w = Worker.builder().backend(url).settings(workerSettings()).concurrency(concurrency).build().start();
+        opened.add(() -> w.stop(Duration.ofSeconds(5)));
+        return w;
+    }
+
+    protected TasqClient client(String url) {
+        TasqClient c = Tasq.builder().url(url).settings(clientSettings()).client();
+        opened.add(c);
+        return c;
+    }
+
+    protected TasqClient connected(String url) {
+        TasqClient c = client(url);
+        c.connect();
+        return c;
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            opened.get(i).close();
+        }
+        opened.clear();
+    }
+
+    @Test
+    void runsACapturingLambdaAndReturnsItsValue() {
+        String url = newQueueUrl();
+        startWorker(url, 2);
+        TasqClient client = connected(url);
+        int factor = 3;
+        TasqFuture<Integer> f = client.schedule(n -> n * factor, 14, JobOptions.named("triple"));
+        assertThat(f.unwrap(Duration.ofSeconds(30))).isEqualTo(42);
+        assertThat(f.name()).isEqualTo("triple");
+        assertThat(f.execTime()).isPresent();
+        assertThat(f.result()).hasValueSatisfying(r -> {
+            assertThat(r.attempt()).isEqualTo(1);
+            assertThat(r.workerId()).isNotBlank();
+        });
+        assertThat(client.results()).containsKey("triple");
+        String joined = client.scheduleBlocking(Duration.ofSeconds(30), (a, b) -> a + b, "tas", "q",
+                JobOptions.defaults());
+        assertThat(joined).isEqualTo("tasq");
+    }
+
+    @Test
+    void applicationTypesTravelAsArgumentsAndResults() {
+        String url = newQueueUrl();
+        startWorker(url, 1);
+        TasqClient client = connected(url);
+        TestJobs.Tagged in = new TestJobs.Tagged("me", 7);
+        TasqFuture<TestJobs.Tagged> f = client.schedule(t -> new TestJobs.Tagged(t.client() + "!", t.index() + 1), in);
+        assertThat(f.unwrap(Duration.ofSeconds(30))).isEqualTo(new TestJobs.Tagged("me!", 8));
+        assertThat(client.<Object>schedule(() -> null).unwrap(Duration.ofSeconds(30))).isNull();
+    }
+
+    @Test
+    void aJobThatThrowsFailsItsFutureWithTheRemoteClassMessageAndTrace() {
+        String url = newQueueUrl();
+        startWorker(url, 1);
+        TasqClient client = connected(url);
+        TasqFuture<String> f = client.schedule(TestJobs::explode, "boom", JobOptions.named("exploding"));
+        assertThatThrownBy(() -> f.unwrap(Duration.ofSeconds(30)))
+                .isInstanceOfSatisfying(JobFailedException.class, e -> {
+                    assertThat(e.remoteType()).isEqualTo(IllegalStateException.class.getName());
+                    assertThat(e.remoteMessage()).isEqualTo("boom");
+                    assertThat(e.jobName()).isEqualTo("exploding");
+                    assertThat(e.remoteStackTrace())
+                            .contains("java.lang.IllegalStateException: boom")
+                            .contains("at " + TestJobs.class.getName() + ".explode(TestJobs.java:")
+                            .contains("Caused by: java.lang.IllegalArgumentException: inner boom");
+                    assertThat(e.remote().getCause()).isNotNull();
+                });
+        assertThat(f.isCompletedExceptionally()).isTrue();
+        assertThat(f.execTime()).isPresent();
+    }
+
+    @Test
+    void jobsSubmittedBeforeAnyWorkerRunOnceOneStarts() {
+        String url = newQueueUrl();
+        TasqClient client = connected(url);
+        List<TasqFuture<Integer>> futures = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            futures.add(client.schedule(n -> n + 1, i));
+        }
+        assertThat(client.pendingJobs()).hasSize(50);
+        startWorker(url, 2);
+        for (int i = 0; i < 50; i++) {
+            assertThat(futures.get(i).unwrap(Duration.ofSeconds(60))).isEqualTo(i + 1);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.pendingJobs().isEmpty());
+    }
+
+    @Test
+    void jobsSubmittedBeforeConnectAreSentInOrderOnConnect() {
+        String url = newQueueUrl();
+        startWorker(url, 1);
+        TasqClient client = client(url);
+        TasqFuture<String> f = client.schedule(() -> "held");
+        assertThat(client.pendingJobs()).singleElement().satisfies(p -> assertThat(p.sent()).isFalse());
+        client.connect();
+        assertThat(f.unwrap(Duration.ofSeconds(30))).isEqualTo("held");
+    }
+
+    @Test
+    void everyResultReachesTheClientThatSentTheJob() {
+        String url = newQueueUrl();
+        startWorker(url, 4);
+        List<TasqClient> clients = List.of(connected(url), connected(url), connected(url));
+        List<List<TasqFuture<TestJobs.Tagged>>> futures = new ArrayList<>();
+        for (TasqClient c : clients) {
+            List<TasqFuture<TestJobs.Tagged>> mine = new ArrayList<>();
+            String me = c.clientId();
+            for (int i = 0; i < 300; i++) {
+                mine.add(c.schedule((who, n) -> new TestJobs.Tagged(who, n), me, i));
+            }
+            futures.add(mine);
+        }
+        for (int c = 0; c < clients.size(); c++) {
+            for (int i = 0; i < 300; i++) {
+                assertThat(futures.get(c).get(i).unwrap(Duration.ofSeconds(60)))
+                        .isEqualTo(new TestJobs.Tagged(clients.get(c).clientId(), i));
+            }
+        }
+    }
+
+    @Test
+    void severalWorkersShareOneQueueAndRunEachJobOnce() {
+        if (!sharedQueue()) {
+            return; // the backend's own tests cover several workers
+        }
+        String url = newQueueUrl();
+        Worker a = startWorker(url, 2);
+        Worker b = startWorker(url, 2);
+        TasqClient client = connected(url);
+        List<TasqFuture<Integer>> futures = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            futures.add(client.schedule(n -> {
+                Thread.sleep(2);
+                return n;
+            }, i));
+        }
+        for (int i = 0; i < 400; i++) {
+            assertThat(futures.get(i).unwrap(Duration.ofSeconds(60))).isEqualTo(i);
+        }
+        assertThat(a.stats().succeeded() + b.stats().succeeded()).isEqualTo(400);
+        assertThat(a.stats().succeeded()).isPositive();
+        assertThat(b.stats().succeeded()).isPositive();
+    }
+
+    @Test
+    void jobsRunConcurrentlyOneActorEach() {
+        String url = newQueueUrl();
+        startWorker(url, 4);
+        TestJobs.BARRIER[0] = new CyclicBarrier(4);
+        TasqClient client = connected(url);
+        List<TasqFuture<Integer>> futures = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            futures.add(client.schedule(TestJobs::meetOthers, i));
+        }
+        // each job waits for the other three: this passes only if all four run at once
+        for (int i = 0; i < 4; i++) {
+            assertThat(futures.get(i).unwrap(Duration.ofSeconds(30))).isEqualTo(i);
+        }
+    }
+
+    @Test
+    void aDelayedJobRunsNoEarlierThanItsDelayAndOthersFlowMeanwhile() {
+        String url = newQueueUrl();
+        startWorker(url, 1);
+        TasqClient client = connected(url);
+        long start = System.currentTimeMillis();
+        TasqFuture<Long> delayed = client.schedule(System::currentTimeMillis,
+                JobOptions.named("later").delay(Duration.ofMillis(1500)));
+        TasqFuture<String> now = client.schedule(() -> "now");
+        assertThat(now.unwrap(Duration.ofSeconds(30))).isEqualTo("now");
+        assertThat(delayed.isDone()).isFalse();
+        assertThat(delayed.unwrap(Duration.ofSeconds(30)) - start).isGreaterThanOrEqualTo(1500);
+    }
+
+    @Test
+    void aPendingNameCannotBeTakenTwiceButAFinishedOneCan() {
+        String url = newQueueUrl();
+        TasqClient client = connected(url);
+        TasqFuture<String> first = client.schedule(() -> "one", JobOptions.named("same"));
+        assertThatThrownBy(() -> client.schedule(() -> "two", JobOptions.named("same")))
+                .isInstanceOf(DuplicateJobException.class)
+                .hasMessageContaining("'same'")
+                .hasMessageContaining("still pending");
+        startWorker(url, 1);
+        assertThat(first.unwrap(Duration.ofSeconds(30))).isEqualTo("one");
+        assertThat(client.schedule(() -> "two", JobOptions.named("same")).unwrap(Duration.ofSeconds(30)))
+                .isEqualTo("two");
+    }
+
+    @Test
+    void closingTheClientFailsItsPendingFutures() {
+        String url = newQueueUrl();
+        TasqClient client = connected(url);
+        TasqFuture<String> f = client.schedule(() -> "never");
+        client.close();
+        assertThatThrownBy(f::unwrap).isInstanceOf(ClientClosedException.class).hasMessageContaining(f.jobId());
+        assertThatThrownBy(() -> client.schedule(() -> "late")).isInstanceOf(ClientClosedException.class);
+    }
+
+    @Test
+    void manyJobsAllCompleteWithTheRightValues() {
+        String url = newQueueUrl();
+        startWorker(url, 4);
+        TasqClient client = connected(url);
+        int n = manyJobs();
+        List<TasqFuture<Integer>> futures = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            futures.add(client.schedule(x -> x * 2, i));
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).orTimeout(90, TimeUnit.SECONDS).join();
+        for (int i = 0; i < n; i++) {
+            assertThat(futures.get(i).join()).isEqualTo(i * 2);
+        }
+    }
+
+    /** How many jobs {@link #manyJobsAllCompleteWithTheRightValues} sends. */
+    protected int manyJobs() {
+        return 2_000;
+    }
+
+    @Test
+    void badEnvelopesAreRejectedTheSenderToldAndTheWorkerKeepsServing() {
+        String url = newQueueUrl();
+        Worker worker = startWorker(url, 2);
+        Serializer fory = Providers.serializer("fory").create(Settings.empty());
+        Backend raw = Providers.backend(url, Settings.empty());
+        opened.add(raw);
+        List<ResultEnvelope> answers = new CopyOnWriteArrayList<>();
+        String intruder = "intruder-" + Long.toHexString(new Random().nextLong());
+        JobProducer producer = raw.openProducer(intruder, body -> answers.add(ResultCodec.decode(body, 1 << 20)));
+        opened.add(producer);
+
+        byte[] payload = fory.serialize(new Call1<>((Integer n) -> n, 1));
+        HmacSha256.Key key = HmacSha256.forKey(TestKeys.KEY);
+        // the signature, key id and algorithm (75 bytes with HMAC) follow the payload
+        byte[] payloadFlipped = JobCodec.encode(envelope("payload-flipped", intruder, payload), key);
+        payloadFlipped[payloadFlipped.length - 80] ^= 1;
+        byte[] headerFlipped = JobCodec.encode(envelope("header-flipped", intruder, payload), key);
+        headerFlipped[8] ^= 1; // the creation time
+        byte[] truncated = JobCodec.encode(envelope("truncated", intruder, payload), key);
+        truncated = java.util.Arrays.copyOf(truncated, truncated.length / 2);
+        byte[] unsigned = JobCodec.encode(envelope("unsigned", intruder, payload), null);
+        byte[] wrongKey = JobCodec.encode(envelope("wrong-key", intruder, payload),
+                HmacSha256.forKey("some-other-key-0123456789"));
+        byte[] garbage = new byte[300];
+        new Random(42).nextBytes(garbage);
+
+        send(producer, "payload-flipped", intruder, payloadFlipped);
+        send(producer, "garbage", intruder, garbage);
+        send(producer, "header-flipped", intruder, headerFlipped);
+        send(producer, "truncated", intruder, truncated);
+        send(producer, "unsigned", intruder, unsigned);
+        send(producer, "wrong-key", intruder, wrongKey);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> answers.size() >= 5);
+        assertThat(answers).allSatisfy(a -> assertThat(a.status()).isEqualTo(ResultStatus.REJECTED));
+        assertThat(answers).extracting(ResultEnvelope::jobId)
+                .containsExactlyInAnyOrder("payload-flipped", "header-flipped", "truncated", "unsigned", "wrong-key");
+        assertThat(reason(answers, "payload-flipped")).contains("does not match its content");
+        assertThat(reason(answers, "header-flipped")).contains("does not match its content");
+        assertThat(reason(answers, "truncated")).contains("truncated");
+        assertThat(reason(answers, "unsigned")).contains("unsigned");
+        assertThat(reason(answers, "wrong-key")).contains("does not trust");
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.stats().rejected() >= 6);
+
+        // and the worker still serves everyone else
+        TasqClient client = connected(url);
+        String answer = client.scheduleBlocking(Duration.ofSeconds(30), () -> "still here", JobOptions.defaults());
+        assertThat(answer).isEqualTo("still here");
+    }
+
+    private static JobEnvelope envelope(String id, String replyTo, byte[] payload) {
+        return new JobEnvelope(id, id, replyTo, System.currentTimeMillis(), 0, "", Map.of(), "fory", payload, null);
+    }
+
+    private static void send(JobProducer producer, String jobId, String replyTo, byte[] body) {
+        producer.send(new OutboundJob(jobId, replyTo, body, 0)).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS);
+    }
+
+    private static String reason(List<ResultEnvelope> answers, String jobId) {
+        return answers.stream().filter(a -> a.jobId().equals(jobId)).findFirst()
+                .map(a -> RemoteErrors.decode(a.payload()).getMessage()).orElse("(no answer)");
+    }
+}

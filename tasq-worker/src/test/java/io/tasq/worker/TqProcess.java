@@ -1,0 +1,96 @@
+package io.tasq.worker;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** A real {@code bin/tq} process from the packaged distribution, with its output collected. */
+final class TqProcess implements AutoCloseable {
+
+    static final Path TQ = Path.of("target", "tq", "bin", "tq").toAbsolutePath();
+
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Thread reader;
+
+    private TqProcess(Process process) {
+        this.process = process;
+        this.reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        }, "tq-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** Starts {@code tq args...} with these environment variables (and the test classes on its class path). */
+    static TqProcess start(Map<String, String> env, String... args) throws IOException {
+        if (!Files.isExecutable(TQ)) {
+            throw new IllegalStateException(TQ + " is missing: run the tests with ./mvnw verify, which packages it first");
+        }
+        ProcessBuilder pb = new ProcessBuilder();
+        pb.command().add(TQ.toString());
+        pb.command().addAll(List.of(args));
+        pb.redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("TASQ_"));
+        pb.environment().put("TASQ_CLASSPATH", Path.of("target", "test-classes").toAbsolutePath().toString());
+        pb.environment().put("TASQ_JAVA_OPTS", "-Xmx256m");
+        pb.environment().putAll(env);
+        return new TqProcess(pb.start());
+    }
+
+    /** Waits until a line containing {@code text} was printed, and returns it. */
+    String awaitLine(String text, Duration timeout) {
+        await().atMost(timeout).until(() -> lines.stream().anyMatch(l -> l.contains(text)) || !process.isAlive());
+        return lines.stream().filter(l -> l.contains(text)).findFirst()
+                .orElseThrow(() -> new AssertionError("tq never printed '" + text + "'; it printed:\n" + output()));
+    }
+
+    String output() {
+        return String.join("\n", lines);
+    }
+
+    /** Sends SIGTERM and waits for the exit code. */
+    int terminate(Duration timeout) throws InterruptedException {
+        process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("tq did not stop within " + timeout + " after SIGTERM; output:\n" + output());
+        }
+        reader.join(5_000);
+        return process.exitValue();
+    }
+
+    int waitFor(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("tq did not end within " + timeout + "; output:\n" + output());
+        }
+        reader.join(5_000);
+        return process.exitValue();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
