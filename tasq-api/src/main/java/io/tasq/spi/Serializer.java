@@ -18,6 +18,15 @@ public interface Serializer {
     byte[] serialize(Object value);
 
     /**
+     * Writes a value whose classes may come from {@code loader} (a code bundle's), keeping whatever
+     * the serializer caches about them apart, so that {@link #forget(ClassLoader)} can release the
+     * loader. By default the same as {@link #serialize(Object)}.
+     */
+    default byte[] serialize(Object value, ClassLoader loader) {
+        return serialize(value);
+    }
+
+    /**
      * Reads a value, loading classes through {@code loader} and only those {@code filter} allows.
      *
      * @throws io.tasq.SerializationException if the bytes are not a value, a class is missing, or a

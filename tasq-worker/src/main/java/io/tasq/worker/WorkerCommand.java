@@ -44,6 +44,10 @@ final class WorkerCommand implements Callable<Integer> {
             description = "Extra classes jobs may deserialize: com.acme.Type, com.acme.*, com.acme.**; comma separated.")
     String allowClasses;
 
+    @Option(names = "--no-code-shipping",
+            description = "Run only code on the worker's class path; ignore the classes jobs ship.")
+    boolean noCodeShipping;
+
     @Option(names = "--shutdown-timeout", paramLabel = "DURATION",
             description = "On SIGTERM or Ctrl-C, how long running jobs may take to finish. Default 30s.")
     String shutdownTimeout;
@@ -83,6 +87,7 @@ final class WorkerCommand implements Callable<Integer> {
         put(m, "worker.insecure", insecure ? "true" : null);
         put(m, "worker.allow-classes", allowClasses);
         put(m, "worker.shutdown-timeout", shutdownTimeout);
+        put(m, "worker.code-shipping", noCodeShipping ? "false" : null);
         return m;
     }
 

@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** A real {@code bin/tq} process from the packaged distribution, with its output collected. */
-final class TqProcess implements AutoCloseable {
+public final class TqProcess implements AutoCloseable {
 
     static final Path TQ = Path.of("target", "tq", "bin", "tq").toAbsolutePath();
 
@@ -39,8 +39,15 @@ final class TqProcess implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts {@code tq args...} with these environment variables (and the test classes on its class path). */
-    static TqProcess start(Map<String, String> env, String... args) throws IOException {
+    /** Starts {@code tq args...} with these environment variables and the test classes on its class path. */
+    public static TqProcess startWithTestClasses(Map<String, String> env, String... args) throws IOException {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("TASQ_CLASSPATH", Path.of("target", "test-classes").toAbsolutePath().toString());
+        return start(all, args);
+    }
+
+    /** Starts {@code tq args...} with these environment variables, with only the distribution on its class path. */
+    public static TqProcess start(Map<String, String> env, String... args) throws IOException {
         if (!Files.isExecutable(TQ)) {
             throw new IllegalStateException(TQ + " is missing: run the tests with ./mvnw verify, which packages it first");
         }
@@ -49,25 +56,24 @@ final class TqProcess implements AutoCloseable {
         pb.command().addAll(List.of(args));
         pb.redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("TASQ_"));
-        pb.environment().put("TASQ_CLASSPATH", Path.of("target", "test-classes").toAbsolutePath().toString());
         pb.environment().put("TASQ_JAVA_OPTS", "-Xmx256m");
         pb.environment().putAll(env);
         return new TqProcess(pb.start());
     }
 
     /** Waits until a line containing {@code text} was printed, and returns it. */
-    String awaitLine(String text, Duration timeout) {
+    public String awaitLine(String text, Duration timeout) {
         await().atMost(timeout).until(() -> lines.stream().anyMatch(l -> l.contains(text)) || !process.isAlive());
         return lines.stream().filter(l -> l.contains(text)).findFirst()
                 .orElseThrow(() -> new AssertionError("tq never printed '" + text + "'; it printed:\n" + output()));
     }
 
-    String output() {
+    public String output() {
         return String.join("\n", lines);
     }
 
     /** Sends SIGTERM and waits for the exit code. */
-    int terminate(Duration timeout) throws InterruptedException {
+    public int terminate(Duration timeout) throws InterruptedException {
         process.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
@@ -77,7 +83,7 @@ final class TqProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    int waitFor(Duration timeout) throws InterruptedException {
+    public int waitFor(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("tq did not end within " + timeout + "; output:\n" + output());
         }
@@ -85,7 +91,7 @@ final class TqProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 

@@ -28,7 +28,7 @@ class TqWorkerIT {
     void tenThousandJobsFromOneClientAllCompleteCorrectlyThenSigtermStopsCleanly() throws Exception {
         int port = Ports.freePair();
         String url = "zmq://127.0.0.1:" + port;
-        try (TqProcess tq = TqProcess.start(ENV, "worker", "--backend", url, "--workers", "4")) {
+        try (TqProcess tq = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url, "--workers", "4")) {
             assertThat(tq.awaitLine("Listening for jobs on", Duration.ofSeconds(60)))
                     .contains("tcp://127.0.0.1:" + port).contains("4 actors");
             try (TasqClient client = Tasq.builder().url(url).settings(TestKeys.client()).client()) {

@@ -136,23 +136,29 @@ final class ZmqConsumer implements JobConsumer {
             full.register(wakeup.source(), ZMQ.Poller.POLLIN);
             long nextSweep = System.currentTimeMillis() + 1_000;
             while (running) {
-                wakeup.drain();
-                for (Out o; (o = outbox.poll()) != null; ) {
-                    deliver(o);
-                }
-                readControl();
-                boolean canTake = !paused && unsettled.get() < prefetch;
-                if (canTake) {
-                    readJobs(listener);
-                }
-                long now = System.currentTimeMillis();
-                if (now >= nextSweep) {
-                    expireHeld(now);
-                    nextSweep = now + 1_000;
-                }
-                if (outbox.isEmpty()) {
-                    canTake = !paused && unsettled.get() < prefetch;
-                    (canTake ? taking : full).poll(Math.max(1, nextSweep - now));
+                try {
+                    wakeup.drain();
+                    for (Out o; (o = outbox.poll()) != null; ) {
+                        deliver(o);
+                    }
+                    readControl();
+                    boolean canTake = !paused && unsettled.get() < prefetch;
+                    if (canTake) {
+                        readJobs(listener);
+                    }
+                    long now = System.currentTimeMillis();
+                    if (now >= nextSweep) {
+                        expireHeld(now);
+                        nextSweep = now + 1_000;
+                    }
+                    if (outbox.isEmpty()) {
+                        canTake = !paused && unsettled.get() < prefetch;
+                        (canTake ? taking : full).poll(Math.max(1, nextSweep - now));
+                    }
+                } catch (RuntimeException e) {
+                    // whatever one message did, the worker goes on serving everyone else
+                    LOG.error("ZMQ worker on {}: an error in the IO loop, going on", describe(), e);
+                    pause(100);
                 }
             }
             for (Out o; (o = outbox.poll()) != null; ) {
@@ -223,8 +229,12 @@ final class ZmqConsumer implements JobConsumer {
     }
 
     private boolean sendNow(Out o) {
-        if (!router.send(Frames.utf8(o.replyTo()), ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
-            return false; // unknown client (EHOSTUNREACH) or its pipe is full (EAGAIN)
+        try {
+            if (!router.send(Frames.utf8(o.replyTo()), ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+                return false; // its pipe is full (EAGAIN)
+            }
+        } catch (ZMQException e) {
+            return false; // the client is not connected (EHOSTUNREACH): keep the result for when it is
         }
         if (o.body() == null) {
             router.send(o.command(), ZMQ.SNDMORE);
@@ -275,6 +285,14 @@ final class ZmqConsumer implements JobConsumer {
             if (q.isEmpty()) {
                 it.remove();
             }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

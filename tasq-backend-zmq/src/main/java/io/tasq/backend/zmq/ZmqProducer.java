@@ -103,23 +103,32 @@ final class ZmqProducer implements JobProducer {
             long heartbeat = settings.heartbeat().toMillis();
             long nextPing = 0;
             while (running) {
-                wakeup.drain();
-                for (Outgoing o; (o = outbox.poll()) != null; ) {
-                    unsettled.put(o.job.jobId(), o);
-                    o.queued = true;
-                    backlog.add(o);
+                try {
+                    wakeup.drain();
+                    for (Outgoing o; (o = outbox.poll()) != null; ) {
+                        unsettled.put(o.job.jobId(), o);
+                        o.queued = true;
+                        backlog.add(o);
+                    }
+                    flush(push);
+                    long now = System.currentTimeMillis();
+                    if (now >= nextPing) {
+                        dealer.send(Frames.PING, ZMQ.DONTWAIT);
+                        nextPing = now + heartbeat;
+                        checkWorker(now);
+                    }
+                    // wait for writability only while a worker is there to take the backlog
+                    ZMQ.Poller poller = backlog.isEmpty() || lost ? idle : writing;
+                    poller.poll(Math.max(1, nextPing - now));
+                    readResults(dealer);
+                } catch (RuntimeException e) {
+                    LOG.error("ZMQ client {}: an error in the IO loop, going on", clientId, e);
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
-                flush(push);
-                long now = System.currentTimeMillis();
-                if (now >= nextPing) {
-                    dealer.send(Frames.PING, ZMQ.DONTWAIT);
-                    nextPing = now + heartbeat;
-                    checkWorker(now);
-                }
-                // wait for writability only while a worker is there to take the backlog
-                ZMQ.Poller poller = backlog.isEmpty() || lost ? idle : writing;
-                poller.poll(Math.max(1, nextPing - now));
-                readResults(dealer);
             }
             for (Outgoing o : unsettled.values()) {
                 o.accepted.completeExceptionally(new ClientClosedException("the ZMQ connection closed"));

@@ -16,6 +16,8 @@ import io.tasq.TasqClient;
 import io.tasq.TasqException;
 import io.tasq.TasqFuture;
 import io.tasq.core.schedule.Schedule;
+import io.tasq.core.shipping.Bundle;
+import io.tasq.core.shipping.CodeShipper;
 import io.tasq.core.wire.JobCodec;
 import io.tasq.core.wire.JobEnvelope;
 import io.tasq.core.wire.RemoteErrors;
@@ -83,6 +85,7 @@ public final class CoreClient implements TasqClient {
     private final boolean ownsBackend;
     private final Serializer serializer;
     private final Signer signer;
+    private final CodeShipper shipper;
     private final Clock clock;
     private final int resultsKept;
     private final int maxBytes;
@@ -98,13 +101,14 @@ public final class CoreClient implements TasqClient {
     private final ExecutorService completions;
 
     CoreClient(String clientId, Backend backend, boolean ownsBackend, Serializer serializer, Signer signer,
-            Clock clock, int resultsKept, int maxBytes) {
+            CodeShipper shipper, Clock clock, int resultsKept, int maxBytes) {
         this.clientId = Objects.requireNonNull(clientId, "clientId == null");
         this.idPrefix = randomId(8) + ".";
         this.backend = Objects.requireNonNull(backend, "backend == null");
         this.ownsBackend = ownsBackend;
         this.serializer = Objects.requireNonNull(serializer, "serializer == null");
         this.signer = signer;
+        this.shipper = Objects.requireNonNull(shipper, "shipper == null");
         this.clock = Objects.requireNonNull(clock, "clock == null");
         this.resultsKept = resultsKept;
         this.maxBytes = maxBytes;
@@ -166,10 +170,12 @@ public final class CoreClient implements TasqClient {
         String jobId = idPrefix + Long.toString(n, 36);
         String name = options.name().orElse(jobId);
         byte[] payload = serializer.serialize(job);
+        Bundle bundle = shipper.bundleFor(job);
         long now = clock.millis();
         long notBefore = options.delay().isZero() ? 0 : now + options.delay().toMillis();
         byte[] body = JobCodec.encode(new JobEnvelope(jobId, name, clientId, now, notBefore, schedule, Map.of(),
-                serializer.name(), payload, null), signer);
+                serializer.name(), payload, bundle == null ? null : bundle.hash(), bundle == null ? null
+                        : bundle.wire()), signer);
         TasqFuture<R> future = new TasqFuture<>(jobId, name, this::cancelled);
         Entry entry = new Entry(n, future, new OutboundJob(jobId, clientId, body, notBefore), Instant.ofEpochMilli(now));
         synchronized (lock) {

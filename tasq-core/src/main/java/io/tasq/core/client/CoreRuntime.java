@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import io.tasq.TasqClient;
 import io.tasq.core.config.Config;
 import io.tasq.core.security.Signing;
+import io.tasq.core.shipping.CodeShipper;
 import io.tasq.core.wire.JobCodec;
 import io.tasq.spi.Backend;
 import io.tasq.spi.ClientSpec;
@@ -45,6 +46,7 @@ public final class CoreRuntime implements TasqRuntime {
             LOG.warn("client {} signs nothing: workers refuse its jobs unless started with --insecure; set "
                     + "TASQ_SIGN_KEY (or sign.key / sign.private-key) to sign them", clientId);
         }
-        return new CoreClient(clientId, backend, owns, serializer, signer, clock, kept, maxBytes);
+        return new CoreClient(clientId, backend, owns, serializer, signer, new CodeShipper(settings), clock, kept,
+                maxBytes);
     }
 }

@@ -38,7 +38,13 @@ public final class Config {
             new Setting("worker.router", "round-robin", "how jobs are spread over actors: round-robin, random, smallest-mailbox"),
             new Setting("worker.insecure", "false", "accept unsigned jobs (logged loudly); never in production"),
             new Setting("worker.allow-classes", "", "extra classes jobs may deserialize: names, pkg.*, pkg.**, comma separated"),
-            new Setting("worker.shutdown-timeout", "30s", "how long a stopping worker lets running jobs finish"));
+            new Setting("worker.shutdown-timeout", "30s", "how long a stopping worker lets running jobs finish"),
+            new Setting("worker.code-shipping", "true", "define the classes jobs ship; when false, run only class-path code"),
+            new Setting("worker.max-bundles", "256", "code bundles a worker keeps defined at once"),
+            new Setting("worker.bundle-idle", "30m", "a code bundle unused this long is dropped"),
+            new Setting("ship.code", "true", "client: ship the application classes a job needs with it"),
+            new Setting("ship.exclude", "", "client: classes never shipped: names, pkg.*, pkg.**, comma separated"),
+            new Setting("ship.max-bytes", "16777216", "client: the largest code bundle, in bytes before compression"));
 
     private static final Set<String> KNOWN_KEYS = KNOWN.stream().map(Setting::key).collect(Collectors.toUnmodifiableSet());
     private static final List<String> BACKEND_PREFIXES = List.of("zmq.", "redis.", "amqp.");

@@ -91,6 +91,22 @@ public final class ClassPolicy implements ClassFilter {
         return false;
     }
 
+    /** Whether a pattern of this policy names the class (ignoring the JDK and Tasq types it always allows). */
+    public boolean allowsExplicitly(String className) {
+        String name = componentType(className);
+        if (name == null) {
+            return false;
+        }
+        if (all || exact.contains(name)) {
+            return true;
+        }
+        int dot = name.lastIndexOf('.');
+        if (packages.contains(dot < 0 ? "" : name.substring(0, dot + 1))) {
+            return true;
+        }
+        return trees.stream().anyMatch(name::startsWith);
+    }
+
     private static boolean isTasq(String name) {
         // the API's value types and the internal job wrappers; not the whole io.tasq tree, which
         // holds applications' examples and tests too

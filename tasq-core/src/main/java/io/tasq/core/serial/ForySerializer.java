@@ -20,9 +20,12 @@ import org.apache.fory.exception.InsecureException;
 final class ForySerializer implements Serializer {
 
     static final String NAME = "fory";
+    /** Readers kept at most; callers pass long-lived filters (one per worker, one per bundle). */
+    private static final int MAX_READERS = 512;
 
     private final ThreadSafeFory writer;
     private final Map<ReaderKey, ThreadSafeFory> readers = new ConcurrentHashMap<>();
+    private final Map<ClassLoader, ThreadSafeFory> writers = new ConcurrentHashMap<>();
 
     private record ReaderKey(ClassLoader loader, ClassFilter filter) {
     }
@@ -57,8 +60,28 @@ final class ForySerializer implements Serializer {
     }
 
     @Override
+    public byte[] serialize(Object value, ClassLoader loader) {
+        if (loader == ForySerializer.class.getClassLoader()) {
+            return serialize(value);
+        }
+        ThreadSafeFory w = writers.computeIfAbsent(loader, l -> build(l, ClassFilter.ALLOW_ALL));
+        try {
+            return w.serialize(value);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw new SerializationException("cannot serialize " + describe(value) + ": " + e, e);
+        }
+    }
+
+    @Override
     public Object deserialize(byte[] bytes, ClassLoader loader, ClassFilter filter) {
-        ThreadSafeFory reader = readers.computeIfAbsent(new ReaderKey(loader, filter), k -> build(k.loader(), k.filter()));
+        ReaderKey key = new ReaderKey(loader, filter);
+        ThreadSafeFory reader = readers.get(key);
+        if (reader == null) {
+            if (readers.size() >= MAX_READERS) {
+                readers.clear(); // a caller making filters per call: rebuild rather than grow forever
+            }
+            reader = readers.computeIfAbsent(key, k -> build(k.loader(), k.filter()));
+        }
         try {
             return reader.deserialize(bytes);
         } catch (InsecureException e) {
@@ -72,6 +95,7 @@ final class ForySerializer implements Serializer {
     @Override
     public void forget(ClassLoader loader) {
         readers.keySet().removeIf(k -> k.loader() == loader);
+        writers.remove(loader);
     }
 
     private static String describe(Object value) {

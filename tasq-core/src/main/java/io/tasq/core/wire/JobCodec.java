@@ -14,10 +14,14 @@ import java.util.Optional;
  * createdAt:i64 notBefore:i64
  * jobId:str name:str replyTo:str schedule:str
  * optionCount:u8 (key:str value:str)*
- * serializer:str payload:bytes [bundle:bytes if flags&amp;1]
+ * serializer:str payload:bytes [bundleHash:32 bytes if flags&amp;1]
  * algorithm:str keyId:str            -- the signature covers every byte up to here
  * signatureLength:u16 signature
+ * [bundle:bytes if flags&amp;1]            -- checked against the signed bundleHash
  * </pre>
+ *
+ * The code bundle sits after the signature so that a worker that already holds a bundle (by its
+ * signed hash) verifies only the small signed part; one that does not hashes the bundle and compares.
  *
  * where {@code str} is a 16-bit length and UTF-8 bytes and {@code bytes} a 32-bit length and bytes,
  * big-endian. Every length is checked against a limit and the bytes left before anything is
@@ -36,6 +40,8 @@ public final class JobCodec {
     static final byte VERSION = 1;
     static final byte KIND_JOB = 'J';
     private static final int FLAG_BUNDLE = 1;
+    /** The length of a bundle hash (SHA-256). */
+    public static final int HASH_BYTES = 32;
 
     /** The largest payload or bundle a reader accepts unless told otherwise: 64 MiB. */
     public static final int DEFAULT_MAX_BYTES = 64 << 20;
@@ -64,12 +70,18 @@ public final class JobCodec {
         }
         w.str(job.serializer(), MAX_ID).bytes(job.payload());
         if (job.bundle() != null) {
-            w.bytes(job.bundle());
+            if (job.bundleHash().length != HASH_BYTES) {
+                throw new IllegalArgumentException("a bundle hash is " + HASH_BYTES + " bytes");
+            }
+            w.raw(job.bundleHash(), 0, HASH_BYTES);
         }
         w.str(signer == null ? UNSIGNED : signer.algorithm(), MAX_ID).str(signer == null ? "" : signer.keyId(), MAX_ID);
         int signedLength = w.size();
         byte[] signature = signer == null ? new byte[0] : signer.sign(w.array(), 0, signedLength);
         w.u16(signature.length).raw(signature, 0, signature.length);
+        if (job.bundle() != null) {
+            w.bytes(job.bundle());
+        }
         return w.toByteArray();
     }
 
@@ -98,7 +110,7 @@ public final class JobCodec {
         }
         String serializer = r.str("serializer", MAX_ID);
         byte[] payload = r.bytes("payload", maxBytes);
-        byte[] bundle = (flags & FLAG_BUNDLE) != 0 ? r.bytes("bundle", maxBytes) : null;
+        byte[] bundleHash = (flags & FLAG_BUNDLE) != 0 ? r.bytesOfLength(HASH_BYTES, "bundle hash") : null;
         String algorithm = r.str("algorithm", MAX_ID);
         String keyId = r.str("keyId", MAX_ID);
         int signedLength = r.position();
@@ -107,12 +119,13 @@ public final class JobCodec {
             throw new InvalidEnvelopeException("signature of " + sigLength + " bytes exceeds " + MAX_SIGNATURE);
         }
         byte[] signature = r.bytesOfLength(sigLength, "signature");
+        byte[] bundle = bundleHash != null ? r.bytes("bundle", maxBytes) : null;
         r.expectEnd();
         if (jobId.isEmpty() || replyTo.isEmpty()) {
             throw new InvalidEnvelopeException("envelope without a job id or reply address");
         }
         JobEnvelope job = new JobEnvelope(jobId, name.isEmpty() ? jobId : name, replyTo, createdAt, notBefore,
-                schedule, options, serializer, payload, bundle);
+                schedule, options, serializer, payload, bundleHash, bundle);
         return new SignedJob(job, algorithm, keyId, signature, bytes, signedLength);
     }
 

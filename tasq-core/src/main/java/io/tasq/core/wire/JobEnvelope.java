@@ -16,10 +16,13 @@ import java.util.Objects;
  * @param options further options as text, for example a timeout
  * @param serializer the name of the serializer that wrote {@code payload}
  * @param payload the serialized {@link io.tasq.Job}
+ * @param bundleHash the SHA-256 of the code bundle, or {@code null} when the job ships no code; it is
+ *     signed, the bundle itself is not (it travels after the signature and is checked against this)
  * @param bundle the code bundle (class files the job needs), or {@code null}
  */
 public record JobEnvelope(String jobId, String name, String replyTo, long createdAtMillis, long notBeforeMillis,
-        String schedule, Map<String, String> options, String serializer, byte[] payload, byte[] bundle) {
+        String schedule, Map<String, String> options, String serializer, byte[] payload, byte[] bundleHash,
+        byte[] bundle) {
 
     /** Checks that the required fields are present and copies the options. */
     public JobEnvelope {
@@ -30,6 +33,15 @@ public record JobEnvelope(String jobId, String name, String replyTo, long create
         options = Map.copyOf(options);
         Objects.requireNonNull(serializer, "serializer == null");
         Objects.requireNonNull(payload, "payload == null");
+        if ((bundleHash == null) != (bundle == null)) {
+            throw new IllegalArgumentException("a bundle and its hash go together");
+        }
+    }
+
+    /** A one-off job without a code bundle. */
+    public JobEnvelope(String jobId, String name, String replyTo, long createdAtMillis, long notBeforeMillis,
+            String schedule, Map<String, String> options, String serializer, byte[] payload) {
+        this(jobId, name, replyTo, createdAtMillis, notBeforeMillis, schedule, options, serializer, payload, null, null);
     }
 
     /** Whether this job repeats. */

@@ -6,6 +6,7 @@ import io.tasq.SerializationException;
 import io.tasq.SignatureVerificationException;
 import io.tasq.TasqException;
 import io.tasq.core.security.SignatureCheck;
+import io.tasq.core.shipping.BundleCache;
 import io.tasq.core.wire.JobCodec;
 import io.tasq.core.wire.JobEnvelope;
 import io.tasq.core.wire.RemoteErrors;
@@ -13,6 +14,7 @@ import io.tasq.core.wire.ResultEnvelope;
 import io.tasq.core.wire.ResultStatus;
 import io.tasq.core.wire.SignedJob;
 import io.tasq.spi.ClassFilter;
+import io.tasq.spi.JobConsumer;
 import io.tasq.spi.Serializer;
 import java.time.Clock;
 import java.util.function.Consumer;
@@ -21,131 +23,124 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a job actor does with a {@link WorkItem}: check the envelope (format, then signature, before
- * any deserialization), hold it if it is early, else deserialize and run it, and hand the result
- * to the response actor. Stateless apart from its collaborators; called by many actors at once.
+ * anything is deserialized), hold it if it is early, load its code bundle, deserialize and run it,
+ * and hand the result to the response actor. A job refused at any step is reported to its sender
+ * where the address can be read, and dead-lettered. Called by many actors at once; holds no state
+ * of its own.
  */
 final class JobRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
     private static final byte[] EMPTY = new byte[0];
 
-    private final String workerId;
-    private final SignatureCheck signatures;
-    private final Serializer serializer;
-    private final ClassLoader loader;
-    private final ClassFilter classes;
-    private final Clock clock;
-    private final int maxBytes;
-    private final boolean brokerDelays;
-    private final WorkerStats stats;
-    private final Consumer<Reply> replies;
-    private final HeldJobs held;
-    private final Outcome heldOutcome;
+    /** What the runner needs from its worker. */
+    record Context(String workerId, SignatureCheck signatures, Serializer serializer, ClassLoader loader,
+            ClassFilter classes, BundleCache bundles, Clock clock, int maxBytes, boolean brokerDelays,
+            WorkerStats stats, Consumer<Reply> replies, HeldJobs held, JobConsumer consumer) {
+    }
 
-    JobRunner(String workerId, SignatureCheck signatures, Serializer serializer, ClassLoader loader,
-            ClassFilter classes, Clock clock, int maxBytes, boolean brokerDelays, WorkerStats stats,
-            Consumer<Reply> replies, HeldJobs held, Outcome heldOutcome) {
-        this.workerId = workerId;
-        this.signatures = signatures;
-        this.serializer = serializer;
-        this.loader = loader;
-        this.classes = classes;
-        this.clock = clock;
-        this.maxBytes = maxBytes;
-        this.brokerDelays = brokerDelays;
-        this.stats = stats;
-        this.replies = replies;
-        this.held = held;
-        this.heldOutcome = heldOutcome;
+    private final Context cx;
+
+    JobRunner(Context context) {
+        this.cx = context;
     }
 
     void handle(WorkItem item) {
         if (item.verified() != null) {
-            run(item.verified(), item.attempt(), item.run(), heldOutcome);
+            run(item.verified(), item.attempt(), item.run(), Outcome.held(cx.consumer()));
             return;
         }
-        Outcome outcome = Outcome.of(item.delivery());
-        SignedJob job = checked(item);
+        Outcome outcome = Outcome.of(item.delivery(), cx.consumer());
+        SignedJob job = checked(item, outcome);
         if (job == null) {
             return;
         }
         JobEnvelope env = job.job();
-        long early = env.notBeforeMillis() - clock.millis();
-        if (early > 0 && !brokerDelays) {
+        if (env.repeating()) {
+            refuse(env.jobId(), env.name(), env.replyTo(), item, outcome, new TasqException("job '" + env.name()
+                    + "' repeats (" + env.schedule() + "), which this worker does not support yet"));
+            return;
+        }
+        if (env.notBeforeMillis() > cx.clock().millis() && !cx.brokerDelays()) {
             // the transport does not hold delayed jobs: take it over and wait in the timer, not here
             item.delivery().ack();
-            stats.delayed.incrementAndGet();
-            held.hold(job, item.attempt(), env.notBeforeMillis());
+            cx.stats().delayed.incrementAndGet();
+            cx.held().hold(job, item.attempt(), env.notBeforeMillis());
             return;
         }
         run(job, item.attempt(), item.run(), outcome);
     }
 
-    /** The envelope if it is well formed and well signed; else reports, counts and refuses it. */
-    private SignedJob checked(WorkItem item) {
+    /** The envelope if it is well formed and well signed; otherwise it is reported, counted and refused. */
+    private SignedJob checked(WorkItem item, Outcome outcome) {
         byte[] body = item.delivery().body();
         SignedJob job;
         try {
-            job = JobCodec.decode(body, maxBytes);
+            job = JobCodec.decode(body, cx.maxBytes());
         } catch (InvalidEnvelopeException e) {
-            reject(item, JobCodec.peekAddress(body).orElse(null), e);
+            JobCodec.Address a = JobCodec.peekAddress(body).orElse(null);
+            if (a == null) {
+                cx.stats().rejected.incrementAndGet();
+                LOG.warn("rejected an envelope with no readable reply address: {}", e.getMessage());
+                outcome.refuse(null, e.getMessage());
+            } else {
+                refuse(a.jobId(), a.name(), a.replyTo(), item, outcome, e);
+            }
             return null;
         }
         try {
-            signatures.check(job);
+            cx.signatures().check(job);
         } catch (SignatureVerificationException e) {
             JobEnvelope env = job.job();
-            reject(item, new JobCodec.Address(env.jobId(), env.name(), env.replyTo()), e);
+            refuse(env.jobId(), env.name(), env.replyTo(), item, outcome, e);
             return null;
         }
         return job;
     }
 
-    private void reject(WorkItem item, JobCodec.Address address, TasqException reason) {
-        stats.rejected.incrementAndGet();
-        LOG.warn("rejected an envelope{}: {}", address == null ? " with no readable reply address"
-                : " for job " + address.jobId() + " from client " + address.replyTo(), reason.getMessage());
-        Outcome outcome = Outcome.of(item.delivery());
-        if (address == null) {
-            outcome.refuse(reason.getMessage());
-            return;
-        }
-        byte[] payload = RemoteErrors.encode(reason.getClass().getName(), reason.getMessage());
-        ResultEnvelope result = new ResultEnvelope(address.jobId(), address.name(), address.replyTo(), workerId,
-                ResultStatus.REJECTED, item.attempt(), item.run(), clock.millis(), 0, "", payload);
-        replies.accept(new Reply(result, new Outcome() {
-            @Override
-            public void send(io.tasq.spi.ResultMessage message) {
-                // the sender hears why, and the envelope goes to the dead letters, never redelivered
-                heldOutcome.send(message);
-                item.delivery().reject(reason.getMessage());
-            }
-
-            @Override
-            public void refuse(String why) {
-                item.delivery().reject(why);
-            }
-        }));
+    private void refuse(String jobId, String name, String replyTo, WorkItem item, Outcome outcome, TasqException why) {
+        cx.stats().rejected.incrementAndGet();
+        LOG.warn("rejected job {} ({}) from client {}: {}", name, jobId, replyTo, why.getMessage());
+        byte[] payload = RemoteErrors.encode(why.getClass().getName(), why.getMessage());
+        ResultEnvelope result = new ResultEnvelope(jobId, name, replyTo, cx.workerId(), ResultStatus.REJECTED,
+                item.attempt(), item.run(), cx.clock().millis(), 0, "", payload);
+        cx.replies().accept(new Reply(result, outcome, why.getMessage()));
     }
 
-    void run(SignedJob signed, int attempt, long run, Outcome outcome) {
+    private void run(SignedJob signed, int attempt, long run, Outcome outcome) {
         JobEnvelope env = signed.job();
+        WorkItem item = new WorkItem(null, signed, attempt, run);
+        ClassLoader loader = cx.loader();
+        ClassFilter classes = cx.classes();
         Job<?> job;
         try {
-            Object decoded = serializer.deserialize(env.payload(), loader, classes);
+            if (env.bundle() != null && cx.bundles() != null) {
+                BundleCache.Loaded bundle = cx.bundles().load(env.bundleHash(), env.bundle());
+                loader = bundle.loader();
+                classes = bundle.filter();
+            }
+            Object decoded = cx.serializer().deserialize(env.payload(), loader, classes);
             if (!(decoded instanceof Job<?> j)) {
                 throw new SerializationException("the payload is a " + (decoded == null ? "null"
                         : decoded.getClass().getName()) + ", not an io.tasq.Job");
             }
             job = j;
         } catch (SerializationException e) {
-            stats.rejected.incrementAndGet();
-            LOG.warn("rejected job {} ({}) from client {}: {}", env.name(), env.jobId(), env.replyTo(), e.getMessage());
-            reply(env, ResultStatus.REJECTED, attempt, run, 0, RemoteErrors.encode(e.getClass().getName(),
-                    "cannot decode job '" + env.name() + "': " + e.getMessage()), "", outcome);
+            refuse(env.jobId(), env.name(), env.replyTo(), item, outcome,
+                    new SerializationException("cannot decode job '" + env.name() + "': " + e.getMessage(), e));
+            return;
+        } catch (SignatureVerificationException | InvalidEnvelopeException e) {
+            refuse(env.jobId(), env.name(), env.replyTo(), item, outcome, e);
             return;
         }
-        stats.running.incrementAndGet();
+        execute(env, job, loader, attempt, run, outcome);
+    }
+
+    private void execute(JobEnvelope env, Job<?> job, ClassLoader loader, int attempt, long run, Outcome outcome) {
+        cx.stats().running.incrementAndGet();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
         long start = System.nanoTime();
         Object value;
         try {
@@ -153,32 +148,33 @@ final class JobRunner {
             value = job.call();
         } catch (Throwable t) {
             long took = System.nanoTime() - start;
-            stats.running.decrementAndGet();
-            stats.failed.incrementAndGet();
+            cx.stats().failed.incrementAndGet();
             LOG.warn("job {} ({}) failed: {}", env.name(), env.jobId(), t.toString());
             reply(env, ResultStatus.FAILED, attempt, run, took, RemoteErrors.encode(t), "", outcome);
             return;
+        } finally {
+            thread.setContextClassLoader(previous);
+            cx.stats().running.decrementAndGet();
         }
         long took = System.nanoTime() - start;
-        stats.running.decrementAndGet();
         byte[] bytes;
         try {
-            bytes = value == null ? EMPTY : serializer.serialize(value);
+            bytes = value == null ? EMPTY : cx.serializer().serialize(value, loader);
         } catch (SerializationException e) {
-            stats.failed.incrementAndGet();
+            cx.stats().failed.incrementAndGet();
             reply(env, ResultStatus.FAILED, attempt, run, took, RemoteErrors.encode(new SerializationException(
                     "job '" + env.name() + "' returned a value that cannot be serialized: " + e.getMessage())), "",
                     outcome);
             return;
         }
-        stats.succeeded.incrementAndGet();
-        reply(env, ResultStatus.OK, attempt, run, took, bytes, value == null ? "" : serializer.name(), outcome);
+        cx.stats().succeeded.incrementAndGet();
+        reply(env, ResultStatus.OK, attempt, run, took, bytes, value == null ? "" : cx.serializer().name(), outcome);
     }
 
     private void reply(JobEnvelope env, ResultStatus status, int attempt, long run, long execNanos, byte[] payload,
             String serializerName, Outcome outcome) {
-        ResultEnvelope result = new ResultEnvelope(env.jobId(), env.name(), env.replyTo(), workerId, status, attempt,
-                run, clock.millis(), execNanos, serializerName, payload);
-        replies.accept(new Reply(result, outcome));
+        ResultEnvelope result = new ResultEnvelope(env.jobId(), env.name(), env.replyTo(), cx.workerId(), status,
+                attempt, run, cx.clock().millis(), execNanos, serializerName, payload);
+        cx.replies().accept(new Reply(result, outcome, null));
     }
 }

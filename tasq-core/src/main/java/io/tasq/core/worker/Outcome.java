@@ -10,12 +10,16 @@ import io.tasq.spi.ResultMessage;
  */
 interface Outcome {
 
+    /** Sends the result and settles the job as done. */
     void send(ResultMessage result);
 
-    /** Refuses the job for good (no result can be sent). */
-    void refuse(String reason);
+    /**
+     * Tells the sender why the job was refused (when {@code result} is not null) and settles the
+     * job as refused: dead letters, never redelivered.
+     */
+    void refuse(ResultMessage result, String reason);
 
-    static Outcome of(Delivery delivery) {
+    static Outcome of(Delivery delivery, JobConsumer consumer) {
         return new Outcome() {
             @Override
             public void send(ResultMessage result) {
@@ -23,7 +27,10 @@ interface Outcome {
             }
 
             @Override
-            public void refuse(String reason) {
+            public void refuse(ResultMessage result, String reason) {
+                if (result != null) {
+                    consumer.publish(result);
+                }
                 delivery.reject(reason);
             }
         };
@@ -37,8 +44,10 @@ interface Outcome {
             }
 
             @Override
-            public void refuse(String reason) {
-                // already acknowledged: nothing to hand back
+            public void refuse(ResultMessage result, String reason) {
+                if (result != null) {
+                    consumer.publish(result); // already acknowledged: nothing to hand back
+                }
             }
         };
     }

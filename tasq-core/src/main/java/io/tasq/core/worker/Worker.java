@@ -8,6 +8,7 @@ import io.tasq.core.config.Config;
 import io.tasq.core.security.SignatureCheck;
 import io.tasq.core.security.Signing;
 import io.tasq.core.serial.ClassPolicy;
+import io.tasq.core.shipping.BundleCache;
 import io.tasq.core.wire.RemoteErrors;
 import io.tasq.core.wire.ResultCodec;
 import io.tasq.core.wire.ResultEnvelope;
@@ -65,6 +66,9 @@ public final class Worker implements AutoCloseable {
     private final Clock clock;
     private final int maxBytes;
     private final Duration shutdownTimeout;
+    private final boolean codeShipping;
+    private final int maxBundles;
+    private final Duration bundleIdle;
     private final WorkerStats stats = new WorkerStats();
     private final Map<Delivery, Boolean> inHand = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -88,6 +92,9 @@ public final class Worker implements AutoCloseable {
         this.clock = b.clock;
         this.maxBytes = b.maxBytes;
         this.shutdownTimeout = b.shutdownTimeout;
+        this.codeShipping = b.codeShipping;
+        this.maxBundles = b.maxBundles;
+        this.bundleIdle = b.bundleIdle;
     }
 
     /** A builder; see its setters for the defaults. */
@@ -121,12 +128,14 @@ public final class Worker implements AutoCloseable {
         }
         JobConsumer c = backend.openConsumer(new ConsumerOptions(id, concurrency * 2));
         this.consumer = c;
-        Outcome heldOutcome = Outcome.held(c);
         this.responder = new Actor<>(id + "-responder", this::respond);
         this.held = new HeldJobs(id, clock, item -> router.route(item));
-        JobRunner runner = new JobRunner(id, signatures, serializer, Worker.class.getClassLoader(), classes, clock,
-                maxBytes, backend.capabilities().contains(BackendCapability.NATIVE_DELAY), stats, responder::tell,
-                held, heldOutcome);
+        ClassLoader loader = Worker.class.getClassLoader();
+        BundleCache bundles = codeShipping ? new BundleCache(loader, classes, maxBundles, bundleIdle, clock, maxBytes,
+                serializer::forget) : null;
+        JobRunner runner = new JobRunner(new JobRunner.Context(id, signatures, serializer, loader, classes, bundles,
+                clock, maxBytes, backend.capabilities().contains(BackendCapability.NATIVE_DELAY), stats,
+                responder::tell, held, c));
         this.router = new Router<>(id + "-actor", concurrency, strategy, runner::handle);
         if (signatures.acceptsUnsigned()) {
             LOG.warn("INSECURE: worker {} accepts UNSIGNED jobs: anyone who can reach {} can run code here",
@@ -137,8 +146,9 @@ public final class Worker implements AutoCloseable {
             inHand.put(delivery, Boolean.TRUE);
             router.route(WorkItem.fresh(new TrackedDelivery(delivery, inHand)));
         });
-        LOG.info("Listening for jobs on {} (worker {}, {} actor{}, {} routing, trusts {})", c.describe(), id,
-                concurrency, concurrency == 1 ? "" : "s", strategy.label(), signatures.describe());
+        LOG.info("Listening for jobs on {} (worker {}, {} actor{}, {} routing, code shipping {}, trusts {})",
+                c.describe(), id, concurrency, concurrency == 1 ? "" : "s", strategy.label(),
+                codeShipping ? "on" : "off", signatures.describe());
         return this;
     }
 
@@ -150,7 +160,12 @@ public final class Worker implements AutoCloseable {
 
     private void respond(Reply reply) {
         ResultEnvelope r = reply.result();
-        reply.outcome().send(new ResultMessage(r.replyTo(), r.jobId(), ResultCodec.encode(r)));
+        ResultMessage message = new ResultMessage(r.replyTo(), r.jobId(), ResultCodec.encode(r));
+        if (reply.refusal() == null) {
+            reply.outcome().send(message);
+        } else {
+            reply.outcome().refuse(message, reply.refusal());
+        }
     }
 
     /**
@@ -170,7 +185,7 @@ public final class Worker implements AutoCloseable {
             ResultEnvelope r = new ResultEnvelope(env.jobId(), env.name(), env.replyTo(), id, ResultStatus.CANCELLED,
                     h.attempt(), h.run(), clock.millis(), 0, "", RemoteErrors.encode("io.tasq.WorkerStoppedException",
                             "worker " + id + " stopped before the job's delay ran out; submit it again"));
-            responder.tell(new Reply(r, Outcome.held(consumer)));
+            responder.tell(new Reply(r, Outcome.held(consumer), null));
         }
         router.stop();
         try {
@@ -270,6 +285,9 @@ public final class Worker implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private int maxBytes;
         private Duration shutdownTimeout;
+        private Boolean codeShipping;
+        private int maxBundles;
+        private Duration bundleIdle;
 
         private Builder() {
         }
@@ -337,6 +355,15 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether the worker defines the classes jobs ship (in an isolated loader per bundle); when
+         * off it runs only code on its class path. Default {@code worker.code-shipping}, else on.
+         */
+        public Builder codeShipping(boolean enabled) {
+            this.codeShipping = enabled;
+            return this;
+        }
+
         /** The clock for delays and timestamps; default the system clock. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock == null");
@@ -384,6 +411,11 @@ public final class Worker implements AutoCloseable {
             }
             maxBytes = settings.getInt("envelope.max-bytes", 64 << 20, 1024, Integer.MAX_VALUE - 64);
             shutdownTimeout = settings.getDuration("worker.shutdown-timeout", Duration.ofSeconds(30));
+            if (codeShipping == null) {
+                codeShipping = settings.getBoolean("worker.code-shipping", true);
+            }
+            maxBundles = settings.getInt("worker.max-bundles", 256, 1, 1_000_000);
+            bundleIdle = settings.getDuration("worker.bundle-idle", Duration.ofMinutes(30));
             return new Worker(this);
         }
 

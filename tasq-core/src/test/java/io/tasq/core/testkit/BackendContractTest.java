@@ -346,7 +346,7 @@ public abstract class BackendContractTest {
     }
 
     private static JobEnvelope envelope(String id, String replyTo, byte[] payload) {
-        return new JobEnvelope(id, id, replyTo, System.currentTimeMillis(), 0, "", Map.of(), "fory", payload, null);
+        return new JobEnvelope(id, id, replyTo, System.currentTimeMillis(), 0, "", Map.of(), "fory", payload);
     }
 
     private static void send(JobProducer producer, String jobId, String replyTo, byte[] body) {

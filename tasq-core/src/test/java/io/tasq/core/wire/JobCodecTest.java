@@ -15,7 +15,7 @@ class JobCodecTest {
 
     private JobEnvelope sample(byte[] bundle) {
         return new JobEnvelope("id-1", "näme", "client-1", 1_700_000_000_000L, 1_700_000_005_000L, "PT8S",
-                Map.of("timeout", "5s"), "fory", new byte[] {1, 2, 3, 4, 5}, bundle);
+                Map.of("timeout", "5s"), "fory", new byte[] {1, 2, 3, 4, 5}, bundle == null ? null : new byte[32], bundle);
     }
 
     @Test
@@ -64,7 +64,7 @@ class JobCodecTest {
 
     @Test
     void refusesLengthsBeyondTheLimitBeforeAllocating() {
-        byte[] bytes = JobCodec.encode(new JobEnvelope("i", "n", "c", 0, 0, "", Map.of(), "fory", new byte[2048], null),
+        byte[] bytes = JobCodec.encode(new JobEnvelope("i", "n", "c", 0, 0, "", Map.of(), "fory", new byte[2048]),
                 key);
         assertThatThrownBy(() -> JobCodec.decode(bytes, 1024)).isInstanceOf(InvalidEnvelopeException.class)
                 .hasMessageContaining("exceeds the limit of 1024");
