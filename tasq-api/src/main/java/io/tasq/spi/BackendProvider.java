@@ -1,5 +1,6 @@
 package io.tasq.spi;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,4 +22,9 @@ public interface BackendProvider {
      * @throws io.tasq.ConfigurationException if the URL or a setting is wrong, naming which
      */
     Backend create(BackendUri uri, Settings settings);
+
+    /** The settings this backend understands (all under one prefix, such as {@code redis.}), for listings. */
+    default List<SettingInfo> settings() {
+        return List.of();
+    }
 }

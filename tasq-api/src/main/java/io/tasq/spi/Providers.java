@@ -86,6 +86,11 @@ public final class Providers {
                 "io.tasq:tasq-core provides 'hmac-sha256' and 'ed25519'");
     }
 
+    /** Every backend provider on the classpath. */
+    public static List<BackendProvider> backends() {
+        return load(BackendProvider.class);
+    }
+
     /** Every signer provider on the classpath. */
     public static List<SignerProvider> signers() {
         return load(SignerProvider.class);

@@ -1,99 +1,61 @@
 package io.tasq.worker;
 
-import io.tasq.core.actor.RoutingStrategy;
 import io.tasq.core.config.Config;
 import io.tasq.core.worker.Worker;
 import io.tasq.spi.Settings;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code tq worker}: runs one worker until interrupted. */
-@Command(name = "worker", mixinStandardHelpOptions = true,
-        description = "Run a worker: take jobs from a backend, run them, send the results back.")
-final class WorkerCommand implements Callable<Integer> {
+@Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run a worker: take jobs from a backend, run them, send the results back.",
+        footer = {"", "Examples:",
+            "  tq worker --backend zmq://0.0.0.0:9000 --workers 8",
+            "  tq worker --backend 'redis://localhost:6379/0?name=reports' --worker-type process",
+            "  tq worker --backend 'amqp://guest:guest@localhost:5672/%%2f?name=mail' -f conf.json"})
+class WorkerCommand implements Callable<Integer> {
 
     @Option(names = {"-b", "--backend"}, paramLabel = "URL",
             description = "zmq://host:port (brokerless), redis://host:port/db?name=Q or amqp://user:pass@host:port/vhost?name=Q."
-                    + " Default: the setting 'backend', else zmq://127.0.0.1:9000.")
+                    + " Default: the setting 'backend', else ${DEFAULT-VALUE}.")
     String backend;
 
-    @Option(names = {"-w", "--workers"}, paramLabel = "N", description = "Jobs run at once. Default: the number of CPUs.")
-    Integer workers;
+    @Mixin
+    WorkerOptions options;
 
-    @Option(names = "--router", paramLabel = "STRATEGY",
-            description = "How jobs are spread over actors: round-robin (default), random, smallest-mailbox.")
-    String router;
+    /** The URL used when neither --backend nor the setting names one. */
+    String defaultBackend() {
+        return Config.defaultOf("backend");
+    }
 
-    @Option(names = "--sign-key", paramLabel = "KEY",
-            description = "The clients' shared HMAC-SHA256 key. Prefer TASQ_SIGN_KEY: flags show in process lists.")
-    String signKey;
-
-    @Option(names = "--public-keys", paramLabel = "FILES",
-            description = "Trusted Ed25519 public keys (.pub files or directories), comma separated.")
-    String publicKeys;
-
-    @Option(names = "--insecure", description = "Accept unsigned jobs. Anyone who reaches the backend can then run code here.")
-    boolean insecure;
-
-    @Option(names = "--allow-classes", paramLabel = "PATTERNS",
-            description = "Extra classes jobs may deserialize: com.acme.Type, com.acme.*, com.acme.**; comma separated.")
-    String allowClasses;
-
-    @Option(names = "--no-code-shipping",
-            description = "Run only code on the worker's class path; ignore the classes jobs ship.")
-    boolean noCodeShipping;
-
-    @Option(names = "--shutdown-timeout", paramLabel = "DURATION",
-            description = "On SIGTERM or Ctrl-C, how long running jobs may take to finish. Default 30s.")
-    String shutdownTimeout;
-
-    @Option(names = {"-f", "--config"}, paramLabel = "FILE", description = "A JSON configuration file (else TASQ_CONF).")
-    Path config;
-
-    @Option(names = "--log-level", paramLabel = "LEVEL", description = "error, warn, info (default), debug or trace.")
-    String logLevel;
+    /** Whether a configured 'backend' setting fits this command (the shorthands take only their scheme). */
+    boolean accepts(String url) {
+        return true;
+    }
 
     @Override
     public Integer call() throws Exception {
-        Logging.level(logLevel);
-        Settings settings = Config.load(System.getenv(), config, flags(), "flag");
-        Worker worker = Worker.builder()
-                .backend(settings.get("backend", Config.defaultOf("backend")))
-                .settings(settings)
-                .build();
+        Settings settings = options.settings(backend == null ? Map.of() : Map.of("backend", backend));
+        String url = settings.get("backend").filter(this::accepts).orElse(defaultBackend());
+        Worker worker = Worker.builder().backend(url).settings(settings).build();
+        return run(List.of(worker), settings);
+    }
+
+    /** Starts the workers, stops them all on SIGTERM or Ctrl-C, and returns when they stopped. */
+    static int run(List<Worker> workers, Settings settings) throws InterruptedException {
         Duration grace = settings.getDuration("worker.shutdown-timeout", Duration.ofSeconds(30));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            worker.stop(grace);
-            // a stop asked for by SIGTERM or Ctrl-C that went well is a normal end: exit 0, not 143
-            Runtime.getRuntime().halt(0);
-        }, "tq-shutdown"));
-        worker.start();
-        worker.awaitTermination();
-        return 0;
-    }
-
-    private Map<String, String> flags() {
-        Map<String, String> m = new LinkedHashMap<>();
-        put(m, "backend", backend);
-        put(m, "worker.concurrency", workers == null ? null : workers.toString());
-        put(m, "worker.router", router == null ? null : RoutingStrategy.parse(router).label());
-        put(m, "sign.key", signKey);
-        put(m, "sign.public-keys", publicKeys);
-        put(m, "worker.insecure", insecure ? "true" : null);
-        put(m, "worker.allow-classes", allowClasses);
-        put(m, "worker.shutdown-timeout", shutdownTimeout);
-        put(m, "worker.code-shipping", noCodeShipping ? "false" : null);
-        return m;
-    }
-
-    private static void put(Map<String, String> m, String key, String value) {
-        if (value != null) {
-            m.put(key, value);
+        Shutdown.onSignal(() -> workers.parallelStream().forEach(w -> w.stop(grace)));
+        for (Worker w : workers) {
+            w.start();
         }
+        for (Worker w : workers) {
+            w.awaitTermination();
+        }
+        return 0;
     }
 }

@@ -91,6 +91,11 @@ public final class TqProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Sends a signal by name (INT, TERM, KILL) with kill(1). */
+    public void signal(String name) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
     public long pid() {
         return process.pid();
     }
@@ -98,5 +103,7 @@ public final class TqProcess implements AutoCloseable {
     @Override
     public void close() {
         process.destroyForcibly();
+        // kept in the test's report (target/failsafe-reports/*-output.txt) for when something failed
+        System.out.println("---- tq " + process.pid() + " printed:\n" + output());
     }
 }

@@ -4,7 +4,9 @@ import com.google.auto.service.AutoService;
 import io.tasq.spi.Backend;
 import io.tasq.spi.BackendProvider;
 import io.tasq.spi.BackendUri;
+import io.tasq.spi.SettingInfo;
 import io.tasq.spi.Settings;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -17,6 +19,11 @@ public final class ZmqBackendProvider implements BackendProvider {
     @Override
     public Set<String> schemes() {
         return Set.of("zmq", "tcp");
+    }
+
+    @Override
+    public List<SettingInfo> settings() {
+        return ZmqSettings.INFO;
     }
 
     @Override

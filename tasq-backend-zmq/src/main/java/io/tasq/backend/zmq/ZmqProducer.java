@@ -34,7 +34,8 @@ final class ZmqProducer implements JobProducer {
         final OutboundJob job;
         final byte[] jobId;
         final CompletableFuture<Void> accepted = new CompletableFuture<>();
-        int attempt = 1;
+        /** How many times it was handed to a worker's connection: the attempt number of the last send. */
+        int sends;
         boolean queued;
 
         Outgoing(OutboundJob job) {
@@ -151,7 +152,8 @@ final class ZmqProducer implements JobProducer {
             if (!push.send(o.jobId, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
                 return; // no worker connected, or its pipe is full: try again later
             }
-            push.send(Frames.int32(o.attempt), ZMQ.SNDMORE);
+            o.sends++;
+            push.send(Frames.int32(o.sends), ZMQ.SNDMORE);
             push.send(clientIdBytes, ZMQ.SNDMORE);
             push.send(o.job.body(), 0);
             o.queued = false;
@@ -177,12 +179,9 @@ final class ZmqProducer implements JobProducer {
             } else if (Frames.is(command, Frames.PONG) && rest.length == 1) {
                 pong(Frames.string(rest[0]));
             } else if (Frames.is(command, Frames.RELEASED) && rest.length == 1) {
-                Outgoing o = unsettled.get(Frames.string(rest[0]));
-                if (o != null && !o.queued) {
-                    o.attempt++;
-                    o.queued = true;
-                    backlog.add(o);
-                }
+                // the worker is stopping and did not run it: it stays unsettled, and goes again to the
+                // next worker instance that answers (not back into this one's closing socket)
+                LOG.debug("client {}: job {} handed back by its worker", clientId, Frames.string(rest[0]));
             } else {
                 LOG.warn("client {} dropped an unknown message from its worker", clientId);
             }
@@ -217,7 +216,6 @@ final class ZmqProducer implements JobProducer {
         int n = 0;
         for (Outgoing o : unsettled.values()) {
             if (!o.queued) {
-                o.attempt++;
                 o.queued = true;
                 backlog.add(o);
                 n++;

@@ -2,10 +2,12 @@ package io.tasq.backend.zmq;
 
 import io.tasq.ConfigurationException;
 import io.tasq.spi.BackendUri;
+import io.tasq.spi.SettingInfo;
 import io.tasq.spi.Settings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The ZMQ backend's configuration, from the URL {@code zmq://host:port[?results-port=P]} and the
@@ -23,8 +25,13 @@ record ZmqSettings(String host, int jobsPort, int resultsPort, Duration heartbea
         Duration resultTtl, int maxHeldResults) {
 
     static final int DEFAULT_PORT = 9000;
-    static final Set<String> KEYS = Set.of("zmq.results-port", "zmq.heartbeat", "zmq.worker-timeout",
-            "zmq.result-ttl", "zmq.max-held-results");
+    static final List<SettingInfo> INFO = List.of(
+            new SettingInfo("zmq.results-port", null, "where results come from; the jobs port + 1 when unset"),
+            new SettingInfo("zmq.heartbeat", "500ms", "how often a client pings its worker"),
+            new SettingInfo("zmq.worker-timeout", "3s", "silence after which a client reports its worker lost"),
+            new SettingInfo("zmq.result-ttl", "10m", "how long a worker keeps results for a client that is away"),
+            new SettingInfo("zmq.max-held-results", "100000", "how many such results a worker keeps at most"));
+    static final Set<String> KEYS = INFO.stream().map(SettingInfo::key).collect(Collectors.toUnmodifiableSet());
 
     static ZmqSettings from(BackendUri uri, Settings settings) {
         for (String key : settings.keys()) {

@@ -69,6 +69,11 @@ public final class Actor<M> {
         mailbox.add(STOP);
     }
 
+    /** The actor's thread. */
+    public Thread thread() {
+        return thread;
+    }
+
     /** Interrupts the message in hand, if any; used to cancel a running job or stop at once. */
     public void interrupt() {
         thread.interrupt();

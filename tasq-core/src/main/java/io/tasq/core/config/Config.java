@@ -1,6 +1,9 @@
 package io.tasq.core.config;
 
 import io.tasq.ConfigurationException;
+import io.tasq.spi.BackendProvider;
+import io.tasq.spi.Providers;
+import io.tasq.spi.SettingInfo;
 import io.tasq.spi.Settings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,17 +31,19 @@ public final class Config {
             new Setting("client.id", null, "the client's id, where its results are addressed; random when unset"),
             new Setting("client.results-kept", "10000", "how many finished futures results() keeps besides pending ones"),
             new Setting("sign.algorithm", null, "client signing: hmac-sha256, ed25519 or none; by the keys set when unset"),
-            new Setting("sign.key", null, "the shared HMAC-SHA256 key (at least 16 bytes); also TASQ_SIGN_KEY"),
+            new Setting("sign.key", null, "the shared HMAC-SHA256 key, at least 16 bytes"),
             new Setting("sign.private-key", null, "client: the Ed25519 private key file (.key) to sign with"),
             new Setting("sign.public-keys", null, "worker: trusted Ed25519 public key files or directories, comma separated"),
             new Setting("serializer", "fory", "the serializer for jobs and results"),
             new Setting("envelope.max-bytes", "67108864", "the largest payload or code bundle accepted, in bytes"),
             new Setting("worker.id", null, "the worker's id; host, pid and a random suffix when unset"),
-            new Setting("worker.concurrency", null, "jobs run at once (actors); the number of CPUs when unset"),
+            new Setting("worker.concurrency", null, "jobs run at once (actors or child JVMs); the number of CPUs when unset"),
             new Setting("worker.router", "round-robin", "how jobs are spread over actors: round-robin, random, smallest-mailbox"),
             new Setting("worker.insecure", "false", "accept unsigned jobs (logged loudly); never in production"),
             new Setting("worker.allow-classes", "", "extra classes jobs may deserialize: names, pkg.*, pkg.**, comma separated"),
             new Setting("worker.shutdown-timeout", "30s", "how long a stopping worker lets running jobs finish"),
+            new Setting("worker.type", "actor", "where jobs run: actor (threads) or process (a pool of child JVMs)"),
+            new Setting("worker.child-heap", "256m", "process workers: the heap of each child JVM"),
             new Setting("worker.code-shipping", "true", "define the classes jobs ship; when false, run only class-path code"),
             new Setting("worker.max-bundles", "256", "code bundles a worker keeps defined at once"),
             new Setting("worker.bundle-idle", "30m", "a code bundle unused this long is dropped"),
@@ -82,16 +87,27 @@ public final class Config {
         return s;
     }
 
-    /** The values set by {@code TASQ_*} variables for known keys. */
+    /** The values set by {@code TASQ_*} variables for known keys, the backends' included. */
     static Map<String, String> fromEnv(Map<String, String> env) {
         Map<String, String> values = new LinkedHashMap<>();
-        for (Setting setting : KNOWN) {
+        for (Setting setting : all()) {
             String v = env.get(setting.envVar());
             if (v != null) {
                 values.put(setting.key(), v);
             }
         }
         return values;
+    }
+
+    /** Every setting known: the core's, then those of the backends on the class path. */
+    public static List<Setting> all() {
+        List<Setting> all = new ArrayList<>(KNOWN);
+        for (BackendProvider p : Providers.backends()) {
+            for (SettingInfo i : p.settings()) {
+                all.add(new Setting(i.key(), i.defaultValue(), i.description()));
+            }
+        }
+        return all;
     }
 
     /** Rejects keys that are neither known nor a backend's, naming them and their source. */

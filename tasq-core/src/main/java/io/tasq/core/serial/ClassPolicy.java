@@ -64,6 +64,17 @@ public final class ClassPolicy implements ClassFilter {
         return of(List.of(commaSeparated.split(",")));
     }
 
+    /** The operator's patterns, comma separated, as {@link #parse} reads them. */
+    public String patterns() {
+        List<String> all = new ArrayList<>(exact);
+        packages.forEach(p -> all.add(p + "*"));
+        trees.forEach(t -> all.add(t + "**"));
+        if (this.all) {
+            all.add("**");
+        }
+        return String.join(",", all);
+    }
+
     /** Whether this policy lets everything through (the operator wrote {@code **}). */
     public boolean allowsAll() {
         return all;

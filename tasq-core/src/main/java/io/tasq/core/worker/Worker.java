@@ -25,6 +25,7 @@ import io.tasq.spi.Settings;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,6 +70,8 @@ public final class Worker implements AutoCloseable {
     private final boolean codeShipping;
     private final int maxBundles;
     private final Duration bundleIdle;
+    private final WorkerType workerType;
+    private final String childHeap;
     private final WorkerStats stats = new WorkerStats();
     private final Map<Delivery, Boolean> inHand = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -79,6 +82,7 @@ public final class Worker implements AutoCloseable {
     private volatile Router<WorkItem> router;
     private volatile Actor<Reply> responder;
     private volatile HeldJobs held;
+    private volatile Execution execution;
 
     private Worker(Builder b) {
         this.id = b.id;
@@ -95,6 +99,22 @@ public final class Worker implements AutoCloseable {
         this.codeShipping = b.codeShipping;
         this.maxBundles = b.maxBundles;
         this.bundleIdle = b.bundleIdle;
+        this.workerType = b.workerType;
+        this.childHeap = b.childHeap;
+    }
+
+    /** Where jobs run: on actors, or in child JVMs. */
+    public WorkerType type() {
+        return workerType;
+    }
+
+    private ProcessExecution.ChildOptions childOptions() {
+        List<String> settings = List.of("serializer=" + serializer.name(),
+                ClassPolicy.ALLOW_SETTING + "=" + classes.patterns(),
+                "worker.code-shipping=" + codeShipping, "worker.max-bundles=" + maxBundles,
+                "worker.bundle-idle=" + bundleIdle, "envelope.max-bytes=" + maxBytes);
+        return new ProcessExecution.ChildOptions(System.getProperty("java.home"),
+                System.getProperty("java.class.path"), childHeap, settings);
     }
 
     /** A builder; see its setters for the defaults. */
@@ -133,9 +153,11 @@ public final class Worker implements AutoCloseable {
         ClassLoader loader = Worker.class.getClassLoader();
         BundleCache bundles = codeShipping ? new BundleCache(loader, classes, maxBundles, bundleIdle, clock, maxBytes,
                 serializer::forget) : null;
-        JobRunner runner = new JobRunner(new JobRunner.Context(id, signatures, serializer, loader, classes, bundles,
-                clock, maxBytes, backend.capabilities().contains(BackendCapability.NATIVE_DELAY), stats,
-                responder::tell, held, c));
+        this.execution = workerType == WorkerType.PROCESS
+                ? new ProcessExecution(id, concurrency, childOptions(), stats)
+                : new LocalExecution(id, serializer, loader, classes, bundles, clock, stats);
+        JobRunner runner = new JobRunner(new JobRunner.Context(id, signatures, execution, clock, maxBytes,
+                backend.capabilities().contains(BackendCapability.NATIVE_DELAY), stats, responder::tell, held, c));
         this.router = new Router<>(id + "-actor", concurrency, strategy, runner::handle);
         if (signatures.acceptsUnsigned()) {
             LOG.warn("INSECURE: worker {} accepts UNSIGNED jobs: anyone who can reach {} can run code here",
@@ -146,9 +168,11 @@ public final class Worker implements AutoCloseable {
             inHand.put(delivery, Boolean.TRUE);
             router.route(WorkItem.fresh(new TrackedDelivery(delivery, inHand)));
         });
-        LOG.info("Listening for jobs on {} (worker {}, {} actor{}, {} routing, code shipping {}, trusts {})",
-                c.describe(), id, concurrency, concurrency == 1 ? "" : "s", strategy.label(),
-                codeShipping ? "on" : "off", signatures.describe());
+        String runners = workerType == WorkerType.PROCESS ? (concurrency == 1 ? "process" : "processes")
+                : (concurrency == 1 ? "actor" : "actors");
+        LOG.info("Listening for jobs on {} (worker {}, {} {}, {} routing, code shipping {}, trusts {})",
+                c.describe(), id, concurrency, runners, strategy.label(), codeShipping ? "on" : "off",
+                signatures.describe());
         return this;
     }
 
@@ -193,7 +217,7 @@ public final class Worker implements AutoCloseable {
                 LOG.warn("worker {}: {} job(s) still running after {}; interrupting them and handing them back",
                         id, router.load(), grace);
                 inHand.keySet().forEach(Delivery::release);
-                router.interruptAll();
+                router.actors().forEach(a -> execution.interrupt(a.thread()));
                 router.awaitStop(2, TimeUnit.SECONDS);
             }
             responder.stop();
@@ -202,6 +226,7 @@ public final class Worker implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             inHand.keySet().forEach(Delivery::release);
+            execution.close();
             consumer.close();
             if (ownsBackend) {
                 backend.close();
@@ -288,6 +313,8 @@ public final class Worker implements AutoCloseable {
         private Boolean codeShipping;
         private int maxBundles;
         private Duration bundleIdle;
+        private WorkerType workerType;
+        private String childHeap;
 
         private Builder() {
         }
@@ -364,6 +391,12 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
+        /** Where jobs run; default {@code worker.type}, else actors. */
+        public Builder type(WorkerType type) {
+            this.workerType = Objects.requireNonNull(type, "type == null");
+            return this;
+        }
+
         /** The clock for delays and timestamps; default the system clock. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock == null");
@@ -416,6 +449,13 @@ public final class Worker implements AutoCloseable {
             }
             maxBundles = settings.getInt("worker.max-bundles", 256, 1, 1_000_000);
             bundleIdle = settings.getDuration("worker.bundle-idle", Duration.ofMinutes(30));
+            if (workerType == null) {
+                workerType = WorkerType.parse(settings.get("worker.type", "actor"));
+            }
+            childHeap = settings.get("worker.child-heap", "256m").strip();
+            if (!childHeap.matches("\\d+[kKmMgG]?")) {
+                throw settings.bad("worker.child-heap", childHeap, "is not a heap size; use for example 256m or 1g");
+            }
             return new Worker(this);
         }
 

@@ -1,0 +1,35 @@
+package io.tasq.core.worker;
+
+import io.tasq.core.wire.ResultEnvelope;
+import io.tasq.core.wire.SignedJob;
+
+/**
+ * Runs a checked job and says how it ended. {@link LocalExecution} runs it on the calling thread;
+ * the process worker runs it in a child JVM. Implementations are thread-safe.
+ */
+interface Execution extends AutoCloseable {
+
+    /**
+     * Runs the job (its signature already checked) and returns its result, or a refusal when it
+     * could not even be decoded.
+     */
+    Ran run(SignedJob job, int attempt, long run);
+
+    /** Interrupts the job running on {@code thread}, if this execution can. */
+    default void interrupt(Thread thread) {
+        thread.interrupt();
+    }
+
+    @Override
+    default void close() {
+    }
+
+    /**
+     * How a run ended.
+     *
+     * @param result the result to send
+     * @param refusal why the job was refused (dead-lettered), or {@code null} when it ran
+     */
+    record Ran(ResultEnvelope result, String refusal) {
+    }
+}

@@ -1,0 +1,129 @@
+package io.tasq.core.worker;
+
+import io.tasq.InvalidEnvelopeException;
+import io.tasq.Job;
+import io.tasq.SerializationException;
+import io.tasq.SignatureVerificationException;
+import io.tasq.TasqException;
+import io.tasq.core.shipping.BundleCache;
+import io.tasq.core.wire.JobEnvelope;
+import io.tasq.core.wire.RemoteErrors;
+import io.tasq.core.wire.ResultEnvelope;
+import io.tasq.core.wire.ResultStatus;
+import io.tasq.core.wire.SignedJob;
+import io.tasq.spi.ClassFilter;
+import io.tasq.spi.Serializer;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a checked job on the calling thread: loads its code bundle, deserializes it with the class
+ * filter, calls it with the bundle's loader as context loader, and serializes what it returned.
+ * Used by the actor worker and, inside each child JVM, by the process worker. Thread-safe.
+ */
+public final class LocalExecution implements Execution {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalExecution.class);
+    private static final byte[] EMPTY = new byte[0];
+
+    private final String workerId;
+    private final Serializer serializer;
+    private final ClassLoader loader;
+    private final ClassFilter classes;
+    private final BundleCache bundles;
+    private final Clock clock;
+    private final WorkerStats stats;
+
+    /**
+     * @param bundles the code bundles, or {@code null} to run only code on the class path
+     */
+    public LocalExecution(String workerId, Serializer serializer, ClassLoader loader, ClassFilter classes,
+            BundleCache bundles, Clock clock, WorkerStats stats) {
+        this.workerId = workerId;
+        this.serializer = serializer;
+        this.loader = loader;
+        this.classes = classes;
+        this.bundles = bundles;
+        this.clock = clock;
+        this.stats = stats;
+    }
+
+    @Override
+    public Ran run(SignedJob signed, int attempt, long run) {
+        JobEnvelope env = signed.job();
+        ClassLoader jobLoader = loader;
+        ClassFilter jobClasses = classes;
+        Job<?> job;
+        try {
+            if (env.bundle() != null && bundles != null) {
+                BundleCache.Loaded bundle = bundles.load(env.bundleHash(), env.bundle());
+                jobLoader = bundle.loader();
+                jobClasses = bundle.filter();
+            }
+            Object decoded = serializer.deserialize(env.payload(), jobLoader, jobClasses);
+            if (!(decoded instanceof Job<?> j)) {
+                throw new SerializationException("the payload is a " + (decoded == null ? "null"
+                        : decoded.getClass().getName()) + ", not an io.tasq.Job");
+            }
+            job = j;
+        } catch (SerializationException e) {
+            return refused(env, attempt, run, new SerializationException("cannot decode job '" + env.name() + "': "
+                    + e.getMessage(), e));
+        } catch (SignatureVerificationException | InvalidEnvelopeException e) {
+            return refused(env, attempt, run, e);
+        }
+        return execute(env, job, jobLoader, attempt, run);
+    }
+
+    private Ran execute(JobEnvelope env, Job<?> job, ClassLoader jobLoader, int attempt, long run) {
+        stats.running.incrementAndGet();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(jobLoader);
+        long start = System.nanoTime();
+        Object value;
+        try {
+            LOG.debug("running job {} ({}) attempt {} for client {}", env.name(), env.jobId(), attempt, env.replyTo());
+            value = job.call();
+        } catch (Throwable t) {
+            long took = System.nanoTime() - start;
+            stats.failed.incrementAndGet();
+            LOG.warn("job {} ({}) failed: {}", env.name(), env.jobId(), t.toString());
+            return ran(env, ResultStatus.FAILED, attempt, run, took, RemoteErrors.encode(t), "");
+        } finally {
+            thread.setContextClassLoader(previous);
+            stats.running.decrementAndGet();
+        }
+        long took = System.nanoTime() - start;
+        try {
+            byte[] bytes = value == null ? EMPTY : serializer.serialize(value, jobLoader);
+            stats.succeeded.incrementAndGet();
+            return ran(env, ResultStatus.OK, attempt, run, took, bytes, value == null ? "" : serializer.name());
+        } catch (SerializationException e) {
+            stats.failed.incrementAndGet();
+            return ran(env, ResultStatus.FAILED, attempt, run, took, RemoteErrors.encode(new SerializationException(
+                    "job '" + env.name() + "' returned a value that cannot be serialized: " + e.getMessage())), "");
+        }
+    }
+
+    private Ran ran(JobEnvelope env, ResultStatus status, int attempt, long run, long took, byte[] payload,
+            String serializerName) {
+        return new Ran(new ResultEnvelope(env.jobId(), env.name(), env.replyTo(), workerId, status, attempt, run,
+                clock.millis(), took, serializerName, payload), null);
+    }
+
+    private Ran refused(JobEnvelope env, int attempt, long run, TasqException why) {
+        stats.rejected.incrementAndGet();
+        LOG.warn("rejected job {} ({}) from client {}: {}", env.name(), env.jobId(), env.replyTo(), why.getMessage());
+        return refusal(workerId, env.jobId(), env.name(), env.replyTo(), attempt, run, clock.millis(), why);
+    }
+
+    /** A refusal result: the sender is told why, the job is dead-lettered. */
+    static Ran refusal(String workerId, String jobId, String name, String replyTo, int attempt, long run,
+            long now, TasqException why) {
+        byte[] payload = RemoteErrors.encode(why.getClass().getName(), why.getMessage());
+        return new Ran(new ResultEnvelope(jobId, name, replyTo, workerId, ResultStatus.REJECTED, attempt, run, now, 0,
+                "", payload), why.getMessage());
+    }
+}

@@ -1,0 +1,141 @@
+package io.tasq.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.tasq.Tasq;
+import io.tasq.TasqClient;
+import io.tasq.TasqFuture;
+import io.tasq.core.testkit.Ports;
+import io.tasq.core.testkit.TestKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The launcher as an operator uses it: real tq processes. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class TqCliIT {
+
+    private static final Map<String, String> ENV = Map.of("TASQ_SIGN_KEY", TestKeys.KEY,
+            "TASQ_WORKER_ALLOW_CLASSES", "io.tasq.worker.**");
+
+    private static TasqClient client(String url) {
+        TasqClient c = Tasq.builder().url(url).settings(TestKeys.client()).client();
+        c.connect();
+        return c;
+    }
+
+    @Test
+    void tqWorkersServesEveryAddressAndStopsThemTogether() throws Exception {
+        int a = Ports.freePair();
+        int b = Ports.freePair();
+        try (TqProcess tq = TqProcess.startWithTestClasses(ENV, "workers",
+                "127.0.0.1:" + a + ":" + (a + 1) + ",127.0.0.1:" + b + ":" + (b + 1), "--workers", "2")) {
+            tq.awaitLine("tcp://127.0.0.1:" + a, Duration.ofSeconds(60));
+            tq.awaitLine("tcp://127.0.0.1:" + b, Duration.ofSeconds(60));
+            try (TasqClient ca = client("zmq://127.0.0.1:" + a); TasqClient cb = client("zmq://127.0.0.1:" + b)) {
+                assertThat(ca.schedule(Sleepy::pid, 0).unwrap(Duration.ofSeconds(30))).isEqualTo(tq.pid());
+                assertThat(cb.schedule(Sleepy::pid, 0).unwrap(Duration.ofSeconds(30))).isEqualTo(tq.pid());
+            }
+            assertThat(tq.terminate(Duration.ofSeconds(30))).isZero();
+            assertThat(tq.output().lines().filter(l -> l.contains("stopped (")).count()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void fileThenEnvironmentThenFlagsAndClearErrorsForBadConfig(@TempDir Path dir) throws Exception {
+        Path conf = dir.resolve("tasq.json");
+        Files.writeString(conf, "{\"worker\": {\"concurrency\": 2, \"router\": \"random\"}, \"worker.type\": \"actor\"}");
+        Map<String, String> env = new HashMap<>(ENV);
+        env.put("TASQ_WORKER_ROUTER", "smallest-mailbox");
+        int port = Ports.freePair();
+        try (TqProcess tq = TqProcess.startWithTestClasses(env, "worker", "-f", conf.toString(), "--backend",
+                "zmq://127.0.0.1:" + port, "--workers", "3")) {
+            // the flag beats the file (3, not 2); the environment beats the file (smallest-mailbox, not random)
+            assertThat(tq.awaitLine("Listening for jobs on", Duration.ofSeconds(60)))
+                    .contains("3 actors").contains("smallest-mailbox routing");
+            assertThat(tq.terminate(Duration.ofSeconds(30))).isZero();
+        }
+        try (TqProcess show = TqProcess.start(env, "config", "--show", "-f", conf.toString())) {
+            assertThat(show.waitFor(Duration.ofSeconds(60))).isZero();
+            assertThat(show.output()).containsPattern("worker.concurrency\\s+2\\s+file " + Pattern.quote(conf.toString()))
+                    .containsPattern("worker.router\\s+smallest-mailbox\\s+environment")
+                    .containsPattern("sign.key\\s+\\*\\*\\*\\*\\s+environment")
+                    .doesNotContain(TestKeys.KEY);
+        }
+        Files.writeString(conf, "{\"worker\": {\"concurency\": 2}}");
+        try (TqProcess bad = TqProcess.start(ENV, "worker", "-f", conf.toString())) {
+            assertThat(bad.waitFor(Duration.ofSeconds(60))).isEqualTo(2);
+            assertThat(bad.output()).contains("'worker.concurency' (from file " + conf + ")");
+        }
+        Files.writeString(conf, "{\"worker.concurrency\": \"many\"}");
+        try (TqProcess bad = TqProcess.start(ENV, "worker", "-f", conf.toString())) {
+            assertThat(bad.waitFor(Duration.ofSeconds(60))).isEqualTo(2);
+            assertThat(bad.output()).contains("setting 'worker.concurrency' (from file " + conf + "): 'many' is not a whole number");
+        }
+    }
+
+    @Test
+    void sigtermLetsRunningJobsFinishWithinTheGracePeriodThenExitsZero() throws Exception {
+        String url = "zmq://127.0.0.1:" + Ports.freePair();
+        try (TqProcess tq = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url, "--shutdown-timeout", "20s");
+                TasqClient client = client(url)) {
+            tq.awaitLine("Listening for jobs on", Duration.ofSeconds(60));
+            assertThat(client.schedule(Sleepy::pid, 0).unwrap(Duration.ofSeconds(30))).isEqualTo(tq.pid());
+            TasqFuture<String> slow = client.schedule(Sleepy::sleep, 3_000);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.pendingJobs().stream().allMatch(p -> p.sent()));
+            Thread.sleep(500); // let it start running
+            assertThat(tq.terminate(Duration.ofSeconds(60))).isZero();
+            assertThat(slow.unwrap(Duration.ofSeconds(5))).isEqualTo("slept 3000");
+            assertThat(tq.output()).contains("stopping: no new jobs");
+        }
+    }
+
+    @Test
+    void aJobOverTheGracePeriodIsHandedBackAndRunsOnTheNextWorker() throws Exception {
+        int port = Ports.freePair();
+        String url = "zmq://127.0.0.1:" + port;
+        try (TasqClient client = client(url)) {
+            TasqFuture<String> slow;
+            try (TqProcess first = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url, "--shutdown-timeout", "1s")) {
+                first.awaitLine("Listening for jobs on", Duration.ofSeconds(60));
+                slow = client.schedule(Sleepy::sleep, 8_000);
+                await().atMost(Duration.ofSeconds(10)).until(() -> client.pendingJobs().stream().allMatch(p -> p.sent()));
+                Thread.sleep(500);
+                assertThat(first.terminate(Duration.ofSeconds(60))).isZero();
+                assertThat(first.output()).contains("handing them back");
+            }
+            assertThat(slow.isDone()).isFalse();
+            try (TqProcess second = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url)) {
+                second.awaitLine("Listening for jobs on", Duration.ofSeconds(60));
+                assertThat(slow.unwrap(Duration.ofSeconds(60))).isEqualTo("slept 8000");
+                assertThat(slow.result().orElseThrow().attempt()).isEqualTo(2);
+                assertThat(second.terminate(Duration.ofSeconds(30))).isZero();
+            }
+        }
+    }
+
+    @Test
+    void aSecondSignalStopsAtOnce() throws Exception {
+        String url = "zmq://127.0.0.1:" + Ports.freePair();
+        try (TqProcess tq = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url, "--shutdown-timeout", "120s");
+                TasqClient client = client(url)) {
+            tq.awaitLine("Listening for jobs on", Duration.ofSeconds(60));
+            client.schedule(Sleepy::spin, 100_000);
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.pendingJobs().stream().allMatch(p -> p.sent()));
+            Thread.sleep(500);
+            tq.signal("INT");
+            tq.awaitLine("stopping: no new jobs", Duration.ofSeconds(30));
+            tq.signal("INT");
+            assertThat(tq.waitFor(Duration.ofSeconds(20))).isEqualTo(130);
+            assertThat(tq.output()).contains("second signal: stopping at once");
+        }
+    }
+}
