@@ -194,6 +194,15 @@ public interface TasqClient extends AutoCloseable {
      */
     Map<String, TasqFuture<?>> results();
 
+    /** The repeating jobs this client submitted and has not cancelled, by name. A snapshot. */
+    Map<String, RecurringJob<?>> recurring();
+
+    /**
+     * Stops the repeating job of this name on the queue, whoever submitted it (also after this
+     * client restarted). The future tells whether one was found.
+     */
+    TasqFuture<Boolean> cancelRecurring(String name);
+
     /** The jobs submitted by this client that have no result yet, oldest first. A snapshot. */
     List<PendingJob> pendingJobs();
 

@@ -32,6 +32,7 @@ public class TasqFuture<R> extends CompletableFuture<R> {
     private final Consumer<TasqFuture<?>> onCancel;
     private volatile JobResult<R> result;
     private volatile Duration execTime;
+    private volatile RecurringJob<R> recurring;
 
     /**
      * Made by a Tasq runtime when a job is submitted; applications do not create these.
@@ -101,6 +102,19 @@ public class TasqFuture<R> extends CompletableFuture<R> {
             return runtime;
         }
         return new TasqException("job failed: " + cause, cause);
+    }
+
+    /**
+     * For a repeating job, its handle: every run's result, the next run, cancelling. This future
+     * itself completes with the first run.
+     */
+    public Optional<RecurringJob<R>> recurring() {
+        return Optional.ofNullable(recurring);
+    }
+
+    /** Binds the handle of the repeating job this future is the first run of. Called by the runtime. */
+    public void bindRecurring(RecurringJob<R> handle) {
+        this.recurring = Objects.requireNonNull(handle, "handle == null");
     }
 
     /** How long the job ran on its worker, once it has finished (also when it failed). */

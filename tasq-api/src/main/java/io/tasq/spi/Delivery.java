@@ -17,6 +17,15 @@ public interface Delivery {
      */
     int attempt();
 
+    /**
+     * For a run of a repeating job fired by a {@link ScheduleStore}, its run number (from 1); 0 for
+     * every other delivery (a one-off job, or the first arrival of a repeating one, which the worker
+     * registers in the store).
+     */
+    default long run() {
+        return 0;
+    }
+
     /** Publishes the job's result and then acknowledges the job, so that neither is lost. */
     void complete(ResultMessage result);
 

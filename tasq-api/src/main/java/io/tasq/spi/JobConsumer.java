@@ -11,6 +11,15 @@ public interface JobConsumer extends AutoCloseable {
     /** Where this consumer listens or what it consumes, for the worker's start line. */
     String describe();
 
+    /**
+     * Where the backend keeps repeating jobs, if it keeps them itself (declared by
+     * {@link BackendCapability#DURABLE_SCHEDULES}); empty otherwise, and the worker keeps them in
+     * memory.
+     */
+    default java.util.Optional<ScheduleStore> schedules() {
+        return java.util.Optional.empty();
+    }
+
     /** Starts delivering jobs to {@code listener}. Called once. */
     void start(JobListener listener);
 

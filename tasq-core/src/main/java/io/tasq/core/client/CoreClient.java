@@ -10,7 +10,9 @@ import io.tasq.JobOptions;
 import io.tasq.JobRejectedException;
 import io.tasq.JobResult;
 import io.tasq.PendingJob;
+import io.tasq.RecurringJob;
 import io.tasq.RemoteException;
+import io.tasq.RunResult;
 import io.tasq.SerializationException;
 import io.tasq.TasqClient;
 import io.tasq.TasqException;
@@ -18,11 +20,13 @@ import io.tasq.TasqFuture;
 import io.tasq.core.schedule.Schedule;
 import io.tasq.core.shipping.Bundle;
 import io.tasq.core.shipping.CodeShipper;
+import io.tasq.core.wire.Control;
 import io.tasq.core.wire.JobCodec;
 import io.tasq.core.wire.JobEnvelope;
 import io.tasq.core.wire.RemoteErrors;
 import io.tasq.core.wire.ResultCodec;
 import io.tasq.core.wire.ResultEnvelope;
+import io.tasq.core.wire.ResultStatus;
 import io.tasq.spi.Backend;
 import io.tasq.spi.ClassFilter;
 import io.tasq.spi.JobProducer;
@@ -98,6 +102,7 @@ public final class CoreClient implements TasqClient {
     private final LinkedHashMap<String, TasqFuture<?>> byName = new LinkedHashMap<>();
     private final ArrayDeque<TasqFuture<?>> finished = new ArrayDeque<>();
     private final Map<String, Entry> pending = new ConcurrentHashMap<>();
+    private final Map<String, RecurringHandle<?>> recurringById = new ConcurrentHashMap<>();
     private final ExecutorService completions;
 
     CoreClient(String clientId, Backend backend, boolean ownsBackend, Serializer serializer, Signer signer,
@@ -165,7 +170,8 @@ public final class CoreClient implements TasqClient {
     public <R> TasqFuture<R> submit(Job<R> job, JobOptions options) {
         Objects.requireNonNull(job, "job == null");
         Objects.requireNonNull(options, "options == null");
-        String schedule = options.every().map(s -> Schedule.parse(s).canonical()).orElse("");
+        Schedule repeat = options.every().map(Schedule::parse).orElse(null);
+        String schedule = repeat == null ? "" : repeat.canonical();
         long n = seq.incrementAndGet();
         String jobId = idPrefix + Long.toString(n, 36);
         String name = options.name().orElse(jobId);
@@ -177,7 +183,15 @@ public final class CoreClient implements TasqClient {
                 serializer.name(), payload, bundle == null ? null : bundle.hash(), bundle == null ? null
                         : bundle.wire()), signer);
         TasqFuture<R> future = new TasqFuture<>(jobId, name, this::cancelled);
-        Entry entry = new Entry(n, future, new OutboundJob(jobId, clientId, body, notBefore), Instant.ofEpochMilli(now));
+        // a repeating job goes to a worker at once, which registers it; its runs keep their own times
+        Entry entry = new Entry(n, future, new OutboundJob(jobId, clientId, body, repeat == null ? notBefore : 0),
+                Instant.ofEpochMilli(now));
+        if (repeat != null) {
+            Instant first = notBefore > 0 ? Instant.ofEpochMilli(notBefore) : repeat.nextAfter(Instant.ofEpochMilli(now));
+            RecurringHandle<R> handle = new RecurringHandle<>(jobId, name, repeat, first, clock, this::cancelRecurring);
+            future.bindRecurring(handle);
+            recurringById.put(jobId, handle);
+        }
         synchronized (lock) {
             if (state == State.CLOSED) {
                 throw new ClientClosedException("client " + clientId + " is closed; job '" + name + "' was not sent");
@@ -250,52 +264,117 @@ public final class CoreClient implements TasqClient {
             LOG.warn("client {} received a malformed result and dropped it: {}", clientId, e.getMessage());
             return;
         }
+        Decoded d = decode(r);
+        RecurringHandle<?> handle = recurringById.get(r.jobId());
+        if (handle != null) {
+            deliverRun(handle, r, d);
+        }
         Entry entry = pending.get(r.jobId());
         if (entry == null) {
-            LOG.debug("client {}: result for job {}, which is not pending here (a duplicate or late result)",
-                    clientId, r.jobId());
+            if (handle == null) {
+                LOG.debug("client {}: result for job {}, which is not pending here (a duplicate or late result)",
+                        clientId, r.jobId());
+            }
             return;
         }
+        complete(entry.future, r, d);
+    }
+
+    /** A result's value or failure, read once for the future and the repeating job's listeners. */
+    private record Decoded(Object value, TasqException failure) {
+    }
+
+    private Decoded decode(ResultEnvelope r) {
         try {
-            complete(entry.future, r);
+            return switch (r.status()) {
+                case OK -> new Decoded(value(r), null);
+                case FAILED -> new Decoded(null, new JobFailedException(r.jobId(), r.name(),
+                        RemoteErrors.decode(r.payload())));
+                case REJECTED -> {
+                    RemoteException why = RemoteErrors.decode(r.payload());
+                    yield new Decoded(null, new JobRejectedException(r.jobId(), why.remoteType(), "worker "
+                            + r.workerId() + " rejected job '" + r.name() + "' (" + r.jobId() + "): " + why.getMessage()));
+                }
+                case TIMEOUT, CANCELLED -> new Decoded(null, new JobCancelledException("job '" + r.name() + "' ("
+                        + r.jobId() + ") did not finish on worker " + r.workerId() + ": "
+                        + RemoteErrors.decode(r.payload()).getMessage()));
+            };
         } catch (RuntimeException e) {
-            entry.future.completeFailure(e instanceof TasqException te ? te
-                    : new TasqException("cannot read the result of job '" + r.name() + "': " + e, e), null);
+            return new Decoded(null, e instanceof TasqException te ? te
+                    : new TasqException("cannot read the result of job '" + r.name() + "': " + e, e));
         }
     }
 
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private void complete(TasqFuture future, ResultEnvelope r) {
-        Duration took = Duration.ofNanos(r.execNanos());
-        switch (r.status()) {
-            case OK -> {
-                Object value;
-                if (r.payload().length == 0 && r.serializer().isEmpty()) {
-                    value = null;
-                } else if (!r.serializer().equals(serializer.name())) {
-                    throw new SerializationException("the result of job '" + r.name() + "' was written by serializer '"
-                            + r.serializer() + "', this client reads '" + serializer.name() + "'");
-                } else {
-                    // the client trusts the workers it sends to; Fory's list of known gadgets still applies
-                    value = serializer.deserialize(r.payload(), loader, ClassFilter.ALLOW_ALL);
-                }
-                future.completeResult(new JobResult<>(r.jobId(), r.name(), value, took, r.attempt(), r.run(),
-                        r.workerId(), Instant.ofEpochMilli(r.finishedAtMillis())));
-            }
-            case FAILED -> future.completeFailure(new JobFailedException(r.jobId(), r.name(),
-                    RemoteErrors.decode(r.payload())), took);
-            case REJECTED -> {
-                RemoteException why = RemoteErrors.decode(r.payload());
-                future.completeFailure(new JobRejectedException(r.jobId(), why.remoteType(), "worker " + r.workerId()
-                        + " rejected job '" + r.name() + "' (" + r.jobId() + "): " + why.getMessage()), null);
-            }
-            case TIMEOUT, CANCELLED -> {
-                RemoteException why = RemoteErrors.decode(r.payload());
-                future.completeFailure(new JobCancelledException("job '" + r.name() + "' (" + r.jobId() + ") did not "
-                        + "finish on worker " + r.workerId() + ": " + why.getMessage()), took);
-            }
-            default -> throw new IllegalStateException("unknown status " + r.status());
+    private Object value(ResultEnvelope r) {
+        if (r.payload().length == 0 && r.serializer().isEmpty()) {
+            return null;
         }
+        if (!r.serializer().equals(serializer.name())) {
+            throw new SerializationException("the result of job '" + r.name() + "' was written by serializer '"
+                    + r.serializer() + "', this client reads '" + serializer.name() + "'");
+        }
+        // the client trusts the workers it sends to; Fory's list of known gadgets still applies
+        return serializer.deserialize(r.payload(), loader, ClassFilter.ALLOW_ALL);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void deliverRun(RecurringHandle handle, ResultEnvelope r, Decoded d) {
+        handle.deliver(new RunResult<>(r.jobId(), r.name(), r.run(), d.value(), d.failure(),
+                Duration.ofNanos(r.execNanos()), r.workerId(), Instant.ofEpochMilli(r.finishedAtMillis())));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void complete(TasqFuture future, ResultEnvelope r, Decoded d) {
+        Duration took = Duration.ofNanos(r.execNanos());
+        if (d.failure() == null) {
+            future.completeResult(new JobResult<>(r.jobId(), r.name(), d.value(), took, r.attempt(), r.run(),
+                    r.workerId(), Instant.ofEpochMilli(r.finishedAtMillis())));
+        } else {
+            future.completeFailure(d.failure(), r.status() == ResultStatus.REJECTED ? null : took);
+        }
+    }
+
+    @Override
+    public Map<String, RecurringJob<?>> recurring() {
+        Map<String, RecurringJob<?>> m = new LinkedHashMap<>();
+        recurringById.values().stream().filter(h -> !h.isCancelled()).forEach(h -> m.put(h.name(), h));
+        return Collections.unmodifiableMap(m);
+    }
+
+    @Override
+    public TasqFuture<Boolean> cancelRecurring(String name) {
+        Objects.requireNonNull(name, "name == null");
+        long n = seq.incrementAndGet();
+        String jobId = idPrefix + Long.toString(n, 36);
+        long now = clock.millis();
+        byte[] body = JobCodec.encode(new JobEnvelope(jobId, "cancel " + name, clientId, now, 0, "",
+                Control.cancelRecurring(name), serializer.name(), new byte[0]), signer);
+        TasqFuture<Boolean> future = new TasqFuture<>(jobId, "cancel " + name, f -> pending.remove(f.jobId()));
+        Entry entry = new Entry(n, future, new OutboundJob(jobId, clientId, body, 0), Instant.ofEpochMilli(now));
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                throw new ClientClosedException("client " + clientId + " is closed; cannot cancel '" + name + "'");
+            }
+            pending.put(jobId, entry);
+            if (state == State.CONNECTED && unsent.isEmpty()) {
+                send(entry);
+            } else {
+                unsent.add(entry);
+            }
+        }
+        future.whenComplete((removed, t) -> {
+            pending.remove(jobId);
+            if (t == null) {
+                recurringById.values().removeIf(h -> {
+                    if (h.name().equals(name)) {
+                        h.markCancelled();
+                        return true;
+                    }
+                    return false;
+                });
+            }
+        });
+        return future;
     }
 
     @Override
@@ -337,6 +416,7 @@ public final class CoreClient implements TasqClient {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            recurringById.values().forEach(RecurringHandle::close);
             left = List.copyOf(pending.values());
             for (Entry e : left) {
                 e.future.completeFailure(new ClientClosedException("client " + clientId + " closed before job '"

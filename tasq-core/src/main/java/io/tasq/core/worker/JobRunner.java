@@ -1,14 +1,23 @@
 package io.tasq.core.worker;
 
 import io.tasq.InvalidEnvelopeException;
+import io.tasq.InvalidScheduleException;
 import io.tasq.SignatureVerificationException;
 import io.tasq.TasqException;
+import io.tasq.core.schedule.Schedule;
 import io.tasq.core.security.SignatureCheck;
+import io.tasq.core.wire.Control;
 import io.tasq.core.wire.JobCodec;
 import io.tasq.core.wire.JobEnvelope;
+import io.tasq.core.wire.ResultEnvelope;
+import io.tasq.core.wire.ResultStatus;
 import io.tasq.core.wire.SignedJob;
 import io.tasq.spi.JobConsumer;
+import io.tasq.spi.Recurring;
+import io.tasq.spi.ScheduleStore;
+import io.tasq.spi.Serializer;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +35,8 @@ final class JobRunner {
 
     /** What the runner needs from its worker. */
     record Context(String workerId, SignatureCheck signatures, Execution execution, Clock clock, int maxBytes,
-            boolean brokerDelays, WorkerStats stats, Consumer<Reply> replies, HeldJobs held, JobConsumer consumer) {
+            boolean brokerDelays, WorkerStats stats, Consumer<Reply> replies, HeldJobs held, JobConsumer consumer,
+            ScheduleStore schedules, Serializer serializer) {
     }
 
     private final Context cx;
@@ -46,19 +56,58 @@ final class JobRunner {
             return;
         }
         JobEnvelope env = job.job();
-        if (env.repeating()) {
-            refuse(env.jobId(), env.name(), env.replyTo(), item, outcome, new TasqException("job '" + env.name()
-                    + "' repeats (" + env.schedule() + "), which this worker does not support yet"));
+        if (Control.is(env)) {
+            control(job, item, outcome);
             return;
         }
-        if (env.notBeforeMillis() > cx.clock().millis() && !cx.brokerDelays()) {
+        if (env.repeating() && item.run() == 0) {
+            register(job, item, outcome);
+            return;
+        }
+        if (item.run() == 0 && env.notBeforeMillis() > cx.clock().millis() && !cx.brokerDelays()) {
             // the transport does not hold delayed jobs: take it over and wait in the timer, not here
             item.delivery().ack();
             cx.stats().delayed.incrementAndGet();
             cx.held().hold(job, item.attempt(), env.notBeforeMillis());
             return;
         }
-        run(job, item.attempt(), item.run(), outcome);
+        run(job, item.attempt(), Math.max(1, item.run()), outcome);
+    }
+
+    /** The first arrival of a repeating job: the schedule store takes it over and fires its runs. */
+    private void register(SignedJob job, WorkItem item, Outcome outcome) {
+        JobEnvelope env = job.job();
+        Schedule schedule;
+        try {
+            schedule = Schedule.parse(env.schedule());
+        } catch (InvalidScheduleException e) {
+            refuse(env.jobId(), env.name(), env.replyTo(), item, outcome, e);
+            return;
+        }
+        long first = env.notBeforeMillis() > 0 ? env.notBeforeMillis()
+                : schedule.nextAfter(Instant.ofEpochMilli(env.createdAtMillis())).toEpochMilli();
+        cx.schedules().add(new Recurring(env.name(), env.jobId(), env.replyTo(), job.encoded(), first, 0));
+        item.delivery().ack();
+        LOG.info("repeating job {} ({}) from client {} registered: {}, first run at {}", env.name(), env.jobId(),
+                env.replyTo(), schedule.canonical(), Instant.ofEpochMilli(first));
+    }
+
+    /** A signed request from a client, answered with a result. */
+    private void control(SignedJob job, WorkItem item, Outcome outcome) {
+        JobEnvelope env = job.job();
+        String request = env.options().get(Control.OPTION);
+        if (!Control.CANCEL_RECURRING.equals(request)) {
+            refuse(env.jobId(), env.name(), env.replyTo(), item, outcome,
+                    new TasqException("unknown control request '" + request + "'; upgrade the worker"));
+            return;
+        }
+        String target = env.options().getOrDefault(Control.TARGET, "");
+        boolean removed = cx.schedules().remove(target);
+        LOG.info("client {} cancelled repeating job {}: {}", env.replyTo(), target, removed ? "stopped" : "not found");
+        ResultEnvelope result = new ResultEnvelope(env.jobId(), env.name(), env.replyTo(), cx.workerId(),
+                ResultStatus.OK, item.attempt(), 1, cx.clock().millis(), 0, cx.serializer().name(),
+                cx.serializer().serialize(removed));
+        cx.replies().accept(new Reply(result, outcome, null));
     }
 
     private void run(SignedJob job, int attempt, long run, Outcome outcome) {

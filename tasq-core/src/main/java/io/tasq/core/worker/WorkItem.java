@@ -10,12 +10,12 @@ import io.tasq.spi.Delivery;
  * @param delivery the delivery, or {@code null} for a held job
  * @param verified the checked envelope of a held job, or {@code null} for a fresh delivery
  * @param attempt the delivery's attempt number
- * @param run which run of a repeating job, from 1
+ * @param run which run of a repeating job, from 1; 0 for a delivery that is not a fired run
  */
 record WorkItem(Delivery delivery, SignedJob verified, int attempt, long run) {
 
     static WorkItem fresh(Delivery delivery) {
-        return new WorkItem(delivery, null, delivery.attempt(), 1);
+        return new WorkItem(delivery, null, delivery.attempt(), delivery.run());
     }
 
     static WorkItem held(SignedJob job, int attempt, long run) {

@@ -7,8 +7,11 @@ import io.tasq.core.actor.RoutingStrategy;
 import io.tasq.core.config.Config;
 import io.tasq.core.security.SignatureCheck;
 import io.tasq.core.security.Signing;
+import io.tasq.core.schedule.MemoryScheduleStore;
+import io.tasq.core.schedule.Scheduler;
 import io.tasq.core.serial.ClassPolicy;
 import io.tasq.core.shipping.BundleCache;
+import io.tasq.core.wire.JobCodec;
 import io.tasq.core.wire.RemoteErrors;
 import io.tasq.core.wire.ResultCodec;
 import io.tasq.core.wire.ResultEnvelope;
@@ -19,6 +22,8 @@ import io.tasq.spi.ConsumerOptions;
 import io.tasq.spi.Delivery;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.Providers;
+import io.tasq.spi.Recurring;
+import io.tasq.spi.ScheduleStore;
 import io.tasq.spi.ResultMessage;
 import io.tasq.spi.Serializer;
 import io.tasq.spi.Settings;
@@ -72,6 +77,7 @@ public final class Worker implements AutoCloseable {
     private final Duration bundleIdle;
     private final WorkerType workerType;
     private final String childHeap;
+    private final Duration schedulerPeriod;
     private final WorkerStats stats = new WorkerStats();
     private final Map<Delivery, Boolean> inHand = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -83,6 +89,7 @@ public final class Worker implements AutoCloseable {
     private volatile Actor<Reply> responder;
     private volatile HeldJobs held;
     private volatile Execution execution;
+    private volatile Scheduler scheduler;
 
     private Worker(Builder b) {
         this.id = b.id;
@@ -101,6 +108,7 @@ public final class Worker implements AutoCloseable {
         this.bundleIdle = b.bundleIdle;
         this.workerType = b.workerType;
         this.childHeap = b.childHeap;
+        this.schedulerPeriod = b.schedulerPeriod;
     }
 
     /** Where jobs run: on actors, or in child JVMs. */
@@ -146,7 +154,18 @@ public final class Worker implements AutoCloseable {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("worker " + id + " was already started");
         }
-        JobConsumer c = backend.openConsumer(new ConsumerOptions(id, concurrency * 2));
+        JobConsumer c;
+        try {
+            c = backend.openConsumer(new ConsumerOptions(id, concurrency * 2));
+        } catch (RuntimeException e) {
+            // never started: a later stop() has nothing to stop
+            stopped.set(true);
+            terminated.countDown();
+            if (ownsBackend) {
+                backend.close();
+            }
+            throw e;
+        }
         this.consumer = c;
         this.responder = new Actor<>(id + "-responder", this::respond);
         this.held = new HeldJobs(id, clock, item -> router.route(item));
@@ -156,13 +175,16 @@ public final class Worker implements AutoCloseable {
         this.execution = workerType == WorkerType.PROCESS
                 ? new ProcessExecution(id, concurrency, childOptions(), stats)
                 : new LocalExecution(id, serializer, loader, classes, bundles, clock, stats);
+        ScheduleStore store = c.schedules().orElseGet(() -> new MemoryScheduleStore(this::fireHeld));
         JobRunner runner = new JobRunner(new JobRunner.Context(id, signatures, execution, clock, maxBytes,
-                backend.capabilities().contains(BackendCapability.NATIVE_DELAY), stats, responder::tell, held, c));
+                backend.capabilities().contains(BackendCapability.NATIVE_DELAY), stats, responder::tell, held, c,
+                store, serializer));
         this.router = new Router<>(id + "-actor", concurrency, strategy, runner::handle);
         if (signatures.acceptsUnsigned()) {
             LOG.warn("INSECURE: worker {} accepts UNSIGNED jobs: anyone who can reach {} can run code here",
                     id, backend.describe());
         }
+        this.scheduler = new Scheduler(id, store, clock, maxBytes, schedulerPeriod);
         c.start(delivery -> {
             stats.received.incrementAndGet();
             inHand.put(delivery, Boolean.TRUE);
@@ -180,6 +202,15 @@ public final class Worker implements AutoCloseable {
     public String describe() {
         JobConsumer c = consumer;
         return c == null ? backend.describe() : c.describe();
+    }
+
+    /** A run of a repeating job this worker keeps in memory: checked at registration, run now. */
+    private void fireHeld(Recurring run) {
+        try {
+            router.route(WorkItem.held(JobCodec.decode(run.envelope(), maxBytes), 1, run.lastRun()));
+        } catch (IllegalStateException stopping) {
+            // the worker is stopping: the run is skipped
+        }
     }
 
     private void respond(Reply reply) {
@@ -204,6 +235,7 @@ public final class Worker implements AutoCloseable {
         }
         LOG.info("worker {} stopping: no new jobs, up to {} for {} running", id, grace, router.load());
         consumer.pause();
+        scheduler.close();
         for (HeldJobs.Held h : held.stop()) {
             var env = h.job().job();
             ResultEnvelope r = new ResultEnvelope(env.jobId(), env.name(), env.replyTo(), id, ResultStatus.CANCELLED,
@@ -315,6 +347,7 @@ public final class Worker implements AutoCloseable {
         private Duration bundleIdle;
         private WorkerType workerType;
         private String childHeap;
+        private Duration schedulerPeriod = Duration.ofMillis(100);
 
         private Builder() {
         }

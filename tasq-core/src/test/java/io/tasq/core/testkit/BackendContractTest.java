@@ -8,6 +8,8 @@ import io.tasq.ClientClosedException;
 import io.tasq.DuplicateJobException;
 import io.tasq.JobFailedException;
 import io.tasq.JobOptions;
+import io.tasq.RecurringJob;
+import io.tasq.RunResult;
 import io.tasq.Tasq;
 import io.tasq.TasqClient;
 import io.tasq.TasqFuture;
@@ -246,6 +248,124 @@ public abstract class BackendContractTest {
         assertThat(now.unwrap(Duration.ofSeconds(30))).isEqualTo("now");
         assertThat(delayed.isDone()).isFalse();
         assertThat(delayed.unwrap(Duration.ofSeconds(30)) - start).isGreaterThanOrEqualTo(1500);
+    }
+
+    @Test
+    void anIntervalJobRunsAgainAndAgainWithEveryResultDeliveredUntilCancelled() {
+        String url = newQueueUrl();
+        startWorker(url, 2);
+        TasqClient client = connected(url);
+        String name = "ticker-" + System.nanoTime();
+        TasqFuture<Long> first = client.schedule(System::currentTimeMillis, JobOptions.named(name).every("1s"));
+        RecurringJob<Long> ticker = first.recurring().orElseThrow();
+        List<RunResult<Long>> runs = new CopyOnWriteArrayList<>();
+        ticker.onRun(runs::add);
+        assertThat(ticker.name()).isEqualTo(name);
+        assertThat(ticker.schedule()).isEqualTo("PT1S");
+        assertThat(first.unwrap(Duration.ofSeconds(30))).isPositive();
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() >= 3);
+        assertThat(runs).extracting(RunResult::run).startsWith(runs.get(0).run(), runs.get(0).run() + 1)
+                .doesNotHaveDuplicates();
+        assertThat(runs).allSatisfy(r -> assertThat(r.succeeded()).isTrue());
+        assertThat(ticker.nextRun()).isAfter(java.time.Instant.now().minusSeconds(2));
+        assertThat(client.recurring()).containsKey(name);
+        assertThat(ticker.cancel().unwrap(Duration.ofSeconds(30))).isTrue();
+        assertThat(ticker.isCancelled()).isTrue();
+        long after = ticker.runs();
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> ticker.runs() <= after + 1);
+    }
+
+    @Test
+    void aCronJobRunsOnItsSchedule() {
+        String url = newQueueUrl();
+        startWorker(url, 1);
+        TasqClient client = connected(url);
+        String name = "cron-" + System.nanoTime();
+        TasqFuture<String> first = client.schedule(() -> "tick", JobOptions.named(name).every("* * * * * * UTC"));
+        List<RunResult<String>> runs = new CopyOnWriteArrayList<>();
+        first.recurring().orElseThrow().onRun(runs::add);
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() >= 2);
+        assertThat(client.cancelRecurring(name).unwrap(Duration.ofSeconds(30))).isTrue();
+    }
+
+    @Test
+    void badSchedulesAreRefusedAtSubmitWithTheAcceptedForms() {
+        TasqClient client = client(newQueueUrl());
+        assertThatThrownBy(() -> client.schedule(() -> 1, JobOptions.named("x").every("every tuesday")))
+                .isInstanceOf(io.tasq.InvalidScheduleException.class)
+                .hasMessageContaining("8s").hasMessageContaining("PT8S").hasMessageContaining("cron");
+        assertThat(client.pendingJobs()).isEmpty();
+    }
+
+    @Test
+    void aBlockingCallWaitsForADelayedJob() {
+        String url = newQueueUrl();
+        startWorker(url, 1);
+        TasqClient client = connected(url);
+        long start = System.currentTimeMillis();
+        Long ranAt = client.scheduleBlocking(Duration.ofSeconds(30), System::currentTimeMillis,
+                JobOptions.named("blocking-delayed").delay(Duration.ofSeconds(1)));
+        assertThat(ranAt - start).isGreaterThanOrEqualTo(1000);
+    }
+
+    @Test
+    void anyClientCanCancelARepeatingJobByName() {
+        String url = newQueueUrl();
+        startWorker(url, 1);
+        TasqClient owner = connected(url);
+        String name = "nightly-" + System.nanoTime();
+        RecurringJob<String> job = owner.schedule(() -> "ran", JobOptions.named(name).every("1s"))
+                .recurring().orElseThrow();
+        await().atMost(Duration.ofSeconds(30)).until(() -> job.runs() >= 1);
+        TasqClient other = connected(url); // as the same application would after a restart
+        assertThat(other.cancelRecurring(name).unwrap(Duration.ofSeconds(30))).isTrue();
+        long after = job.runs();
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(5)).until(() -> job.runs() <= after + 1);
+        assertThat(other.cancelRecurring(name).unwrap(Duration.ofSeconds(30))).isFalse();
+    }
+
+    @Test
+    void twoWorkersFireEachTickOnce() {
+        if (!sharedQueue()) {
+            return;
+        }
+        String url = newQueueUrl();
+        startWorker(url, 1);
+        startWorker(url, 1);
+        TasqClient client = connected(url);
+        String name = "once-" + System.nanoTime();
+        RecurringJob<Integer> job = client.schedule(() -> 1, JobOptions.named(name).every("500ms"))
+                .recurring().orElseThrow();
+        List<Long> runs = new CopyOnWriteArrayList<>();
+        job.onRun(r -> runs.add(r.run()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() >= 6);
+        assertThat(client.cancelRecurring(name).unwrap(Duration.ofSeconds(30))).isTrue();
+        assertThat(runs).doesNotHaveDuplicates();
+        List<Long> sorted = runs.stream().sorted().toList();
+        assertThat(sorted.get(sorted.size() - 1) - sorted.get(0) + 1).isEqualTo(sorted.size());
+    }
+
+    @Test
+    void tenThousandDelayedJobsCostMemoryNotThreadsAndOthersKeepFlowing() {
+        String url = newQueueUrl();
+        startWorker(url, 2);
+        TasqClient client = connected(url);
+        TasqFuture<String> warm = client.schedule(() -> "warm");
+        assertThat(warm.unwrap(Duration.ofSeconds(30))).isEqualTo("warm");
+        int threadsBefore = java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount();
+        for (int i = 0; i < 10_000; i++) {
+            client.schedule(n -> n, i, JobOptions.defaults().delay(Duration.ofMinutes(1)));
+        }
+        List<TasqFuture<Integer>> now = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            now.add(client.schedule(n -> n + 1, i));
+        }
+        for (int i = 0; i < 100; i++) {
+            assertThat(now.get(i).unwrap(Duration.ofSeconds(60))).isEqualTo(i + 1);
+        }
+        int threadsAfter = java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount();
+        assertThat(threadsAfter - threadsBefore).isLessThan(10);
+        assertThat(client.pendingJobs()).hasSize(10_000);
     }
 
     @Test
