@@ -1,0 +1,16 @@
+-- Publishes a result to its client's list and, in the same step, acknowledges and deletes the job's
+-- stream entry: a result is never lost for an acknowledged job, and a finished job never lingers.
+-- KEYS[1] the jobs stream, KEYS[2] the client's result list
+-- ARGV[1] group, ARGV[2] entry id ('' for a result that settles no entry), ARGV[3] result envelope,
+-- ARGV[4] result ttl in ms, ARGV[5] most results kept in the list (0: no limit)
+redis.call('RPUSH', KEYS[2], ARGV[3])
+local max = tonumber(ARGV[5])
+if max > 0 then
+  redis.call('LTRIM', KEYS[2], -max, -1)
+end
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+if ARGV[2] ~= '' then
+  redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+  redis.call('XDEL', KEYS[1], ARGV[2])
+end
+return 1
