@@ -46,6 +46,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
     private final Map<String, RedisDelivery> inHand = new ConcurrentHashMap<>();
     private final Settler settler;
     private final Upkeep upkeep;
+    private final Reclaimer reclaimer;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean paused;
@@ -81,6 +82,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
         this.connection = first;
         this.settler = new Settler(connections, workerId);
         this.upkeep = new Upkeep(this, connections, keys, settings, clock);
+        this.reclaimer = new Reclaimer(keys, settings, workerId);
     }
 
     @Override
@@ -119,7 +121,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
 
     private void readLoop() {
         Backoff backoff = new Backoff();
-        byte[] block = Keys.bytes(Long.toString(blockMillis));
+        byte[] block = Keys.bytes(Long.toString(Math.min(blockMillis, reclaimer.every())));
         while (taking()) {
             try {
                 if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
@@ -128,15 +130,19 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
             } catch (InterruptedException e) {
                 break;
             }
-            int wanted = 1 + slots.drainPermits();
+            int free = 1 + slots.drainPermits();
+            List<Reclaimer.Claimed> claimed;
             List<Entries.Entry> entries;
             try {
                 Jedis j = connection();
-                entries = Entries.fromRead(j.sendCommand(Protocol.Command.XREADGROUP, Keys.bytes("GROUP"), GROUP,
-                        consumer, Keys.bytes("COUNT"), Keys.bytes(Integer.toString(wanted)), Keys.bytes("BLOCK"), block,
-                        Keys.bytes("STREAMS"), keys.jobs(), Keys.bytes(">")));
+                claimed = reclaimer.claim(j, free, clock.millis(), inHand.keySet());
+                int wanted = free - claimed.size();
+                entries = wanted == 0 ? List.of() : Entries.fromRead(j.sendCommand(Protocol.Command.XREADGROUP,
+                        Keys.bytes("GROUP"), GROUP, consumer, Keys.bytes("COUNT"), Keys.bytes(Integer.toString(wanted)),
+                        Keys.bytes("BLOCK"), block, Keys.bytes("STREAMS"), keys.jobs(), Keys.bytes(">")));
             } catch (JedisException e) {
-                slots.release(wanted);
+                // what a failed claim took over stays pending and is claimed again at the next turn
+                slots.release(free);
                 if (!taking()) {
                     break;
                 }
@@ -158,7 +164,10 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
                 LOG.info("worker {} takes jobs from {} again", workerId, connections.url());
                 backoff.reset();
             }
-            slots.release(wanted - entries.size());
+            slots.release(free - claimed.size() - entries.size());
+            for (Reclaimer.Claimed c : claimed) {
+                deliver(c.entry(), c.attempt());
+            }
             for (Entries.Entry e : entries) {
                 deliver(e, 1 + e.tries());
             }
@@ -206,21 +215,6 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
     /** The entry ids this worker holds (delivered, settlement not yet written). */
     Map<String, RedisDelivery> inHand() {
         return inHand;
-    }
-
-    /** Takes up to {@code n} free slots for entries taken over by the upkeep; returns how many. */
-    int takeSlots(int n) {
-        int got = 0;
-        while (got < n && slots.tryAcquire()) {
-            got++;
-        }
-        return got;
-    }
-
-    void returnSlots(int n) {
-        if (n > 0) {
-            slots.release(n);
-        }
     }
 
     String workerId() {

@@ -18,10 +18,9 @@ import redis.clients.jedis.exceptions.JedisException;
  *       due delayed jobs into the stream ({@code promote.lua});
  *   <li>every third of the visibility timeout, reset the idle time of the entries in hand
  *       ({@code touch.lua}), so a long job is not taken over while its worker lives;
- *   <li>every quarter of the visibility timeout (at most 5 s), take over entries idle for longer
- *       than it, whose worker was lost ({@code claim.lua}), as far as there are free slots;
  *   <li>every minute, forget consumers that hold nothing and were idle for an hour ({@code prune.lua}).
  * </ul>
+ * Taking over abandoned entries needs free slots, so the consumer's reader does it ({@link Reclaimer}).
  * A chore that fails (the server is away) is tried again at its next turn. Thread-safe.
  */
 final class Upkeep {
@@ -32,7 +31,6 @@ final class Upkeep {
     private static final long PRUNE_MILLIS = 60_000;
     private static final long PRUNE_IDLE_MILLIS = 3_600_000;
     private static final byte[] GROUP = Keys.bytes(Keys.GROUP);
-    private static final byte[] START = Keys.bytes("0-0");
 
     private final RedisConsumer consumer;
     private final Connections connections;
@@ -41,13 +39,10 @@ final class Upkeep {
     private final Clock clock;
     private final byte[] me;
     private final long touchEvery;
-    private final long claimEvery;
     private final ScheduledExecutorService timer;
     private long nextPromote;
     private long nextTouch;
-    private long nextClaim;
     private long nextPrune;
-    private byte[] cursor = START;
     private boolean failing;
     private long retryAt;
 
@@ -60,7 +55,6 @@ final class Upkeep {
         this.me = Keys.bytes(consumer.workerId());
         long visibility = settings.visibilityTimeout().toMillis();
         this.touchEvery = Math.max(30, visibility / 3);
-        this.claimEvery = Math.min(5_000, Math.max(25, visibility / 4));
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tasq-redis-upkeep-" + consumer.workerId());
             t.setDaemon(true);
@@ -77,21 +71,16 @@ final class Upkeep {
 
     private void tick() {
         long now = clock.millis();
-        if (now < retryAt || now < Math.min(Math.min(nextTouch, nextPromote), Math.min(nextClaim, nextPrune))) {
+        if (now < retryAt || now < Math.min(Math.min(nextTouch, nextPromote), nextPrune)) {
             return;
         }
         try (Jedis j = connections.borrow()) {
-            // touch before claiming: after a restart our own entries look idle too
             if (now >= nextTouch) {
                 touch(j);
                 nextTouch = now + touchEvery;
             }
             if (now >= nextPromote) {
                 nextPromote = promote(j, now);
-            }
-            if (now >= nextClaim && consumer.taking()) {
-                claim(j, now);
-                nextClaim = now + claimEvery;
             }
             if (now >= nextPrune) {
                 Script.PRUNE.run(j, List.of(keys.jobs()), List.of(GROUP, bytes(PRUNE_IDLE_MILLIS), new byte[0]));
@@ -145,43 +134,6 @@ final class Upkeep {
                 args.add(Keys.bytes(id));
             }
             Script.TOUCH.run(j, List.of(keys.jobs()), args);
-        }
-    }
-
-    private void claim(Jedis j, long now) {
-        int free = consumer.takeSlots(Integer.MAX_VALUE);
-        if (free == 0) {
-            return;
-        }
-        int used = 0;
-        try {
-            List<?> reply = (List<?>) Script.CLAIM.run(j, List.of(keys.jobs(), keys.dead()), List.of(GROUP, me,
-                    bytes(settings.visibilityTimeout().toMillis()), cursor, bytes(free),
-                    bytes(settings.maxAttempts()), bytes(settings.deadLetterMax()), bytes(now)));
-            cursor = reply.get(0) instanceof byte[] c ? c : START;
-            long dead = (Long) reply.get(2);
-            if (dead > 0) {
-                LOG.warn("worker {} moved {} job(s) to the dead letters ({}): delivered more than {} times, each "
-                        + "time to a worker that was lost", consumer.workerId(), dead, Keys.name(keys.dead()),
-                        settings.maxAttempts());
-            }
-            int taken = 0;
-            for (Object o : (List<?>) reply.get(1)) {
-                List<?> c = (List<?>) o;
-                Entries.Entry e = Entries.entry((byte[]) c.get(0), c.get(1));
-                if (consumer.inHand().containsKey(e.id())) {
-                    continue; // ours already: the claim only renewed it
-                }
-                used++;
-                taken++;
-                consumer.deliver(e, (int) Math.min(Integer.MAX_VALUE, (Long) c.get(2) + e.tries()));
-            }
-            if (taken > 0) {
-                LOG.info("worker {} took over {} job(s) idle for longer than the visibility timeout ({}): their "
-                        + "worker was lost", consumer.workerId(), taken, settings.visibilityTimeout());
-            }
-        } finally {
-            consumer.returnSlots(free - used);
         }
     }
 
