@@ -165,6 +165,12 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
                 backoff.reset();
             }
             slots.release(free - claimed.size() - entries.size());
+            if (!taking()) {
+                // paused while reading: these were never handed out, so they go back as they were
+                claimed.forEach(c -> handBack(c.entry(), c.attempt() - 1));
+                entries.forEach(e -> handBack(e, e.tries()));
+                break;
+            }
             for (Reclaimer.Claimed c : claimed) {
                 deliver(c.entry(), c.attempt());
             }
@@ -173,6 +179,11 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
             }
         }
         dropConnection();
+    }
+
+    private void handBack(Entries.Entry entry, int deliveries) {
+        slots.release();
+        settler.submit(ops.requeue(entry, deliveries, null));
     }
 
     /** Hands one entry to the listener; its slot is already taken. */
