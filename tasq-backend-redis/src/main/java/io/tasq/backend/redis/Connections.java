@@ -152,15 +152,21 @@ final class Connections implements AutoCloseable {
                 + why + "; is redis-server running there and reachable" + (settings.tls() ? " over TLS" : "") + "?", e);
     }
 
-    /** The exception's message with its causes', which Jedis often leaves out. */
+    /** The exception's message with its causes', which Jedis often leaves out, without final periods. */
     static String message(Throwable e) {
-        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+        StringBuilder sb = new StringBuilder(trimmed(e.getMessage()));
         for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            if (c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
-                sb.append(": ").append(c.getMessage());
+            String m = trimmed(c.getMessage());
+            if (!m.isEmpty() && !sb.toString().contains(m)) {
+                sb.append(": ").append(m);
             }
         }
         return sb.toString();
+    }
+
+    private static String trimmed(String m) {
+        String s = m == null ? "" : m.strip();
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 
     /** Whether a command error may go away by itself (the server is loading, busy or full). */
