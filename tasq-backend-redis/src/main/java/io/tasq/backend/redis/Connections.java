@@ -148,6 +148,13 @@ final class Connections implements AutoCloseable {
             return new ConfigurationException("Redis at " + settings.address() + " has no database "
                     + settings.database() + " (" + url + "): " + why, e);
         }
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof javax.net.ssl.SSLException) {
+                return new BackendUnavailableException("the TLS handshake with Redis at " + settings.address() + " ("
+                        + url + ") failed: " + why + "; trust the CA of its certificate with redis.tls-ca=<PEM file> "
+                        + "(or the JVM trust store), and make sure the certificate names the host of the URL", e);
+            }
+        }
         return new BackendUnavailableException("cannot reach Redis at " + settings.address() + " (" + url + "): "
                 + why + "; is redis-server running there and reachable" + (settings.tls() ? " over TLS" : "") + "?", e);
     }

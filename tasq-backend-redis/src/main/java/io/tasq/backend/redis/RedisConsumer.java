@@ -140,8 +140,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
                 entries = wanted == 0 ? List.of() : Entries.fromRead(j.sendCommand(Protocol.Command.XREADGROUP,
                         Keys.bytes("GROUP"), GROUP, consumer, Keys.bytes("COUNT"), Keys.bytes(Integer.toString(wanted)),
                         Keys.bytes("BLOCK"), block, Keys.bytes("STREAMS"), keys.jobs(), Keys.bytes(">")));
-            } catch (JedisException e) {
-                // what a failed claim took over stays pending and is claimed again at the next turn
+            } catch (JedisDataException e) {
                 slots.release(free);
                 if (!taking()) {
                     break;
@@ -149,6 +148,20 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
                 if (isNoGroup(e)) {
                     recreateGroup();
                     continue;
+                }
+                if (!backoff.failing()) {
+                    LOG.error("worker {}: Redis refused to deliver jobs from {}: {}", workerId, Keys.name(keys.jobs()),
+                            e.getMessage());
+                }
+                if (!backoff.pause(this::taking)) {
+                    break;
+                }
+                continue;
+            } catch (JedisException e) {
+                // what a failed claim took over stays pending and is claimed again at the next turn
+                slots.release(free);
+                if (!taking()) {
+                    break;
                 }
                 dropConnection();
                 if (!backoff.failing()) {
@@ -259,8 +272,10 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
         }
     }
 
+    /** Whether the group is gone: NOGROUP, or a blocked read ended because the stream was deleted. */
     static boolean isNoGroup(JedisException e) {
-        return e instanceof JedisDataException && String.valueOf(e.getMessage()).startsWith("NOGROUP");
+        String m = String.valueOf(e.getMessage());
+        return e instanceof JedisDataException && (m.startsWith("NOGROUP") || m.startsWith("UNBLOCKED"));
     }
 
     /** The group (or the whole stream) was lost, a server restarted without its data: make it again. */

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -76,6 +77,13 @@ final class ResultReader {
                     } catch (RuntimeException e) {
                         LOG.error("the result listener of client {} failed", clientId, e);
                     }
+                }
+            } catch (JedisDataException e) {
+                if (!backoff.failing()) {
+                    LOG.error("client {}: Redis refused to give its results: {}", clientId, e.getMessage());
+                }
+                if (!backoff.pause(() -> running)) {
+                    break;
                 }
             } catch (JedisException e) {
                 if (!running) {

@@ -113,6 +113,11 @@ final class Upkeep {
                 List.of(bytes(now), bytes(PROMOTE_BATCH), bytes(settings.deadLetterMax())));
         List<?> reply = (List<?>) r;
         long moved = (Long) reply.get(0);
+        long dead = (Long) reply.get(2);
+        if (dead > 0) {
+            LOG.warn("worker {} moved {} member(s) of {} to the dead letters ({}): Tasq did not write them",
+                    consumer.workerId(), dead, Keys.name(keys.delayed()), Keys.name(keys.dead()));
+        }
         if (moved >= PROMOTE_BATCH) {
             return now; // more are due
         }

@@ -10,7 +10,8 @@ if max > 0 then
 end
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 if ARGV[2] ~= '' then
-  redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+  -- pcall: if the group was lost with the server's data, the entry still goes and the result stays
+  redis.pcall('XACK', KEYS[1], ARGV[1], ARGV[2])
   redis.call('XDEL', KEYS[1], ARGV[2])
 end
 return 1

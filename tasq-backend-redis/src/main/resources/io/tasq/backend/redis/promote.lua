@@ -3,7 +3,7 @@
 -- A member Tasq did not write goes to the dead letters.
 -- KEYS[1] the delayed sorted set, KEYS[2] the jobs stream, KEYS[3] the dead-letter stream
 -- ARGV[1] now ms, ARGV[2] most jobs to move, ARGV[3] about how many dead letters to keep
--- Returns {jobs moved, score of the next delayed job or false}
+-- Returns {members taken, score of the next delayed job or false, members dead-lettered}
 local function split(m)
   local a = string.find(m, ':', 1, true)
   local n = a and tonumber(string.sub(m, 1, a - 1))
@@ -19,6 +19,7 @@ local function split(m)
 end
 
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+local dead = 0
 for _, m in ipairs(due) do
   local job, to, body = split(m)
   if job then
@@ -27,8 +28,9 @@ for _, m in ipairs(due) do
     redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'reason',
         'not a delayed job Tasq wrote (expected <len>:<job id><len>:<client id><envelope>)', 'raw', m,
         'at', ARGV[1])
+    dead = dead + 1
   end
   redis.call('ZREM', KEYS[1], m)
 end
 local nxt = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return {#due, nxt[2] or false}
+return {#due, nxt[2] or false, dead}

@@ -8,6 +8,7 @@ for i = 4, #ARGV do
   fields[#fields + 1] = ARGV[i]
 end
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', unpack(fields))
-redis.call('XACK', KEYS[1], ARGV[1], ARGV[2])
+-- pcall: if the group was lost with the server's data, the entry still goes and the dead letter stays
+redis.pcall('XACK', KEYS[1], ARGV[1], ARGV[2])
 redis.call('XDEL', KEYS[1], ARGV[2])
 return 1

@@ -4,8 +4,8 @@
 -- KEYS[1] the jobs stream
 -- ARGV[1] group, ARGV[2] entry id, ARGV[3] this consumer, ARGV[4] deliveries so far,
 -- ARGV[5..] the entry's other fields, as name, value, name, value
-local p = redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
-if #p == 0 or p[1][2] ~= ARGV[3] then
+local p = redis.pcall('XPENDING', KEYS[1], ARGV[1], ARGV[2], ARGV[2], 1)
+if p.err or #p == 0 or p[1][2] ~= ARGV[3] then
   return 0
 end
 local fields = {'tries', ARGV[4]}
