@@ -106,7 +106,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
     @Override
     public void publish(ResultMessage result) {
         Objects.requireNonNull(result, "result == null");
-        settler.submit(ops.complete(null, result, null));
+        settler.submit(ops.complete(null, result));
     }
 
     @Override
@@ -196,16 +196,16 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
 
     private void handBack(Entries.Entry entry, int deliveries) {
         slots.release();
-        settler.submit(ops.requeue(entry, deliveries, null));
+        settler.submit(ops.requeue(entry, deliveries));
     }
 
     /** Hands one entry to the listener; its slot is already taken. */
-    void deliver(Entries.Entry entry, int attempt) {
+    private void deliver(Entries.Entry entry, int attempt) {
         if (entry.body() == null) {
             LOG.warn("worker {} moved stream entry {} to the dead letters: it has no '{}' field, so Tasq did not "
                     + "write it", workerId, entry.id(), Entries.BODY);
             slots.release();
-            settler.submit(ops.reject(entry, "not a Tasq job: the stream entry has no 'body' field", now(), null));
+            settler.submit(ops.reject(entry, "not a Tasq job: the stream entry has no 'body' field", now()));
             return;
         }
         RedisDelivery d = new RedisDelivery(entry, attempt, this);

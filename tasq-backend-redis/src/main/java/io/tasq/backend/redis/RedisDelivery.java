@@ -59,28 +59,28 @@ final class RedisDelivery implements Delivery {
     public void complete(ResultMessage result) {
         Objects.requireNonNull(result, "result == null");
         if (settled.compareAndSet(false, true)) {
-            owner.settled(this, owner.ops().complete(entry, result, null));
+            owner.settled(this, owner.ops().complete(entry, result));
         }
     }
 
     @Override
     public void ack() {
         if (settled.compareAndSet(false, true)) {
-            owner.settled(this, owner.ops().ack(entry, null));
+            owner.settled(this, owner.ops().ack(entry));
         }
     }
 
     @Override
     public void release() {
         if (settled.compareAndSet(false, true)) {
-            owner.settled(this, owner.ops().requeue(entry, attempt, null));
+            owner.settled(this, owner.ops().requeue(entry, attempt));
         }
     }
 
     @Override
     public void reject(String reason) {
         if (settled.compareAndSet(false, true)) {
-            owner.settled(this, owner.ops().reject(entry, reason == null ? "rejected" : reason, owner.now(), null));
+            owner.settled(this, owner.ops().reject(entry, reason == null ? "rejected" : reason, owner.now()));
         }
     }
 
