@@ -24,6 +24,7 @@ final class TestRedis {
     static final String DEFAULT_URL = "redis://127.0.0.1:6379";
 
     private static String base;
+    private static String failure;
     private static GenericContainer<?> container;
 
     private TestRedis() {
@@ -31,6 +32,9 @@ final class TestRedis {
 
     /** The server's URL, without a queue name. */
     static synchronized String baseUrl() {
+        if (failure != null) {
+            throw new IllegalStateException(failure); // looked once: every test class fails the same way, fast
+        }
         if (base == null) {
             String configured = System.getenv(ENV);
             String url = configured == null || configured.isBlank() ? DEFAULT_URL : configured.strip();
@@ -40,11 +44,12 @@ final class TestRedis {
             } else if (DockerClientFactory.instance().isDockerAvailable()) {
                 base = startContainer();
             } else {
-                throw new IllegalStateException("the Redis tests need a server: " + problem + " ("
+                failure = "the Redis tests need a server: " + problem + " ("
                         + (configured == null ? "the default; set " + ENV + " to use another" : "from " + ENV)
                         + ") and there is no Docker engine for Testcontainers. Start one with "
                         + "`redis-server --port 6379 --save '' --appendonly no --daemonize yes` (or run .ci/run, which "
-                        + "installs and starts it), or point " + ENV + " at a reachable Redis 6.2+");
+                        + "installs and starts it), or point " + ENV + " at a reachable Redis 6.2+";
+                throw new IllegalStateException(failure);
             }
         }
         return base;
