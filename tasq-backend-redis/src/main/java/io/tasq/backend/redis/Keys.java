@@ -39,7 +39,7 @@ final class Keys {
         return dead;
     }
 
-    /** The list of results waiting for the client {@code clientId}. */
+    /** The stream of results waiting for the client {@code clientId} (field {@code body}). */
     byte[] results(String clientId) {
         return bytes(prefix + "results:" + clientId);
     }

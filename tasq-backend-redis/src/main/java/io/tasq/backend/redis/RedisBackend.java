@@ -16,7 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The Redis backend for one queue: jobs in a stream read by a consumer group, delayed jobs in a
- * sorted set, results in one list per client, refused jobs in a dead-letter stream (see
+ * sorted set, results in one stream per client, refused jobs in a dead-letter stream (see
  * {@link Keys}). Everything is kept by the server, so jobs and results survive the restart of any
  * client or worker, and, with persistence on, of Redis itself. The connection pool is made when the
  * first producer or consumer opens.

@@ -1,7 +1,6 @@
 package io.tasq.backend.redis;
 
 import io.tasq.spi.ResultListener;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -12,27 +11,30 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Reads one client's result list on a connection of its own: takes up to {@value #BATCH} waiting
- * results at once ({@code LPOP} with a count) and blocks ({@code BLPOP}) only when there are none.
- * Reconnects with backoff when the server goes away; the results wait in Redis meanwhile. Closing
- * ends the blocked read with {@code CLIENT UNBLOCK}, so no popped result is cut off in flight.
+ * Reads one client's result stream on a connection of its own, without taking anything away until
+ * it has the results in hand: {@code XREAD} (blocking when there is nothing new) from the last entry
+ * it has seen, then {@code XDEL} of what it handed to the listener. A reply lost with the
+ * connection (a server killed after it answered) is therefore read again, never lost; a result seen
+ * twice is dropped by the client. Reconnects with backoff when the server goes away; closing ends
+ * the blocked read with {@code CLIENT UNBLOCK}.
  *
  * <p>Thread-safe: {@link #close()} may be called from any thread.
  */
 final class ResultReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultReader.class);
-    private static final int BATCH = 256;
+    private static final byte[] BATCH_BYTES = Keys.bytes("256");
 
     private final Connections connections;
     private final byte[] key;
     private final String clientId;
     private final ResultListener listener;
-    private final byte[] blockSeconds;
+    private final byte[] blockMillis;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Jedis connection;
     private volatile long connectionId = -1;
+    private String lastSeen = "0-0"; // the reader thread's: where the next XREAD starts
 
     /**
      * Opens the connection at once, so that an unreachable server fails the caller.
@@ -44,7 +46,7 @@ final class ResultReader {
         this.key = key;
         this.clientId = clientId;
         this.listener = listener;
-        this.blockSeconds = Keys.bytes(Double.toString(blockMillis / 1000.0));
+        this.blockMillis = Keys.bytes(Long.toString(blockMillis));
         Jedis first = connections.open();
         this.connection = first;
         try {
@@ -66,18 +68,28 @@ final class ResultReader {
         while (running) {
             try {
                 Jedis j = connection();
-                List<byte[]> results = take(j);
+                List<Entries.Entry> results = take(j);
                 if (backoff.failing()) {
                     LOG.info("client {} reads its results from {} again", clientId, connections.url());
                     backoff.reset();
                 }
-                for (byte[] r : results) {
+                if (results.isEmpty()) {
+                    continue;
+                }
+                for (Entries.Entry r : results) {
+                    byte[] body = r.body();
+                    if (body == null) {
+                        LOG.warn("client {} skipped entry {} of its result stream: it has no body", clientId, r.id());
+                        continue;
+                    }
                     try {
-                        listener.onResult(r);
+                        listener.onResult(body);
                     } catch (RuntimeException e) {
                         LOG.error("the result listener of client {} failed", clientId, e);
                     }
                 }
+                lastSeen = results.get(results.size() - 1).id();
+                forget(j, results);
             } catch (JedisDataException e) {
                 if (!backoff.failing()) {
                     LOG.error("client {}: Redis refused to give its results: {}", clientId, e.getMessage());
@@ -102,26 +114,23 @@ final class ResultReader {
         drop();
     }
 
-    /** The waiting results, or the next one to arrive; empty after the block time or an unblock. */
-    private List<byte[]> take(Jedis j) {
-        Object many = j.sendCommand(Protocol.Command.LPOP, key, Keys.bytes(Integer.toString(BATCH)));
-        if (many instanceof List<?> list && !list.isEmpty()) {
-            List<byte[]> out = new ArrayList<>(list.size());
-            for (Object o : list) {
-                if (o instanceof byte[] b) {
-                    out.add(b);
-                }
-            }
-            return out;
-        }
+    /** The next results, waiting for them up to the block time; empty after it or an unblock. */
+    private List<Entries.Entry> take(Jedis j) {
         if (!running) {
             return List.of();
         }
-        Object one = j.sendCommand(Protocol.Command.BLPOP, key, blockSeconds);
-        if (one instanceof List<?> pair && pair.size() == 2 && pair.get(1) instanceof byte[] b) {
-            return List.of(b);
+        return Entries.fromRead(j.sendCommand(Protocol.Command.XREAD, Keys.bytes("COUNT"), BATCH_BYTES,
+                Keys.bytes("BLOCK"), blockMillis, Keys.bytes("STREAMS"), key, Keys.bytes(lastSeen)));
+    }
+
+    /** Deletes the results handed over; if that fails they are only read again by a later reader. */
+    private void forget(Jedis j, List<Entries.Entry> done) {
+        byte[][] args = new byte[done.size() + 1][];
+        args[0] = key;
+        for (int i = 0; i < done.size(); i++) {
+            args[i + 1] = Keys.bytes(done.get(i).id());
         }
-        return List.of();
+        j.sendCommand(Protocol.Command.XDEL, args);
     }
 
     private Jedis connection() {

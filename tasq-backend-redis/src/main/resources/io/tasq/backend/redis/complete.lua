@@ -1,12 +1,13 @@
--- Publishes a result to its client's list and, in the same step, acknowledges and deletes the job's
--- stream entry: a result is never lost for an acknowledged job, and a finished job never lingers.
--- KEYS[1] the jobs stream, KEYS[2] the client's result list
+-- Publishes a result to its client's result stream and, in the same step, acknowledges and deletes
+-- the job's entry: a result is never lost for an acknowledged job, and a finished job never lingers.
+-- KEYS[1] the jobs stream, KEYS[2] the client's result stream
 -- ARGV[1] group, ARGV[2] entry id ('' for a result that settles no entry), ARGV[3] result envelope,
--- ARGV[4] result ttl in ms, ARGV[5] most results kept in the list (0: no limit)
-redis.call('RPUSH', KEYS[2], ARGV[3])
+-- ARGV[4] result ttl in ms, ARGV[5] most results kept for the client (0: no limit)
 local max = tonumber(ARGV[5])
 if max > 0 then
-  redis.call('LTRIM', KEYS[2], -max, -1)
+  redis.call('XADD', KEYS[2], 'MAXLEN', max, '*', 'body', ARGV[3])
+else
+  redis.call('XADD', KEYS[2], '*', 'body', ARGV[3])
 end
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
 if ARGV[2] ~= '' then

@@ -68,9 +68,9 @@ class DurabilityTest {
             assertThat(redis.xlen(Keys.name(keys.jobs()))).isEqualTo(JOBS);
             Worker worker = Worker.builder().backend(url).settings(TestKeys.worker()).concurrency(2).build().start();
             try {
-                String list = Keys.name(keys.results(clientId));
-                await().atMost(Duration.ofSeconds(30)).until(() -> redis.llen(list) == JOBS);
-                assertThat(redis.pttl(list)).isPositive().isLessThanOrEqualTo(Duration.ofHours(1).toMillis());
+                String results = Keys.name(keys.results(clientId));
+                await().atMost(Duration.ofSeconds(30)).until(() -> redis.xlen(results) == JOBS);
+                assertThat(redis.pttl(results)).isPositive().isLessThanOrEqualTo(Duration.ofHours(1).toMillis());
                 assertThat(redis.xlen(Keys.name(keys.jobs()))).isZero();
             } finally {
                 worker.stop(Duration.ofSeconds(5));

@@ -221,15 +221,15 @@ class RedisDeliveryTest {
         for (Delivery d : got) {
             d.complete(new ResultMessage("client-a", text(d.body()), bytes("result of " + text(d.body()))));
         }
-        String list = Keys.name(keys.results("client-a"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> redis.llen(list) == 2);
-        assertThat(redis.pttl(list)).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(10).toMillis());
+        String stream = Keys.name(keys.results("client-a"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> redis.xlen(stream) == 2);
+        assertThat(redis.pttl(stream)).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(10).toMillis());
 
         List<String> results = new CopyOnWriteArrayList<>();
         b.openProducer("client-a", r -> results.add(text(r)));
         await().atMost(Duration.ofSeconds(10)).until(() -> results.size() == 2);
         assertThat(results).containsExactly("result of job-1", "result of job-2");
-        assertThat(redis.exists(list)).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> redis.xlen(stream) == 0); // deleted once handed over
     }
 
     @Test
@@ -240,8 +240,9 @@ class RedisDeliveryTest {
         for (int i = 1; i <= 5; i++) {
             c.publish(new ResultMessage("nobody-home", "job-" + i, bytes("r" + i)));
         }
-        String list = Keys.name(keys.results("nobody-home"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> redis.lrange(list, 0, -1).equals(List.of("r3", "r4", "r5")));
+        String stream = Keys.name(keys.results("nobody-home"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> redis.xrange(stream, (StreamEntryID) null, null).stream()
+                .map(e -> e.getFields().get("body")).toList().equals(List.of("r3", "r4", "r5")));
     }
 
     @Test
