@@ -148,6 +148,14 @@ final class Connections implements AutoCloseable {
             return new ConfigurationException("Redis at " + settings.address() + " has no database "
                     + settings.database() + " (" + url + "): " + why, e);
         }
+        if (e instanceof JedisDataException d && isTransient(d)) {
+            return new BackendUnavailableException("Redis at " + settings.address() + " (" + url + ") is not ready: "
+                    + why + "; try again in a moment", e);
+        }
+        if (e instanceof JedisDataException) {
+            return new TasqException("Redis at " + settings.address() + " (" + url + ") answered with an error: " + why
+                    + "; is another program using the keys tasq:{" + settings.queue() + "}:*?", e);
+        }
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof javax.net.ssl.SSLException) {
                 return new BackendUnavailableException("the TLS handshake with Redis at " + settings.address() + " ("

@@ -20,10 +20,10 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * The worker side. A reader thread takes new entries from the jobs stream with {@code XREADGROUP}
- * (consumer = the worker id), never more than the free slots of the prefetch, on a connection of
- * its own; an {@link Upkeep} thread moves due delayed jobs into the stream, keeps the entries in
- * hand from looking abandoned, takes over entries whose worker was lost, and forgets consumers that
+ * The worker side. A reader thread fills the free slots of the prefetch, on a connection of its
+ * own: first with entries whose worker was lost ({@link Reclaimer}), then with new ones
+ * ({@code XREADGROUP}, consumer = the worker id). An {@link Upkeep} thread moves due delayed jobs
+ * into the stream, keeps the entries in hand from looking abandoned and forgets consumers that
  * left; a {@link Settler} writes settlements in batches. An entry stays pending in Redis from its
  * delivery until its settlement is written, so a worker that dies loses nothing.
  *

@@ -99,7 +99,7 @@ final class Upkeep {
             retryAt = now + 1_000;
             if (!failing) {
                 failing = true;
-                LOG.warn("worker {}: upkeep cannot reach {} ({}); delayed and abandoned jobs wait", consumer.workerId(),
+                LOG.warn("worker {}: upkeep cannot reach {} ({}); delayed jobs wait until it can", consumer.workerId(),
                         connections.url(), Connections.message(e));
             }
         } catch (RuntimeException e) {
