@@ -51,8 +51,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean paused;
     private volatile JobListener listener;
-    private volatile Jedis connection;
-    private volatile long connectionId = -1;
+    private final ReaderConnection connection;
     private Thread reader;
 
     /**
@@ -71,15 +70,13 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
         this.blockMillis = blockMillis;
         this.ops = new Ops(keys, settings, workerId);
         this.slots = new Semaphore(options.prefetch());
-        Jedis first = connections.open();
+        this.connection = new ReaderConnection(connections);
         try {
-            ensureGroup(first);
-            connectionId = first.clientId();
+            ensureGroup(connection.get());
         } catch (JedisException e) {
-            first.close();
+            connection.drop();
             throw connections.failure(e);
         }
-        this.connection = first;
         this.settler = new Settler(connections, workerId);
         this.upkeep = new Upkeep(this, connections, keys, settings, clock);
         this.reclaimer = new Reclaimer(keys, settings, workerId);
@@ -112,7 +109,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
     @Override
     public void pause() {
         paused = true;
-        connections.unblock(connectionId);
+        connection.unblock();
     }
 
     boolean taking() {
@@ -134,7 +131,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
             List<Reclaimer.Claimed> claimed;
             List<Entries.Entry> entries;
             try {
-                Jedis j = connection();
+                Jedis j = connection.get();
                 claimed = reclaimer.claim(j, free, clock.millis(), inHand.keySet());
                 int wanted = free - claimed.size();
                 entries = wanted == 0 ? List.of() : Entries.fromRead(j.sendCommand(Protocol.Command.XREADGROUP,
@@ -163,7 +160,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
                 if (!taking()) {
                     break;
                 }
-                dropConnection();
+                connection.drop();
                 if (!backoff.failing()) {
                     LOG.warn("worker {} lost {} ({}); reconnecting, its jobs wait there", workerId, connections.url(),
                             Connections.message(e));
@@ -191,7 +188,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
                 deliver(e, 1 + e.tries());
             }
         }
-        dropConnection();
+        connection.drop();
     }
 
     private void handBack(Entries.Entry entry, int deliveries) {
@@ -245,33 +242,6 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
         return workerId;
     }
 
-    private Jedis connection() {
-        Jedis j = connection;
-        if (j == null) {
-            try {
-                j = connections.open();
-            } catch (RuntimeException e) {
-                throw new JedisException(e.getMessage(), e);
-            }
-            connection = j;
-            connectionId = j.clientId();
-        }
-        return j;
-    }
-
-    private void dropConnection() {
-        Jedis j = connection;
-        connection = null;
-        connectionId = -1;
-        if (j != null) {
-            try {
-                j.close();
-            } catch (RuntimeException e) {
-                // already broken
-            }
-        }
-    }
-
     /** Whether the group is gone: NOGROUP, or a blocked read ended because the stream was deleted. */
     static boolean isNoGroup(JedisException e) {
         String m = String.valueOf(e.getMessage());
@@ -307,19 +277,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
             return;
         }
         paused = true;
-        if (reader != null) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (reader.isAlive() && System.nanoTime() < deadline) {
-                connections.unblock(connectionId);
-                try {
-                    reader.join(50);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        dropConnection();
+        connection.stop(reader);
         upkeep.close();
         int released = 0;
         for (RedisDelivery d : inHand.values()) {

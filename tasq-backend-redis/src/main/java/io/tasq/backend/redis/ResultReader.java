@@ -2,7 +2,6 @@ package io.tasq.backend.redis;
 
 import io.tasq.spi.ResultListener;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -32,8 +31,7 @@ final class ResultReader {
     private final byte[] blockMillis;
     private final Thread thread;
     private volatile boolean running = true;
-    private volatile Jedis connection;
-    private volatile long connectionId = -1;
+    private final ReaderConnection connection;
     private String lastSeen = "0-0"; // the reader thread's: where the next XREAD starts
 
     /**
@@ -47,14 +45,7 @@ final class ResultReader {
         this.clientId = clientId;
         this.listener = listener;
         this.blockMillis = Keys.bytes(Long.toString(blockMillis));
-        Jedis first = connections.open();
-        this.connection = first;
-        try {
-            this.connectionId = first.clientId();
-        } catch (JedisException e) {
-            first.close();
-            throw connections.failure(e);
-        }
+        this.connection = new ReaderConnection(connections);
         this.thread = new Thread(this::loop, "tasq-redis-results-" + clientId);
         thread.setDaemon(true);
     }
@@ -67,7 +58,7 @@ final class ResultReader {
         Backoff backoff = new Backoff();
         while (running) {
             try {
-                Jedis j = connection();
+                Jedis j = connection.get();
                 List<Entries.Entry> results = take(j);
                 if (backoff.failing()) {
                     LOG.info("client {} reads its results from {} again", clientId, connections.url());
@@ -101,7 +92,7 @@ final class ResultReader {
                 if (!running) {
                     break;
                 }
-                drop();
+                connection.drop();
                 if (!backoff.failing()) {
                     LOG.warn("client {} lost {} while waiting for results ({}); reconnecting, the results wait there",
                             clientId, connections.url(), Connections.message(e));
@@ -111,7 +102,7 @@ final class ResultReader {
                 }
             }
         }
-        drop();
+        connection.drop();
     }
 
     /** The next results, waiting for them up to the block time; empty after it or an unblock. */
@@ -133,49 +124,9 @@ final class ResultReader {
         j.sendCommand(Protocol.Command.XDEL, args);
     }
 
-    private Jedis connection() {
-        Jedis j = connection;
-        if (j == null) {
-            try {
-                j = connections.open();
-            } catch (RuntimeException e) {
-                throw new JedisException(e.getMessage(), e);
-            }
-            connection = j;
-            connectionId = j.clientId();
-        }
-        return j;
-    }
-
-    private void drop() {
-        Jedis j = connection;
-        connection = null;
-        connectionId = -1;
-        if (j != null) {
-            try {
-                j.close();
-            } catch (RuntimeException e) {
-                // already broken
-            }
-        }
-    }
-
-    /** Stops reading; results not yet taken stay in Redis for the next client with this id. */
+    /** Stops reading; results not yet read stay in Redis for the next client with this id. */
     void close() {
         running = false;
-        if (!thread.isAlive()) {
-            drop();
-            return;
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (thread.isAlive() && System.nanoTime() < deadline) {
-            connections.unblock(connectionId);
-            try {
-                thread.join(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        connection.stop(thread);
     }
 }
