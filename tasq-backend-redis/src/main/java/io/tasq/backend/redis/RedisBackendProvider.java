@@ -1,14 +1,19 @@
 package io.tasq.backend.redis;
 
 import com.google.auto.service.AutoService;
-import io.tasq.ConfigurationException;
 import io.tasq.spi.Backend;
 import io.tasq.spi.BackendProvider;
 import io.tasq.spi.BackendUri;
 import io.tasq.spi.Settings;
+import java.time.Clock;
+import java.util.Objects;
 import java.util.Set;
 
-/** Serves the Redis URL schemes. The transport itself is not built yet. */
+/**
+ * Serves {@code redis://[user:password@]host[:port][/db][?name=QUEUE]} and {@code rediss://} (TLS):
+ * a durable queue on Redis 6.2 or newer, with the {@code redis.*} settings described in the module's
+ * README. Stateless and thread-safe; creating a backend opens no connection.
+ */
 @AutoService(BackendProvider.class)
 public final class RedisBackendProvider implements BackendProvider {
 
@@ -19,6 +24,8 @@ public final class RedisBackendProvider implements BackendProvider {
 
     @Override
     public Backend create(BackendUri uri, Settings settings) {
-        throw new ConfigurationException("the Redis backend is not built yet in this version; use zmq:// for now");
+        Objects.requireNonNull(uri, "uri == null");
+        Objects.requireNonNull(settings, "settings == null");
+        return new RedisBackend(RedisSettings.from(uri, settings), uri.toString(), Clock.systemUTC());
     }
 }

@@ -1,0 +1,127 @@
+package io.tasq.backend.redis;
+
+import io.tasq.spi.OutboundJob;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a job is laid out in Redis, and how raw replies are read back. A stream entry has the fields
+ * {@code job} (the job id), {@code to} (the client id), {@code body} (the envelope) and, once the job
+ * was handed back, {@code tries} (deliveries before this entry). A delayed job is one member of the
+ * sorted set: {@code <len>:<job id><len>:<client id><envelope>}, lengths in bytes, so that the
+ * promotion script can split it without any other key. Stateless.
+ */
+final class Entries {
+
+    static final String JOB = "job";
+    static final String TO = "to";
+    static final String BODY = "body";
+    static final String TRIES = "tries";
+
+    private Entries() {
+    }
+
+    /**
+     * One stream entry as read.
+     *
+     * @param id the entry id, as {@code 1700000000000-0}
+     * @param fields its fields in order; values are raw bytes
+     */
+    record Entry(String id, Map<String, byte[]> fields) {
+
+        /** The envelope, or {@code null} if the entry has none (it was not written by Tasq). */
+        byte[] body() {
+            return fields.get(BODY);
+        }
+
+        /** The job id, or {@code "?"}, for messages. */
+        String jobId() {
+            byte[] v = fields.get(JOB);
+            return v == null ? "?" : text(v);
+        }
+
+        /** How many times the job was delivered before this entry was written. */
+        int tries() {
+            byte[] v = fields.get(TRIES);
+            if (v == null) {
+                return 0;
+            }
+            try {
+                return Math.max(0, Integer.parseInt(text(v)));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+
+        /** The fields flattened as name, value, name, value, for a script's arguments. */
+        List<byte[]> flat() {
+            List<byte[]> out = new ArrayList<>(fields.size() * 2);
+            fields.forEach((k, v) -> {
+                out.add(Keys.bytes(k));
+                out.add(v);
+            });
+            return out;
+        }
+    }
+
+    /** The fields of a new stream entry for {@code job}. */
+    static Map<byte[], byte[]> fields(OutboundJob job) {
+        Map<byte[], byte[]> m = new LinkedHashMap<>();
+        m.put(Keys.bytes(JOB), Keys.bytes(job.jobId()));
+        m.put(Keys.bytes(TO), Keys.bytes(job.replyTo()));
+        m.put(Keys.bytes(BODY), job.body());
+        return m;
+    }
+
+    /** The sorted-set member for a delayed {@code job}; the promotion script splits it again. */
+    static byte[] delayedMember(OutboundJob job) {
+        byte[] id = Keys.bytes(job.jobId());
+        byte[] to = Keys.bytes(job.replyTo());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(id.length + to.length + job.body().length + 24);
+        out.writeBytes(Keys.bytes(id.length + ":"));
+        out.writeBytes(id);
+        out.writeBytes(Keys.bytes(to.length + ":"));
+        out.writeBytes(to);
+        out.writeBytes(job.body());
+        return out.toByteArray();
+    }
+
+    /** The entries of an {@code XREADGROUP} reply on one stream (RESP2); empty for a timeout. */
+    static List<Entry> fromRead(Object reply) {
+        if (!(reply instanceof List<?> streams) || streams.isEmpty()) {
+            return List.of();
+        }
+        Object stream = streams.get(0);
+        if (!(stream instanceof List<?> s) || s.size() < 2 || !(s.get(1) instanceof List<?> entries)) {
+            return List.of();
+        }
+        List<Entry> out = new ArrayList<>(entries.size());
+        for (Object e : entries) {
+            if (e instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof byte[] id) {
+                out.add(entry(id, pair.get(1)));
+            }
+        }
+        return out;
+    }
+
+    /** An entry from its id and its flat field list (or {@code null} for an entry deleted meanwhile). */
+    static Entry entry(byte[] id, Object flat) {
+        Map<String, byte[]> fields = new LinkedHashMap<>();
+        if (flat instanceof List<?> list) {
+            for (int i = 0; i + 1 < list.size(); i += 2) {
+                if (list.get(i) instanceof byte[] k && list.get(i + 1) instanceof byte[] v) {
+                    fields.putIfAbsent(text(k), v);
+                }
+            }
+        }
+        return new Entry(text(id), fields);
+    }
+
+    static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}

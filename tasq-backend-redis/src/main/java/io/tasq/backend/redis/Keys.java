@@ -1,0 +1,55 @@
+package io.tasq.backend.redis;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The names of the keys one queue uses. Every key carries the queue name as a hash tag
+ * ({@code tasq:{NAME}:...}), so that on a Redis Cluster all of a queue's keys live in one slot and
+ * its multi-key scripts stay legal. Immutable.
+ */
+final class Keys {
+
+    /** The consumer group every worker of a queue reads through. */
+    static final String GROUP = "workers";
+
+    private final String prefix;
+    private final byte[] jobs;
+    private final byte[] delayed;
+    private final byte[] dead;
+
+    Keys(String queue) {
+        this.prefix = "tasq:{" + queue + "}:";
+        this.jobs = bytes(prefix + "jobs");
+        this.delayed = bytes(prefix + "delayed");
+        this.dead = bytes(prefix + "dead");
+    }
+
+    /** The stream of jobs ready to run, read by the group {@link #GROUP}. */
+    byte[] jobs() {
+        return jobs;
+    }
+
+    /** The sorted set of jobs that must wait, scored by their not-before time in epoch milliseconds. */
+    byte[] delayed() {
+        return delayed;
+    }
+
+    /** The stream of dead letters: jobs refused for good, with the reason. */
+    byte[] dead() {
+        return dead;
+    }
+
+    /** The stream of results waiting for the client {@code clientId} (field {@code body}). */
+    byte[] results(String clientId) {
+        return bytes(prefix + "results:" + clientId);
+    }
+
+    /** A key name as text, for messages. */
+    static String name(byte[] key) {
+        return new String(key, StandardCharsets.UTF_8);
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,84 @@
+package io.tasq.backend.redis;
+
+import java.util.concurrent.TimeUnit;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The connection of one blocking reader (a worker's job reader, a client's result reader): its own,
+ * never pooled, opened again after a failure, and known by its client id so that another thread
+ * can end a blocked read with {@code CLIENT UNBLOCK} instead of cutting the socket (which could
+ * lose a reply in flight). Thread-safe: the reader uses it, any thread may {@link #stop} it.
+ */
+final class ReaderConnection {
+
+    private final Connections connections;
+    private volatile Jedis jedis;
+    private volatile long id = -1;
+
+    /**
+     * Connects at once, so that a bad address fails the caller.
+     *
+     * @throws io.tasq.TasqException naming the address if the server cannot be reached
+     */
+    ReaderConnection(Connections connections) {
+        this.connections = connections;
+        Jedis first = connections.open();
+        try {
+            this.id = first.clientId();
+        } catch (JedisException e) {
+            first.close();
+            throw connections.failure(e);
+        }
+        this.jedis = first;
+    }
+
+    /** The connection, opened again if it was dropped. */
+    Jedis get() {
+        Jedis j = jedis;
+        if (j == null) {
+            try {
+                j = connections.open();
+            } catch (RuntimeException e) {
+                throw new JedisException(e.getMessage(), e);
+            }
+            id = j.clientId();
+            jedis = j;
+        }
+        return j;
+    }
+
+    /** Closes the connection after a failure; {@link #get} opens a new one. */
+    void drop() {
+        Jedis j = jedis;
+        jedis = null;
+        id = -1;
+        if (j != null) {
+            try {
+                j.close();
+            } catch (RuntimeException e) {
+                // already broken
+            }
+        }
+    }
+
+    /** Ends a blocked read, if there is one, as if it had timed out. */
+    void unblock() {
+        connections.unblock(id);
+    }
+
+    /** Unblocks {@code reader} until it has ended (it must check its own stop flag), then drops the connection. */
+    void stop(Thread reader) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (reader != null && reader.isAlive() && System.nanoTime() < deadline) {
+            unblock(); // repeated: the reader may have been between two reads the first time
+            try {
+                reader.join(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        drop();
+    }
+}

@@ -1,0 +1,295 @@
+package io.tasq.backend.redis;
+
+import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.JobConsumer;
+import io.tasq.spi.JobListener;
+import io.tasq.spi.ResultMessage;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The worker side. A reader thread fills the free slots of the prefetch, on a connection of its
+ * own: first with entries whose worker was lost ({@link Reclaimer}), then with new ones
+ * ({@code XREADGROUP}, consumer = the worker id). An {@link Upkeep} thread moves due delayed jobs
+ * into the stream, keeps the entries in hand from looking abandoned and forgets consumers that
+ * left; a {@link Settler} writes settlements in batches. An entry stays pending in Redis from its
+ * delivery until its settlement is written, so a worker that dies loses nothing.
+ *
+ * <p>Thread-safe: deliveries may be settled from any thread.
+ */
+final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConsumer.class);
+    private static final byte[] GROUP = Keys.bytes(Keys.GROUP);
+
+    private final Connections connections;
+    private final Keys keys;
+    private final RedisSettings settings;
+    private final String workerId;
+    private final byte[] consumer;
+    private final Clock clock;
+    private final long blockMillis;
+    private final Ops ops;
+    private final Semaphore slots;
+    private final Map<String, RedisDelivery> inHand = new ConcurrentHashMap<>();
+    private final Settler settler;
+    private final Upkeep upkeep;
+    private final Reclaimer reclaimer;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean paused;
+    private volatile JobListener listener;
+    private final ReaderConnection connection;
+    private Thread reader;
+
+    /**
+     * Connects at once and makes sure the consumer group exists.
+     *
+     * @throws io.tasq.TasqException naming the address if the server cannot be reached
+     */
+    RedisConsumer(Connections connections, Keys keys, RedisSettings settings, ConsumerOptions options, Clock clock,
+            long blockMillis) {
+        this.connections = connections;
+        this.keys = keys;
+        this.settings = settings;
+        this.workerId = options.workerId();
+        this.consumer = Keys.bytes(workerId);
+        this.clock = clock;
+        this.blockMillis = blockMillis;
+        this.ops = new Ops(keys, settings, workerId);
+        this.slots = new Semaphore(options.prefetch());
+        this.connection = new ReaderConnection(connections);
+        try {
+            ensureGroup(connection.get());
+        } catch (JedisException e) {
+            connection.drop();
+            throw connections.failure(e);
+        }
+        this.settler = new Settler(connections, workerId);
+        this.upkeep = new Upkeep(this, connections, keys, settings, clock);
+        this.reclaimer = new Reclaimer(keys, settings, workerId);
+    }
+
+    @Override
+    public String describe() {
+        return connections.url() + " (stream " + Keys.name(keys.jobs()) + ", group " + Keys.GROUP + ")";
+    }
+
+    @Override
+    public void start(JobListener listener) {
+        Objects.requireNonNull(listener, "listener == null");
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("already started");
+        }
+        this.listener = listener;
+        reader = new Thread(this::readLoop, "tasq-redis-read-" + workerId);
+        reader.setDaemon(true);
+        reader.start();
+        upkeep.start();
+    }
+
+    @Override
+    public void publish(ResultMessage result) {
+        Objects.requireNonNull(result, "result == null");
+        settler.submit(ops.complete(null, result));
+    }
+
+    @Override
+    public void pause() {
+        paused = true;
+        connection.unblock();
+    }
+
+    boolean taking() {
+        return !paused && !closed.get();
+    }
+
+    private void readLoop() {
+        Backoff backoff = new Backoff();
+        byte[] block = Keys.bytes(Long.toString(Math.min(blockMillis, reclaimer.every())));
+        while (taking()) {
+            try {
+                if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
+            } catch (InterruptedException e) {
+                break;
+            }
+            int free = 1 + slots.drainPermits();
+            List<Reclaimer.Claimed> claimed;
+            List<Entries.Entry> entries;
+            try {
+                Jedis j = connection.get();
+                claimed = reclaimer.claim(j, free, clock.millis(), inHand.keySet());
+                int wanted = free - claimed.size();
+                entries = wanted == 0 ? List.of() : Entries.fromRead(j.sendCommand(Protocol.Command.XREADGROUP,
+                        Keys.bytes("GROUP"), GROUP, consumer, Keys.bytes("COUNT"), Keys.bytes(Integer.toString(wanted)),
+                        Keys.bytes("BLOCK"), block, Keys.bytes("STREAMS"), keys.jobs(), Keys.bytes(">")));
+            } catch (JedisDataException e) {
+                slots.release(free);
+                if (!taking()) {
+                    break;
+                }
+                if (isNoGroup(e)) {
+                    recreateGroup();
+                    continue;
+                }
+                if (!backoff.failing()) {
+                    LOG.error("worker {}: Redis refused to deliver jobs from {}: {}", workerId, Keys.name(keys.jobs()),
+                            e.getMessage());
+                }
+                if (!backoff.pause(this::taking)) {
+                    break;
+                }
+                continue;
+            } catch (JedisException e) {
+                // what a failed claim took over stays pending and is claimed again at the next turn
+                slots.release(free);
+                if (!taking()) {
+                    break;
+                }
+                connection.drop();
+                if (!backoff.failing()) {
+                    LOG.warn("worker {} lost {} ({}); reconnecting, its jobs wait there", workerId, connections.url(),
+                            Connections.message(e));
+                }
+                if (!backoff.pause(this::taking)) {
+                    break;
+                }
+                continue;
+            }
+            if (backoff.failing()) {
+                LOG.info("worker {} takes jobs from {} again", workerId, connections.url());
+                backoff.reset();
+            }
+            slots.release(free - claimed.size() - entries.size());
+            if (!taking()) {
+                // paused while reading: these were never handed out, so they go back as they were
+                claimed.forEach(c -> handBack(c.entry(), c.attempt() - 1));
+                entries.forEach(e -> handBack(e, e.tries()));
+                break;
+            }
+            for (Reclaimer.Claimed c : claimed) {
+                deliver(c.entry(), c.attempt());
+            }
+            for (Entries.Entry e : entries) {
+                deliver(e, 1 + e.tries());
+            }
+        }
+        connection.drop();
+    }
+
+    private void handBack(Entries.Entry entry, int deliveries) {
+        slots.release();
+        settler.submit(ops.requeue(entry, deliveries));
+    }
+
+    /** Hands one entry to the listener; its slot is already taken. */
+    private void deliver(Entries.Entry entry, int attempt) {
+        if (entry.body() == null) {
+            LOG.warn("worker {} moved stream entry {} to the dead letters: it has no '{}' field, so Tasq did not "
+                    + "write it", workerId, entry.id(), Entries.BODY);
+            slots.release();
+            settler.submit(ops.reject(entry, "not a Tasq job: the stream entry has no 'body' field", now()));
+            return;
+        }
+        RedisDelivery d = new RedisDelivery(entry, attempt, this);
+        inHand.put(entry.id(), d);
+        try {
+            listener.onJob(d);
+        } catch (RuntimeException e) {
+            LOG.error("worker {}: the job listener failed on {}; handing the job back", workerId, d, e);
+            d.release();
+        }
+    }
+
+    @Override
+    public Ops ops() {
+        return ops;
+    }
+
+    @Override
+    public long now() {
+        return clock.millis();
+    }
+
+    @Override
+    public void settled(RedisDelivery delivery, Settler.Op op) {
+        slots.release();
+        // the entry stays "in hand" (its idle time kept fresh) until Redis has the settlement
+        settler.submit(new Settler.Op(op.script(), op.keys(), op.args(), op.what(),
+                () -> inHand.remove(delivery.id(), delivery)));
+    }
+
+    /** The entry ids this worker holds (delivered, settlement not yet written). */
+    Map<String, RedisDelivery> inHand() {
+        return inHand;
+    }
+
+    String workerId() {
+        return workerId;
+    }
+
+    /** Whether the group is gone: NOGROUP, or a blocked read ended because the stream was deleted. */
+    static boolean isNoGroup(JedisException e) {
+        String m = String.valueOf(e.getMessage());
+        return e instanceof JedisDataException && (m.startsWith("NOGROUP") || m.startsWith("UNBLOCKED"));
+    }
+
+    /** The group (or the whole stream) was lost, a server restarted without its data: make it again. */
+    void recreateGroup() {
+        try (Jedis j = connections.borrow()) {
+            ensureGroup(j);
+            LOG.warn("worker {}: the consumer group {} of {} was missing (did Redis lose its data?); made it again",
+                    workerId, Keys.GROUP, Keys.name(keys.jobs()));
+        } catch (JedisException e) {
+            LOG.debug("worker {} could not make the consumer group: {}", workerId, e.getMessage());
+        }
+    }
+
+    /** Makes the group if it is missing, reading from the start so that jobs sent before it are run. */
+    private void ensureGroup(Jedis j) {
+        try {
+            j.sendCommand(Protocol.Command.XGROUP, Keys.bytes("CREATE"), keys.jobs(), GROUP, Keys.bytes("0"),
+                    Keys.bytes("MKSTREAM"));
+        } catch (JedisDataException e) {
+            if (!String.valueOf(e.getMessage()).startsWith("BUSYGROUP")) {
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        paused = true;
+        connection.stop(reader);
+        upkeep.close();
+        int released = 0;
+        for (RedisDelivery d : inHand.values()) {
+            if (!d.isSettled()) {
+                d.release();
+                released++;
+            }
+        }
+        if (released > 0) {
+            LOG.info("worker {} handed {} unfinished job(s) back to {}", workerId, released, connections.url());
+        }
+        settler.close(settings.timeout().toMillis() * 2);
+        upkeep.goodbye();
+    }
+}

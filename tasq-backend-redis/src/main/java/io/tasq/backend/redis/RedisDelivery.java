@@ -1,0 +1,91 @@
+package io.tasq.backend.redis;
+
+import io.tasq.spi.Delivery;
+import io.tasq.spi.ResultMessage;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One stream entry delivered to a worker. The first settlement wins and is handed to the consumer
+ * as a script call; later ones do nothing. Thread-safe.
+ */
+final class RedisDelivery implements Delivery {
+
+    /** What a delivery's owner does with its one settlement. */
+    interface Owner {
+        Ops ops();
+
+        long now();
+
+        /** {@code delivery} was settled by {@code op}: free its slot and write the op. */
+        void settled(RedisDelivery delivery, Settler.Op op);
+    }
+
+    private final Entries.Entry entry;
+    private final int attempt;
+    private final Owner owner;
+    private final AtomicBoolean settled = new AtomicBoolean();
+
+    RedisDelivery(Entries.Entry entry, int attempt, Owner owner) {
+        this.entry = entry;
+        this.attempt = attempt;
+        this.owner = owner;
+    }
+
+    Entries.Entry entry() {
+        return entry;
+    }
+
+    /** The stream entry id. */
+    String id() {
+        return entry.id();
+    }
+
+    boolean isSettled() {
+        return settled.get();
+    }
+
+    @Override
+    public byte[] body() {
+        return entry.body();
+    }
+
+    @Override
+    public int attempt() {
+        return attempt;
+    }
+
+    @Override
+    public void complete(ResultMessage result) {
+        Objects.requireNonNull(result, "result == null");
+        if (settled.compareAndSet(false, true)) {
+            owner.settled(this, owner.ops().complete(entry, result));
+        }
+    }
+
+    @Override
+    public void ack() {
+        if (settled.compareAndSet(false, true)) {
+            owner.settled(this, owner.ops().ack(entry));
+        }
+    }
+
+    @Override
+    public void release() {
+        if (settled.compareAndSet(false, true)) {
+            owner.settled(this, owner.ops().requeue(entry, attempt));
+        }
+    }
+
+    @Override
+    public void reject(String reason) {
+        if (settled.compareAndSet(false, true)) {
+            owner.settled(this, owner.ops().reject(entry, reason == null ? "rejected" : reason, owner.now()));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisDelivery{entry=" + entry.id() + ", job=" + entry.jobId() + ", attempt=" + attempt + "}";
+    }
+}

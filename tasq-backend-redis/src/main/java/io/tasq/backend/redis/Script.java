@@ -1,0 +1,86 @@
+package io.tasq.backend.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+
+/**
+ * One Lua script of this backend, run by its SHA-1 ({@code EVALSHA}) and loaded again when the
+ * server has forgotten it (a restarted Redis has an empty script cache). The sources live next to
+ * this class as {@code *.lua}. Immutable and thread-safe.
+ */
+final class Script {
+
+    static final Script COMPLETE = load("complete");
+    static final Script ACK = load("ack");
+    static final Script REJECT = load("reject");
+    static final Script REQUEUE = load("requeue");
+    static final Script TOUCH = load("touch");
+    static final Script CLAIM = load("claim");
+    static final Script PROMOTE = load("promote");
+    static final Script PRUNE = load("prune");
+
+    private static final List<Script> ALL = List.of(COMPLETE, ACK, REJECT, REQUEUE, TOUCH, CLAIM, PROMOTE, PRUNE);
+
+    private final String name;
+    private final byte[] source;
+    private final byte[] sha;
+
+    private Script(String name, byte[] source) {
+        this.name = name;
+        this.source = source;
+        try {
+            this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source))
+                    .getBytes(StandardCharsets.US_ASCII);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-1", e);
+        }
+    }
+
+    private static Script load(String name) {
+        try (InputStream in = Script.class.getResourceAsStream(name + ".lua")) {
+            if (in == null) {
+                throw new IllegalStateException("the script " + name + ".lua is missing from tasq-backend-redis");
+            }
+            return new Script(name, in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the script " + name + ".lua", e);
+        }
+    }
+
+    /** Runs the script on {@code jedis}, loading it first if the server does not know it. */
+    Object run(Jedis jedis, List<byte[]> keys, List<byte[]> args) {
+        try {
+            return jedis.evalsha(sha, keys, args);
+        } catch (JedisNoScriptException e) {
+            jedis.scriptLoad(source);
+            return jedis.evalsha(sha, keys, args);
+        }
+    }
+
+    /** Queues the script on a pipeline; on {@link JedisNoScriptException}, {@link #loadAll} and queue it again. */
+    Response<Object> queue(Pipeline pipeline, List<byte[]> keys, List<byte[]> args) {
+        return pipeline.evalsha(sha, keys, args);
+    }
+
+    /** Loads every script of this backend, after the server said it forgot one. */
+    static void loadAll(Jedis jedis) {
+        for (Script s : ALL) {
+            jedis.scriptLoad(s.source);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + ".lua";
+    }
+}
