@@ -362,6 +362,8 @@ public final class CoreClient implements TasqClient {
                 unsent.add(entry);
             }
         }
+        // the caller sees the answer only once the local handles know it
+        TasqFuture<Boolean> answer = new TasqFuture<>(jobId, "cancel " + name, f -> future.cancel(false));
         future.whenComplete((removed, t) -> {
             pending.remove(jobId);
             if (t == null) {
@@ -372,9 +374,12 @@ public final class CoreClient implements TasqClient {
                     }
                     return false;
                 });
+                answer.complete(removed);
+            } else {
+                answer.completeExceptionally(t);
             }
         });
-        return future;
+        return answer;
     }
 
     @Override
