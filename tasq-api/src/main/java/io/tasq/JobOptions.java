@@ -16,6 +16,8 @@ import java.util.Optional;
  * <pre>{@code
  * JobOptions.named("report").delay(Duration.ofSeconds(5));
  * JobOptions.named("every-8s").every("8s");          // also "6m", "2h", "1d", "PT8S", cron
+ * JobOptions.named("mail").retries(5).backoff(Duration.ofSeconds(2), Duration.ofMinutes(1))
+ *         .timeout(Duration.ofSeconds(30)).unique("mail-42", Duration.ofMinutes(10));
  * }</pre>
  */
 public final class JobOptions {
@@ -23,16 +25,39 @@ public final class JobOptions {
     /** The longest name a job may have, in characters. */
     public static final int MAX_NAME_LENGTH = 200;
 
-    private static final JobOptions DEFAULTS = new JobOptions(null, Duration.ZERO, null);
+    /** The backoff before the first retry, unless {@link #backoff} says otherwise. */
+    public static final Duration DEFAULT_BACKOFF = Duration.ofSeconds(1);
+    /** The longest backoff between retries, unless {@link #backoff} says otherwise. */
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(5);
+
+    private static final JobOptions DEFAULTS = new JobOptions(null, Duration.ZERO, null, 0, DEFAULT_BACKOFF,
+            DEFAULT_MAX_BACKOFF, null, null, null);
 
     private final String name;
     private final Duration delay;
     private final String every;
+    private final int retries;
+    private final Duration backoff;
+    private final Duration maxBackoff;
+    private final Duration timeout;
+    private final String uniqueKey;
+    private final Duration uniqueTtl;
 
-    private JobOptions(String name, Duration delay, String every) {
+    private JobOptions(String name, Duration delay, String every, int retries, Duration backoff, Duration maxBackoff,
+            Duration timeout, String uniqueKey, Duration uniqueTtl) {
         this.name = name;
         this.delay = delay;
         this.every = every;
+        this.retries = retries;
+        this.backoff = backoff;
+        this.maxBackoff = maxBackoff;
+        this.timeout = timeout;
+        this.uniqueKey = uniqueKey;
+        this.uniqueTtl = uniqueTtl;
+    }
+
+    private JobOptions copy(String name, Duration delay, String every) {
+        return new JobOptions(name, delay, every, retries, backoff, maxBackoff, timeout, uniqueKey, uniqueTtl);
     }
 
     /** No name (the job gets its unique id as name), no delay, runs once. */
@@ -63,7 +88,7 @@ public final class JobOptions {
                         + name.replaceAll("\\p{Cntrl}", "?") + "'");
             }
         }
-        return new JobOptions(name, delay, every);
+        return copy(name, delay, every);
     }
 
     /**
@@ -77,7 +102,7 @@ public final class JobOptions {
         if (delay.isNegative()) {
             throw new IllegalArgumentException("a delay must not be negative, got " + delay);
         }
-        return new JobOptions(name, delay, every);
+        return copy(name, delay, every);
     }
 
     /**
@@ -94,7 +119,7 @@ public final class JobOptions {
             throw new InvalidScheduleException("an interval must not be blank; use for example \"8s\", "
                     + "\"2h\", \"PT8S\" or a cron expression such as \"*/5 * * * *\"");
         }
-        return new JobOptions(name, delay, schedule.strip());
+        return copy(name, delay, schedule.strip());
     }
 
     /**
@@ -107,7 +132,98 @@ public final class JobOptions {
         if (interval.isNegative() || interval.isZero()) {
             throw new InvalidScheduleException("an interval must be positive, got " + interval);
         }
-        return new JobOptions(name, delay, interval.toString());
+        return copy(name, delay, interval.toString());
+    }
+
+    /**
+     * Retries a failed job up to {@code retries} more times, waiting an exponential backoff with
+     * jitter between attempts ({@link #backoff}); the wait happens in the backend, not in a thread.
+     * A job that throws a {@link DoNotRetry} exception (or one marked {@link NonRetryable}) is not
+     * retried. A job whose retries are exhausted fails with its last error and lands in the queue's
+     * dead letters.
+     *
+     * @param retries 0 (the default: no retry) to 1000
+     */
+    public JobOptions retries(int retries) {
+        if (retries < 0 || retries > 1000) {
+            throw new IllegalArgumentException("retries must be 0 to 1000, got " + retries);
+        }
+        return new JobOptions(name, delay, every, retries, backoff, maxBackoff, timeout, uniqueKey, uniqueTtl);
+    }
+
+    /**
+     * The backoff between retries: {@code initial} before the first, doubling each time up to
+     * {@code max}, each wait cut by a random jitter of up to half. Default 1 s up to 5 min.
+     */
+    public JobOptions backoff(Duration initial, Duration max) {
+        Objects.requireNonNull(initial, "initial == null");
+        Objects.requireNonNull(max, "max == null");
+        if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
+            throw new IllegalArgumentException("backoff needs 0 < initial <= max, got " + initial + " and " + max);
+        }
+        return new JobOptions(name, delay, every, retries, initial, max, timeout, uniqueKey, uniqueTtl);
+    }
+
+    /**
+     * Limits how long the job may run. Over its limit the job is interrupted and its future fails with
+     * {@link JobTimeoutException}; a job that ignores the interrupt gives up its slot anyway (on a
+     * process worker its child JVM is killed and replaced). A timed-out job is retried like a failed
+     * one if it has retries left.
+     */
+    public JobOptions timeout(Duration limit) {
+        Objects.requireNonNull(limit, "limit == null");
+        if (limit.isNegative() || limit.isZero()) {
+            throw new IllegalArgumentException("a timeout must be positive, got " + limit);
+        }
+        return new JobOptions(name, delay, every, retries, backoff, maxBackoff, limit, uniqueKey, uniqueTtl);
+    }
+
+    /**
+     * Makes the job unique by {@code key}: while a job with this key is pending, another submitted
+     * with it does not run, and its future completes with the first one's result. Across clients on
+     * Redis and RabbitMQ; per worker on the brokerless backend. The key is released when the job
+     * finishes, or after {@code ttl} at the latest.
+     */
+    public JobOptions unique(String key, Duration ttl) {
+        Objects.requireNonNull(key, "key == null");
+        Objects.requireNonNull(ttl, "ttl == null");
+        if (key.isBlank() || key.length() > MAX_NAME_LENGTH) {
+            throw new IllegalArgumentException("a unique key must have 1 to " + MAX_NAME_LENGTH + " characters");
+        }
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("a unique key's ttl must be positive, got " + ttl);
+        }
+        return new JobOptions(name, delay, every, retries, backoff, maxBackoff, timeout, key, ttl);
+    }
+
+    /** How many times a failed job is retried; 0 by default. */
+    public int retries() {
+        return retries;
+    }
+
+    /** The backoff before the first retry. */
+    public Duration backoff() {
+        return backoff;
+    }
+
+    /** The longest backoff between retries. */
+    public Duration maxBackoff() {
+        return maxBackoff;
+    }
+
+    /** The job's time limit, if it has one. */
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout);
+    }
+
+    /** The job's unique key, if it has one. */
+    public Optional<String> uniqueKey() {
+        return Optional.ofNullable(uniqueKey);
+    }
+
+    /** How long the unique key is held at most. */
+    public Optional<Duration> uniqueTtl() {
+        return Optional.ofNullable(uniqueTtl);
     }
 
     /** The job's name, if one was given. */
@@ -130,16 +246,24 @@ public final class JobOptions {
         return o instanceof JobOptions other
                 && Objects.equals(name, other.name)
                 && delay.equals(other.delay)
-                && Objects.equals(every, other.every);
+                && Objects.equals(every, other.every)
+                && retries == other.retries
+                && backoff.equals(other.backoff)
+                && maxBackoff.equals(other.maxBackoff)
+                && Objects.equals(timeout, other.timeout)
+                && Objects.equals(uniqueKey, other.uniqueKey)
+                && Objects.equals(uniqueTtl, other.uniqueTtl);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, delay, every);
+        return Objects.hash(name, delay, every, retries, backoff, maxBackoff, timeout, uniqueKey, uniqueTtl);
     }
 
     @Override
     public String toString() {
-        return "JobOptions{name=" + name + ", delay=" + delay + ", every=" + every + '}';
+        return "JobOptions{name=" + name + ", delay=" + delay + ", every=" + every + ", retries=" + retries
+                + ", backoff=" + backoff + ".." + maxBackoff + ", timeout=" + timeout + ", unique=" + uniqueKey
+                + (uniqueTtl == null ? "" : "/" + uniqueTtl) + '}';
     }
 }

@@ -194,6 +194,16 @@ public interface TasqClient extends AutoCloseable {
      */
     Map<String, TasqFuture<?>> results();
 
+    /**
+     * Cancels one of this client's jobs: its future completes with a
+     * {@link java.util.concurrent.CancellationException}; a job not yet started never runs (a
+     * backend that still holds it takes it back, every worker is told to drop it), and a running job
+     * is interrupted. For a repeating job, stops its future runs too.
+     *
+     * @return {@code false} if the job is not pending on this client
+     */
+    boolean cancel(String jobId);
+
     /** The repeating jobs this client submitted and has not cancelled, by name. A snapshot. */
     Map<String, RecurringJob<?>> recurring();
 

@@ -33,6 +33,8 @@ public class TasqFuture<R> extends CompletableFuture<R> {
     private volatile JobResult<R> result;
     private volatile Duration execTime;
     private volatile RecurringJob<R> recurring;
+    private volatile int attempts;
+    private volatile TasqException lastFailure;
 
     /**
      * Made by a Tasq runtime when a job is submitted; applications do not create these.
@@ -117,6 +119,25 @@ public class TasqFuture<R> extends CompletableFuture<R> {
         this.recurring = Objects.requireNonNull(handle, "handle == null");
     }
 
+    /**
+     * How many attempts of the job have ended so far, retries included; the last one's number is
+     * also in {@link JobResult#attempt()}.
+     */
+    public int attempts() {
+        return attempts;
+    }
+
+    /** The failure of the latest attempt that failed and was retried, if any. */
+    public Optional<TasqException> lastFailure() {
+        return Optional.ofNullable(lastFailure);
+    }
+
+    /** Records an attempt that failed and will be retried. Called by the runtime. */
+    public void attemptFailed(int attempt, TasqException failure) {
+        this.attempts = Math.max(this.attempts, attempt);
+        this.lastFailure = failure;
+    }
+
     /** How long the job ran on its worker, once it has finished (also when it failed). */
     public Optional<Duration> execTime() {
         return Optional.ofNullable(execTime);
@@ -139,6 +160,7 @@ public class TasqFuture<R> extends CompletableFuture<R> {
         }
         this.result = jobResult;
         this.execTime = jobResult.execTime();
+        this.attempts = Math.max(this.attempts, jobResult.attempt());
         return complete(jobResult.value());
     }
 

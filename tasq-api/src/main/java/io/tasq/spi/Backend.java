@@ -35,6 +35,14 @@ public interface Backend extends AutoCloseable {
      */
     JobConsumer openConsumer(ConsumerOptions options);
 
+    /**
+     * The queue's dead letters, for listing, retrying and purging them ({@code tq dead}); empty if
+     * the backend keeps none. Opens what it needs when first used; closed with the backend.
+     */
+    default java.util.Optional<DeadLetters> deadLetters() {
+        return java.util.Optional.empty();
+    }
+
     /** Closes every producer and consumer still open. Idempotent. */
     @Override
     void close();

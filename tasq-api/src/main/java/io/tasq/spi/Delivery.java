@@ -26,6 +26,18 @@ public interface Delivery {
         return 0;
     }
 
+    /**
+     * Hands the job back to be delivered again no earlier than {@code notBeforeMillis}, as attempt
+     * {@link #attempt()} + 1, and settles this delivery, atomically where the server allows: the
+     * retry of a failed job waits in the backend, not in a worker's thread.
+     *
+     * @return {@code false} if this backend cannot hold the job (nothing was settled); the worker
+     *     then acknowledges it and holds the retry itself
+     */
+    default boolean retry(long notBeforeMillis) {
+        return false;
+    }
+
     /** Publishes the job's result and then acknowledges the job, so that neither is lost. */
     void complete(ResultMessage result);
 

@@ -20,6 +20,14 @@ public interface JobConsumer extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The backend's unique-job locks, if it keeps them itself so that they hold across clients and
+     * workers; empty otherwise, and the worker keeps them in memory (unique per worker).
+     */
+    default java.util.Optional<UniqueLocks> uniqueLocks() {
+        return java.util.Optional.empty();
+    }
+
     /** Starts delivering jobs to {@code listener}. Called once. */
     void start(JobListener listener);
 
@@ -28,6 +36,19 @@ public interface JobConsumer extends AutoCloseable {
      * holds itself). Results of a delivery go through {@link Delivery#complete(ResultMessage)}.
      */
     void publish(ResultMessage result);
+
+    /**
+     * Puts a job the worker holds itself (it has no delivery to reject: a retry or a delayed job it
+     * took over) into the dead letters, where the backend keeps some.
+     *
+     * @param jobId the job's id
+     * @param replyTo the client it came from
+     * @param envelope the job envelope
+     * @param reason why
+     * @param attempts how many attempts it had
+     */
+    default void deadLetter(String jobId, String replyTo, byte[] envelope, String reason, int attempts) {
+    }
 
     /**
      * Stops taking new jobs; deliveries in hand can still be settled and results published. Used for

@@ -9,4 +9,8 @@ public interface JobListener {
 
     /** One delivery, to be settled exactly once through its methods. */
     void onJob(Delivery delivery);
+
+    /** A control message broadcast by a client ({@link JobProducer#broadcast}), opaque to the backend. */
+    default void onControl(byte[] control) {
+    }
 }

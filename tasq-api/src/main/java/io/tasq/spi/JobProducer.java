@@ -18,6 +18,27 @@ public interface JobProducer extends AutoCloseable {
      */
     CompletionStage<Void> send(OutboundJob job);
 
+    /**
+     * Sends a control message (for example a signed request to cancel a job) to every worker of the
+     * queue that is up, so that the one running the job can stop it. The stage fails with an
+     * {@link UnsupportedOperationException} if the backend cannot broadcast; the runtime then sends
+     * the message like a job, to one worker.
+     */
+    default CompletionStage<Void> broadcast(byte[] control) {
+        return java.util.concurrent.CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this backend does not broadcast"));
+    }
+
+    /**
+     * Takes back a job the backend still holds undelivered (waiting in the queue or delayed), so
+     * that no worker ever sees it.
+     *
+     * @return whether it was found and removed; {@code false} also when the backend cannot tell
+     */
+    default CompletionStage<Boolean> withdraw(String jobId) {
+        return java.util.concurrent.CompletableFuture.completedFuture(false);
+    }
+
     /** Stops receiving results and releases the connection. Idempotent. */
     @Override
     void close();

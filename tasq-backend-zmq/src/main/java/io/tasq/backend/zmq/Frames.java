@@ -8,9 +8,12 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * client PUSH  -&gt; worker PULL    [jobId][attempt:4 bytes][envelope]
  * client DEALER -&gt; worker ROUTER [PING]
+ *                                [CONTROL][envelope]         (broadcast: cancel a job)
+ *                                [ADMIN][requestId][op][args...]  (dead letters: count, list, retry, purge)
  * worker ROUTER -&gt; client DEALER [PONG][worker instance id]
  *                                [RESULT][jobId][envelope]
  *                                [RELEASED][jobId]           (not run: send it again)
+ *                                [ADMIN_REPLY][requestId][payload]
  * </pre>
  */
 final class Frames {
@@ -19,6 +22,9 @@ final class Frames {
     static final byte[] PONG = {'O'};
     static final byte[] RESULT = {'R'};
     static final byte[] RELEASED = {'X'};
+    static final byte[] CONTROL = {'C'};
+    static final byte[] ADMIN = {'A'};
+    static final byte[] ADMIN_REPLY = {'a'};
 
     private Frames() {
     }

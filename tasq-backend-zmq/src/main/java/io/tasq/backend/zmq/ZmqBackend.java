@@ -55,6 +55,13 @@ final class ZmqBackend implements Backend {
     }
 
     @Override
+    public java.util.Optional<io.tasq.spi.DeadLetters> deadLetters() {
+        ZmqDeadLetters d = new ZmqDeadLetters(settings);
+        open.add(d);
+        return java.util.Optional.of(d);
+    }
+
+    @Override
     public void close() {
         for (AutoCloseable c : open) {
             try {

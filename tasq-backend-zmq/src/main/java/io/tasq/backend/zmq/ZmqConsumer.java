@@ -2,6 +2,7 @@ package io.tasq.backend.zmq;
 
 import io.tasq.BackendUnavailableException;
 import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.DeadLetter;
 import io.tasq.spi.Delivery;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobListener;
@@ -73,6 +74,11 @@ final class ZmqConsumer implements JobConsumer {
     };
     private final Map<String, ArrayDeque<HeldResult>> held = new HashMap<>();
     private int heldCount;
+    /** Refused and poison jobs, in memory (there is no broker to keep them), oldest first. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<DeadLetter> dead = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final AtomicInteger deadCount = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong deadIds = new java.util.concurrent.atomic.AtomicLong();
+    private JobListener listener;
 
     ZmqConsumer(ZmqSettings settings, ConsumerOptions options) {
         this.settings = settings;
@@ -126,6 +132,7 @@ final class ZmqConsumer implements JobConsumer {
     }
 
     private void loop(JobListener listener) {
+        this.listener = listener;
         try {
             ZMQ.Poller taking = ctx.createPoller(3);
             taking.register(router, ZMQ.Poller.POLLIN);
@@ -207,10 +214,22 @@ final class ZmqConsumer implements JobConsumer {
                 return;
             }
             byte[] command = router.hasReceiveMore() ? router.recv(0) : null;
+            java.util.List<byte[]> args = new java.util.ArrayList<>();
             while (router.hasReceiveMore()) {
-                router.recv(0);
+                byte[] frame = router.recv(0);
+                if (args.size() < 10_000) {
+                    args.add(frame);
+                }
             }
-            if (Frames.is(command, Frames.PING)) {
+            if (Frames.is(command, Frames.CONTROL) && args.size() == 1) {
+                try {
+                    listener.onControl(args.get(0));
+                } catch (RuntimeException e) {
+                    LOG.warn("a control message failed: {}", e.toString());
+                }
+            } else if (Frames.is(command, Frames.ADMIN) && args.size() >= 2) {
+                admin(identity, args);
+            } else if (Frames.is(command, Frames.PING)) {
                 String client = Frames.string(identity);
                 if (router.send(identity, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
                     router.send(Frames.PONG, ZMQ.SNDMORE);
@@ -219,6 +238,64 @@ final class ZmqConsumer implements JobConsumer {
                 flushHeld(client);
             }
         }
+    }
+
+    /** Answers an operator's request about the dead letters ({@code tq dead}). */
+    private void admin(byte[] identity, java.util.List<byte[]> args) {
+        String op = Frames.string(args.get(1));
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 2; i < args.size(); i++) {
+            ids.add(Frames.string(args.get(i)));
+        }
+        byte[] payload;
+        switch (op) {
+            case "count" -> payload = java.nio.ByteBuffer.allocate(8).putLong(deadCount.get()).array();
+            case "list" -> {
+                int max = args.size() > 2 ? Frames.int32(args.get(2)) : 100;
+                payload = DeadLetterCodec.encode(dead.stream().limit(Math.max(0, max)).toList());
+            }
+            case "retry", "purge" -> {
+                int n = 0;
+                for (java.util.Iterator<DeadLetter> it = dead.iterator(); it.hasNext(); ) {
+                    DeadLetter d = it.next();
+                    if (ids.isEmpty() || ids.contains(d.id())) {
+                        it.remove();
+                        deadCount.decrementAndGet();
+                        n++;
+                        if (op.equals("retry")) {
+                            unsettled.incrementAndGet();
+                            listener.onJob(new ZmqDelivery(d.jobId(), 1, clientOf(d), d.envelope()));
+                        }
+                    }
+                }
+                payload = Frames.int32(n);
+            }
+            default -> payload = new byte[0];
+        }
+        if (router.send(identity, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+            router.send(Frames.ADMIN_REPLY, ZMQ.SNDMORE);
+            router.send(args.get(0), ZMQ.SNDMORE);
+            router.send(payload, 0);
+        }
+    }
+
+    private static String clientOf(DeadLetter d) {
+        int bar = d.id().indexOf('|');
+        return bar < 0 ? "" : d.id().substring(bar + 1);
+    }
+
+    private void bury(String jobId, String client, byte[] body, int attempt, String reason) {
+        dead.add(new DeadLetter(deadIds.incrementAndGet() + "|" + client, jobId, body, reason, attempt,
+                System.currentTimeMillis()));
+        if (deadCount.incrementAndGet() > settings.maxDeadLetters()) {
+            dead.pollFirst();
+            deadCount.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void deadLetter(String jobId, String replyTo, byte[] envelope, String reason, int attempts) {
+        bury(jobId, replyTo, envelope, attempts, reason);
     }
 
     /** Sends to the client, or keeps the message if the client is not connected. */
@@ -375,6 +452,7 @@ final class ZmqConsumer implements JobConsumer {
         @Override
         public void reject(String reason) {
             if (settle()) {
+                bury(jobId, client, body, attempt, reason);
                 wakeup.signal();
             }
         }

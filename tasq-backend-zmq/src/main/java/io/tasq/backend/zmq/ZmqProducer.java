@@ -50,6 +50,8 @@ final class ZmqProducer implements JobProducer {
     private final ResultListener listener;
     private final Wakeup wakeup = new Wakeup();
     private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
+    /** Work for the IO thread from other threads: broadcasts, withdrawals. */
+    private final ConcurrentLinkedQueue<java.util.function.Consumer<ZMQ.Socket>> tasks = new ConcurrentLinkedQueue<>();
     private final Thread io;
     private volatile boolean running = true;
 
@@ -82,6 +84,34 @@ final class ZmqProducer implements JobProducer {
         return o.accepted;
     }
 
+    @Override
+    public CompletionStage<Void> broadcast(byte[] control) {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        tasks.add(dealer -> {
+            dealer.send(Frames.CONTROL, ZMQ.SNDMORE);
+            dealer.send(control, 0);
+            sent.complete(null);
+        });
+        wakeup.signal();
+        return sent;
+    }
+
+    @Override
+    public CompletionStage<Boolean> withdraw(String jobId) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        tasks.add(dealer -> {
+            Outgoing o = unsettled.get(jobId);
+            boolean neverSent = o != null && o.sends == 0;
+            if (neverSent) {
+                unsettled.remove(jobId);
+                o.queued = false; // flush skips it
+            }
+            done.complete(neverSent);
+        });
+        wakeup.signal();
+        return done;
+    }
+
     private void loop() {
         try (ZContext ctx = new ZContext(1)) {
             ZMQ.Socket push = ctx.createSocket(SocketType.PUSH);
@@ -110,6 +140,9 @@ final class ZmqProducer implements JobProducer {
                         unsettled.put(o.job.jobId(), o);
                         o.queued = true;
                         backlog.add(o);
+                    }
+                    for (java.util.function.Consumer<ZMQ.Socket> t; (t = tasks.poll()) != null; ) {
+                        t.accept(dealer);
                     }
                     flush(push);
                     long now = System.currentTimeMillis();

@@ -20,9 +20,10 @@ import java.util.stream.Collectors;
  * @param workerTimeout after how long without an answer a client reports its worker lost
  * @param resultTtl how long a worker keeps results for a client that is away
  * @param maxHeldResults how many such results a worker keeps at most
+ * @param maxDeadLetters how many dead letters a worker keeps in memory, the oldest dropped first
  */
 record ZmqSettings(String host, int jobsPort, int resultsPort, Duration heartbeat, Duration workerTimeout,
-        Duration resultTtl, int maxHeldResults) {
+        Duration resultTtl, int maxHeldResults, int maxDeadLetters) {
 
     static final int DEFAULT_PORT = 9000;
     static final List<SettingInfo> INFO = List.of(
@@ -30,7 +31,8 @@ record ZmqSettings(String host, int jobsPort, int resultsPort, Duration heartbea
             new SettingInfo("zmq.heartbeat", "500ms", "how often a client pings its worker"),
             new SettingInfo("zmq.worker-timeout", "3s", "silence after which a client reports its worker lost"),
             new SettingInfo("zmq.result-ttl", "10m", "how long a worker keeps results for a client that is away"),
-            new SettingInfo("zmq.max-held-results", "100000", "how many such results a worker keeps at most"));
+            new SettingInfo("zmq.max-held-results", "100000", "how many such results a worker keeps at most"),
+            new SettingInfo("zmq.max-dead-letters", "10000", "dead letters a worker keeps in memory, oldest dropped first"));
     static final Set<String> KEYS = INFO.stream().map(SettingInfo::key).collect(Collectors.toUnmodifiableSet());
 
     static ZmqSettings from(BackendUri uri, Settings settings) {
@@ -70,7 +72,8 @@ record ZmqSettings(String host, int jobsPort, int resultsPort, Duration heartbea
                 settings.getDuration("zmq.heartbeat", Duration.ofMillis(500)),
                 settings.getDuration("zmq.worker-timeout", Duration.ofSeconds(3)),
                 settings.getDuration("zmq.result-ttl", Duration.ofMinutes(10)),
-                settings.getInt("zmq.max-held-results", 100_000, 0, Integer.MAX_VALUE));
+                settings.getInt("zmq.max-held-results", 100_000, 0, Integer.MAX_VALUE),
+                settings.getInt("zmq.max-dead-letters", 10_000, 0, Integer.MAX_VALUE));
     }
 
     String connectJobs() {

@@ -28,6 +28,7 @@ public final class Actor<M> {
     private final AtomicInteger load = new AtomicInteger();
     private final Thread thread;
     private volatile boolean stopping;
+    private volatile Actor<M> successor;
 
     /**
      * Creates and starts an actor.
@@ -51,11 +52,33 @@ public final class Actor<M> {
     /** Queues a message; returns at once. Messages told after {@link #stop} are dropped. */
     public void tell(M message) {
         Objects.requireNonNull(message, "message == null");
+        Actor<M> next = successor;
+        if (next != null) {
+            next.tell(message);
+            return;
+        }
         if (stopping) {
             throw new IllegalStateException("actor " + name + " is stopped");
         }
         load.incrementAndGet();
         mailbox.add(message);
+    }
+
+    /**
+     * Hands this actor's waiting messages, and every later one, to {@code successor}, and stops once
+     * the message in hand returns: for an actor stuck in a job that ignores interrupts.
+     */
+    @SuppressWarnings("unchecked")
+    void retireTo(Actor<M> successor) {
+        this.successor = successor;
+        stopping = true;
+        for (Object m; (m = mailbox.poll()) != null; ) {
+            if (m != STOP) {
+                load.decrementAndGet();
+                successor.tell((M) m);
+            }
+        }
+        mailbox.add(STOP);
     }
 
     /** Messages waiting plus the one in hand: what a smallest-mailbox router compares. */

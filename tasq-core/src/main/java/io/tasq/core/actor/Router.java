@@ -14,9 +14,12 @@ import java.util.function.Consumer;
  */
 public final class Router<M> {
 
-    private final List<Actor<M>> actors;
+    private volatile List<Actor<M>> actors;
+    private final String prefix;
+    private final Consumer<M> behaviour;
     private final RoutingStrategy strategy;
     private final RoutingStrategy.Selector selector;
+    private int replaced;
 
     /**
      * Starts {@code size} actors named {@code prefix-1} to {@code prefix-size}.
@@ -28,6 +31,8 @@ public final class Router<M> {
             throw new IllegalArgumentException("a router needs at least one actor, got " + size);
         }
         this.strategy = Objects.requireNonNull(strategy, "strategy == null");
+        this.prefix = prefix;
+        this.behaviour = behaviour;
         this.selector = strategy.selector();
         List<Actor<M>> list = new ArrayList<>(size);
         for (int i = 1; i <= size; i++) {
@@ -42,6 +47,27 @@ public final class Router<M> {
         Actor<M> actor = (Actor<M>) selector.select(actors);
         actor.tell(message);
         return actor;
+    }
+
+    /**
+     * Replaces the actor running on {@code thread} (stuck in a job that ignores interrupts) with a
+     * fresh one, which takes over its waiting messages; the old thread ends once its job returns.
+     *
+     * @return whether an actor ran on that thread
+     */
+    public synchronized boolean replace(Thread thread) {
+        List<Actor<M>> now = new ArrayList<>(actors);
+        for (int i = 0; i < now.size(); i++) {
+            Actor<M> old = now.get(i);
+            if (old.thread() == thread) {
+                Actor<M> fresh = new Actor<>(prefix + "-" + (now.size() + ++replaced), behaviour);
+                now.set(i, fresh);
+                actors = List.copyOf(now);
+                old.retireTo(fresh);
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The actors, in order. */

@@ -9,6 +9,7 @@ import io.tasq.JobFailedException;
 import io.tasq.JobOptions;
 import io.tasq.JobRejectedException;
 import io.tasq.JobResult;
+import io.tasq.JobTimeoutException;
 import io.tasq.PendingJob;
 import io.tasq.RecurringJob;
 import io.tasq.RemoteException;
@@ -23,6 +24,7 @@ import io.tasq.core.shipping.CodeShipper;
 import io.tasq.core.wire.Control;
 import io.tasq.core.wire.JobCodec;
 import io.tasq.core.wire.JobEnvelope;
+import io.tasq.core.wire.JobPolicy;
 import io.tasq.core.wire.RemoteErrors;
 import io.tasq.core.wire.ResultCodec;
 import io.tasq.core.wire.ResultEnvelope;
@@ -103,6 +105,7 @@ public final class CoreClient implements TasqClient {
     private final ArrayDeque<TasqFuture<?>> finished = new ArrayDeque<>();
     private final Map<String, Entry> pending = new ConcurrentHashMap<>();
     private final Map<String, RecurringHandle<?>> recurringById = new ConcurrentHashMap<>();
+    private final Map<String, TasqFuture<?>> uniqueLocal = new ConcurrentHashMap<>();
     private final ExecutorService completions;
 
     CoreClient(String clientId, Backend backend, boolean ownsBackend, Serializer serializer, Signer signer,
@@ -167,9 +170,16 @@ public final class CoreClient implements TasqClient {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public <R> TasqFuture<R> submit(Job<R> job, JobOptions options) {
         Objects.requireNonNull(job, "job == null");
         Objects.requireNonNull(options, "options == null");
+        if (options.uniqueKey().isPresent()) {
+            TasqFuture<?> first = uniqueLocal.get(options.uniqueKey().get());
+            if (first != null && !first.isDone()) {
+                return (TasqFuture<R>) first; // the same key is pending here: the first one answers both
+            }
+        }
         Schedule repeat = options.every().map(Schedule::parse).orElse(null);
         String schedule = repeat == null ? "" : repeat.canonical();
         long n = seq.incrementAndGet();
@@ -179,9 +189,9 @@ public final class CoreClient implements TasqClient {
         Bundle bundle = shipper.bundleFor(job);
         long now = clock.millis();
         long notBefore = options.delay().isZero() ? 0 : now + options.delay().toMillis();
-        byte[] body = JobCodec.encode(new JobEnvelope(jobId, name, clientId, now, notBefore, schedule, Map.of(),
-                serializer.name(), payload, bundle == null ? null : bundle.hash(), bundle == null ? null
-                        : bundle.wire()), signer);
+        byte[] body = JobCodec.encode(new JobEnvelope(jobId, name, clientId, now, notBefore, schedule,
+                JobPolicy.options(options), serializer.name(), payload, bundle == null ? null : bundle.hash(),
+                bundle == null ? null : bundle.wire()), signer);
         TasqFuture<R> future = new TasqFuture<>(jobId, name, this::cancelled);
         // a repeating job goes to a worker at once, which registers it; its runs keep their own times
         Entry entry = new Entry(n, future, new OutboundJob(jobId, clientId, body, repeat == null ? notBefore : 0),
@@ -211,6 +221,10 @@ public final class CoreClient implements TasqClient {
             }
         }
         future.whenComplete((v, t) -> finished(entry));
+        options.uniqueKey().ifPresent(key -> {
+            uniqueLocal.put(key, future);
+            future.whenComplete((v, t) -> uniqueLocal.remove(key, future));
+        });
         return future;
     }
 
@@ -229,7 +243,10 @@ public final class CoreClient implements TasqClient {
     }
 
     private void finished(Entry entry) {
-        pending.remove(entry.future.jobId());
+        if (!entry.future.isCancelled()) {
+            // a cancelled one is removed by cancelled(), which runs after this and needs the entry
+            pending.remove(entry.future.jobId());
+        }
         synchronized (lock) {
             finished.add(entry.future);
             while (finished.size() > resultsKept) {
@@ -239,13 +256,44 @@ public final class CoreClient implements TasqClient {
         }
     }
 
+    @Override
+    public boolean cancel(String jobId) {
+        Entry e = pending.get(jobId);
+        return e != null && e.future.cancel(true);
+    }
+
+    /** A future was cancelled: withdraw the job where it can be, and tell the workers to drop it. */
     private void cancelled(TasqFuture<?> future) {
         Entry e = pending.remove(future.jobId());
-        if (e != null) {
-            synchronized (lock) {
-                unsent.remove(e);
-            }
+        if (e == null) {
+            return;
         }
+        JobProducer p;
+        synchronized (lock) {
+            if (unsent.remove(e)) {
+                return; // it never left this client
+            }
+            p = producer;
+        }
+        RecurringHandle<?> handle = recurringById.get(future.jobId());
+        if (handle != null) {
+            cancelRecurring(handle.name());
+        }
+        if (p == null) {
+            return;
+        }
+        String jobId = future.jobId();
+        p.withdraw(jobId);
+        String controlId = idPrefix + Long.toString(seq.incrementAndGet(), 36);
+        byte[] control = JobCodec.encode(new JobEnvelope(controlId, "cancel " + jobId, clientId, clock.millis(), 0, "",
+                Control.cancelJob(jobId), serializer.name(), new byte[0]), signer);
+        p.broadcast(control).whenComplete((ok, failure) -> {
+            if (failure != null) {
+                // no broadcast on this backend: the request goes like a job, to a worker
+                p.send(new OutboundJob(controlId, clientId, control, 0));
+            }
+        });
+        LOG.debug("client {} cancelled job {}", clientId, jobId);
     }
 
     private void onResult(byte[] body) {
@@ -265,6 +313,13 @@ public final class CoreClient implements TasqClient {
             return;
         }
         Decoded d = decode(r);
+        if (r.status() == ResultStatus.RETRYING) {
+            Entry retrying = pending.get(r.jobId());
+            if (retrying != null) {
+                retrying.future.attemptFailed(r.attempt(), d.failure());
+            }
+            return;
+        }
         RecurringHandle<?> handle = recurringById.get(r.jobId());
         if (handle != null) {
             deliverRun(handle, r, d);
@@ -295,9 +350,13 @@ public final class CoreClient implements TasqClient {
                     yield new Decoded(null, new JobRejectedException(r.jobId(), why.remoteType(), "worker "
                             + r.workerId() + " rejected job '" + r.name() + "' (" + r.jobId() + "): " + why.getMessage()));
                 }
-                case TIMEOUT, CANCELLED -> new Decoded(null, new JobCancelledException("job '" + r.name() + "' ("
+                case TIMEOUT -> new Decoded(null, new JobTimeoutException(RemoteErrors.decode(r.payload()).getMessage()
+                        + " (attempt " + r.attempt() + ")"));
+                case CANCELLED -> new Decoded(null, new JobCancelledException("job '" + r.name() + "' ("
                         + r.jobId() + ") did not finish on worker " + r.workerId() + ": "
                         + RemoteErrors.decode(r.payload()).getMessage()));
+                case RETRYING -> new Decoded(null, new JobFailedException(r.jobId(), r.name(),
+                        RemoteErrors.decode(r.payload())));
             };
         } catch (RuntimeException e) {
             return new Decoded(null, e instanceof TasqException te ? te

@@ -44,6 +44,8 @@ public final class Config {
             new Setting("worker.shutdown-timeout", "30s", "how long a stopping worker lets running jobs finish"),
             new Setting("worker.type", "actor", "where jobs run: actor (threads) or process (a pool of child JVMs)"),
             new Setting("worker.child-heap", "256m", "process workers: the heap of each child JVM"),
+            new Setting("worker.max-crashes", "3", "deliveries beyond 1 + retries a job may take before it is a poison job"),
+            new Setting("worker.timeout-grace", "2s", "how long a job over its time limit has to stop before its slot is given away"),
             new Setting("worker.code-shipping", "true", "define the classes jobs ship; when false, run only class-path code"),
             new Setting("worker.max-bundles", "256", "code bundles a worker keeps defined at once"),
             new Setting("worker.bundle-idle", "30m", "a code bundle unused this long is dropped"),

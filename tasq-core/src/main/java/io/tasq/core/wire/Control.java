@@ -15,6 +15,8 @@ public final class Control {
     public static final String TARGET = "tasq.target";
     /** Stop the repeating job named by {@link #TARGET}. */
     public static final String CANCEL_RECURRING = "cancel-recurring";
+    /** Drop, or interrupt, the job whose id is {@link #TARGET}. */
+    public static final String CANCEL_JOB = "cancel-job";
 
     private Control() {
     }
@@ -22,6 +24,11 @@ public final class Control {
     /** Whether the envelope is a control message. */
     public static boolean is(JobEnvelope env) {
         return env.options().containsKey(OPTION);
+    }
+
+    /** The options of a request to drop or interrupt the job {@code jobId}. */
+    public static Map<String, String> cancelJob(String jobId) {
+        return Map.of(OPTION, CANCEL_JOB, TARGET, jobId);
     }
 
     /** The options of a request to stop the repeating job {@code name}. */

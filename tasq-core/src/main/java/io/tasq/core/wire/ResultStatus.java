@@ -11,7 +11,9 @@ public enum ResultStatus {
     /** The job ran over its time limit; the payload is the reason. */
     TIMEOUT,
     /** The job was cancelled; the payload is the reason. */
-    CANCELLED;
+    CANCELLED,
+    /** This attempt failed and the job will be retried; the payload is the error. Not final. */
+    RETRYING;
 
     private static final ResultStatus[] VALUES = values();
 

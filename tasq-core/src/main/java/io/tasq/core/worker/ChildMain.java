@@ -28,7 +28,8 @@ import java.util.Map;
  * trusts its parent, which verified every signature. It ends when stdin closes.
  *
  * <p>Frames, big-endian: parent to child {@code attempt:i32 run:i64 length:i32 envelope}; child to
- * parent {@code kind:u8 (0xA5 ran, 0x5A refused) [refusalLength:i32 refusal] length:i32 resultEnvelope}.
+ * parent {@code kind:u8 (0xA5 ran, 0x5A refused) retryable:u8 [refusalLength:i32 refusal] length:i32
+ * resultEnvelope}.
  * The JVM's own messages go to stderr ({@code -XX:+DisplayVMOutputToStderr}); the parent checks the
  * kind byte and every length, and treats anything else as the child's death.
  */
@@ -88,6 +89,7 @@ public final class ChildMain {
             SignedJob job = JobCodec.decode(envelope, maxBytes);
             Execution.Ran ran = execution.run(job, attempt, run);
             out.writeByte(ran.refusal() != null ? FRAME_REFUSED : FRAME_RAN);
+            out.writeBoolean(ran.retryable());
             if (ran.refusal() != null) {
                 byte[] why = ran.refusal().getBytes(StandardCharsets.UTF_8);
                 out.writeInt(why.length);

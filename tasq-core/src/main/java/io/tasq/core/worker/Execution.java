@@ -29,7 +29,13 @@ interface Execution extends AutoCloseable {
      *
      * @param result the result to send
      * @param refusal why the job was refused (dead-lettered), or {@code null} when it ran
+     * @param retryable whether a failed run may be retried (false when the job said do not retry)
      */
-    record Ran(ResultEnvelope result, String refusal) {
+    record Ran(ResultEnvelope result, String refusal, boolean retryable) {
+
+        /** A run that was not refused. */
+        Ran(ResultEnvelope result, String refusal) {
+            this(result, refusal, true);
+        }
     }
 }

@@ -55,6 +55,20 @@ final class HeldJobs {
         held.put(key, new Held(job, attempt, run, f));
     }
 
+    /** Drops the held runs of job {@code jobId}; returns them, so that their senders can be told. */
+    List<Held> cancel(String jobId) {
+        List<Held> dropped = new java.util.ArrayList<>();
+        held.entrySet().removeIf(e -> {
+            if (e.getValue().job().job().jobId().equals(jobId)) {
+                e.getValue().future().cancel(false);
+                dropped.add(e.getValue());
+                return true;
+            }
+            return false;
+        });
+        return dropped;
+    }
+
     /** How many jobs are held. */
     int size() {
         return held.size();

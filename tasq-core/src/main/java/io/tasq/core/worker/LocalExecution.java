@@ -2,6 +2,7 @@ package io.tasq.core.worker;
 
 import io.tasq.InvalidEnvelopeException;
 import io.tasq.Job;
+import io.tasq.NonRetryable;
 import io.tasq.SerializationException;
 import io.tasq.SignatureVerificationException;
 import io.tasq.TasqException;
@@ -89,8 +90,9 @@ public final class LocalExecution implements Execution {
         } catch (Throwable t) {
             long took = System.nanoTime() - start;
             stats.failed.incrementAndGet();
-            LOG.warn("job {} ({}) failed: {}", env.name(), env.jobId(), t.toString());
-            return ran(env, ResultStatus.FAILED, attempt, run, took, RemoteErrors.encode(t), "");
+            LOG.warn("job {} ({}) attempt {} failed: {}", env.name(), env.jobId(), attempt, t.toString());
+            Ran failed = ran(env, ResultStatus.FAILED, attempt, run, took, RemoteErrors.encode(t), "");
+            return new Ran(failed.result(), null, retryable(t));
         } finally {
             thread.setContextClassLoader(previous);
             stats.running.decrementAndGet();
@@ -105,6 +107,16 @@ public final class LocalExecution implements Execution {
             return ran(env, ResultStatus.FAILED, attempt, run, took, RemoteErrors.encode(new SerializationException(
                     "job '" + env.name() + "' returned a value that cannot be serialized: " + e.getMessage())), "");
         }
+    }
+
+    /** Whether the job may be retried after throwing {@code t}: not when it said so. */
+    static boolean retryable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof NonRetryable) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private Ran ran(JobEnvelope env, ResultStatus status, int attempt, long run, long took, byte[] payload,

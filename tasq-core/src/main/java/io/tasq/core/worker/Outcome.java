@@ -1,5 +1,6 @@
 package io.tasq.core.worker;
 
+import io.tasq.core.wire.SignedJob;
 import io.tasq.spi.Delivery;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.ResultMessage;
@@ -19,7 +20,13 @@ interface Outcome {
      */
     void refuse(ResultMessage result, String reason);
 
-    static Outcome of(Delivery delivery, JobConsumer consumer) {
+    /** Settles the job as taken care of, with no result from this worker (it follows another job). */
+    void ack();
+
+    /** Settles this attempt and has the job delivered again at {@code atMillis} as {@code nextAttempt}. */
+    void retry(long atMillis, SignedJob job, int nextAttempt, long run);
+
+    static Outcome of(Delivery delivery, JobConsumer consumer, HeldJobs held) {
         return new Outcome() {
             @Override
             public void send(ResultMessage result) {
@@ -33,10 +40,24 @@ interface Outcome {
                 }
                 delivery.reject(reason);
             }
+
+            @Override
+            public void ack() {
+                delivery.ack();
+            }
+
+            @Override
+            public void retry(long atMillis, SignedJob job, int nextAttempt, long run) {
+                if (!delivery.retry(atMillis)) {
+                    // the backend cannot keep it: this worker takes it over and holds the retry
+                    delivery.ack();
+                    held.hold(job, nextAttempt, run, atMillis);
+                }
+            }
         };
     }
 
-    static Outcome held(JobConsumer consumer) {
+    static Outcome held(JobConsumer consumer, HeldJobs held, SignedJob job, int attempt) {
         return new Outcome() {
             @Override
             public void send(ResultMessage result) {
@@ -46,8 +67,20 @@ interface Outcome {
             @Override
             public void refuse(ResultMessage result, String reason) {
                 if (result != null) {
-                    consumer.publish(result); // already acknowledged: nothing to hand back
+                    consumer.publish(result);
                 }
+                // acknowledged when the worker took it over: the backend's dead letters get it directly
+                consumer.deadLetter(job.job().jobId(), job.job().replyTo(), job.encoded(), reason, attempt);
+            }
+
+            @Override
+            public void ack() {
+                // already acknowledged
+            }
+
+            @Override
+            public void retry(long atMillis, SignedJob job, int nextAttempt, long run) {
+                held.hold(job, nextAttempt, run, atMillis);
             }
         };
     }

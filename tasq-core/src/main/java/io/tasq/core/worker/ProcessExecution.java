@@ -191,11 +191,12 @@ final class ProcessExecution implements Execution {
                 process.destroyForcibly(); // not our protocol: the child is not trustworthy any more
                 throw new IOException("the child wrote something else than a result frame");
             }
+            boolean retryable = fromChild.readBoolean();
             String refusal = null;
             if (magic == ChildMain.FRAME_REFUSED) {
                 refusal = new String(readBounded(), StandardCharsets.UTF_8);
             }
-            return new Ran(ResultCodec.decode(readBounded(), JobCodec.DEFAULT_MAX_BYTES), refusal);
+            return new Ran(ResultCodec.decode(readBounded(), JobCodec.DEFAULT_MAX_BYTES), refusal, retryable);
         }
 
         private byte[] readBounded() throws IOException {

@@ -21,12 +21,14 @@ import io.tasq.spi.BackendCapability;
 import io.tasq.spi.ConsumerOptions;
 import io.tasq.spi.Delivery;
 import io.tasq.spi.JobConsumer;
+import io.tasq.spi.JobListener;
 import io.tasq.spi.Providers;
 import io.tasq.spi.Recurring;
 import io.tasq.spi.ScheduleStore;
 import io.tasq.spi.ResultMessage;
 import io.tasq.spi.Serializer;
 import io.tasq.spi.Settings;
+import io.tasq.spi.UniqueLocks;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -78,6 +80,8 @@ public final class Worker implements AutoCloseable {
     private final WorkerType workerType;
     private final String childHeap;
     private final Duration schedulerPeriod;
+    private final int maxCrashes;
+    private final Duration timeoutGrace;
     private final WorkerStats stats = new WorkerStats();
     private final Map<Delivery, Boolean> inHand = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -109,6 +113,8 @@ public final class Worker implements AutoCloseable {
         this.workerType = b.workerType;
         this.childHeap = b.childHeap;
         this.schedulerPeriod = b.schedulerPeriod;
+        this.maxCrashes = b.maxCrashes;
+        this.timeoutGrace = b.timeoutGrace;
     }
 
     /** Where jobs run: on actors, or in child JVMs. */
@@ -176,19 +182,28 @@ public final class Worker implements AutoCloseable {
                 ? new ProcessExecution(id, concurrency, childOptions(), stats)
                 : new LocalExecution(id, serializer, loader, classes, bundles, clock, stats);
         ScheduleStore store = c.schedules().orElseGet(() -> new MemoryScheduleStore(this::fireHeld));
+        UniqueLocks locks = c.uniqueLocks().orElseGet(() -> new MemoryUniqueLocks(clock));
         JobRunner runner = new JobRunner(new JobRunner.Context(id, signatures, execution, clock, maxBytes,
                 backend.capabilities().contains(BackendCapability.NATIVE_DELAY), stats, responder::tell, held, c,
-                store, serializer));
+                store, locks, serializer, maxCrashes, timeoutGrace, t -> router.replace(t), held.timer()));
         this.router = new Router<>(id + "-actor", concurrency, strategy, runner::handle);
         if (signatures.acceptsUnsigned()) {
             LOG.warn("INSECURE: worker {} accepts UNSIGNED jobs: anyone who can reach {} can run code here",
                     id, backend.describe());
         }
         this.scheduler = new Scheduler(id, store, clock, maxBytes, schedulerPeriod);
-        c.start(delivery -> {
-            stats.received.incrementAndGet();
-            inHand.put(delivery, Boolean.TRUE);
-            router.route(WorkItem.fresh(new TrackedDelivery(delivery, inHand)));
+        c.start(new JobListener() {
+            @Override
+            public void onJob(Delivery delivery) {
+                stats.received.incrementAndGet();
+                inHand.put(delivery, Boolean.TRUE);
+                router.route(WorkItem.fresh(new TrackedDelivery(delivery, inHand)));
+            }
+
+            @Override
+            public void onControl(byte[] control) {
+                runner.broadcast(control);
+            }
         });
         String runners = workerType == WorkerType.PROCESS ? (concurrency == 1 ? "process" : "processes")
                 : (concurrency == 1 ? "actor" : "actors");
@@ -241,7 +256,7 @@ public final class Worker implements AutoCloseable {
             ResultEnvelope r = new ResultEnvelope(env.jobId(), env.name(), env.replyTo(), id, ResultStatus.CANCELLED,
                     h.attempt(), h.run(), clock.millis(), 0, "", RemoteErrors.encode("io.tasq.WorkerStoppedException",
                             "worker " + id + " stopped before the job's delay ran out; submit it again"));
-            responder.tell(new Reply(r, Outcome.held(consumer), null));
+            responder.tell(new Reply(r, Outcome.held(consumer, held, h.job(), h.attempt()), null));
         }
         router.stop();
         try {
@@ -320,6 +335,20 @@ public final class Worker implements AutoCloseable {
         }
 
         @Override
+        public long run() {
+            return d.run();
+        }
+
+        @Override
+        public boolean retry(long notBeforeMillis) {
+            boolean taken = d.retry(notBeforeMillis);
+            if (taken) {
+                inHand.remove(d);
+            }
+            return taken;
+        }
+
+        @Override
         public void reject(String reason) {
             inHand.remove(d);
             d.reject(reason);
@@ -348,6 +377,8 @@ public final class Worker implements AutoCloseable {
         private WorkerType workerType;
         private String childHeap;
         private Duration schedulerPeriod = Duration.ofMillis(100);
+        private int maxCrashes;
+        private Duration timeoutGrace;
 
         private Builder() {
         }
@@ -485,6 +516,8 @@ public final class Worker implements AutoCloseable {
             if (workerType == null) {
                 workerType = WorkerType.parse(settings.get("worker.type", "actor"));
             }
+            maxCrashes = settings.getInt("worker.max-crashes", 3, 0, 1000);
+            timeoutGrace = settings.getDuration("worker.timeout-grace", Duration.ofSeconds(2));
             childHeap = settings.get("worker.child-heap", "256m").strip();
             if (!childHeap.matches("\\d+[kKmMgG]?")) {
                 throw settings.bad("worker.child-heap", childHeap, "is not a heap size; use for example 256m or 1g");

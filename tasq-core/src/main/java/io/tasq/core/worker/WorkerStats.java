@@ -13,6 +13,10 @@ public final class WorkerStats {
     final AtomicLong failed = new AtomicLong();
     final AtomicLong rejected = new AtomicLong();
     final AtomicLong delayed = new AtomicLong();
+    final AtomicLong retried = new AtomicLong();
+    final AtomicLong timedOut = new AtomicLong();
+    final AtomicLong cancelled = new AtomicLong();
+    final AtomicLong deadLettered = new AtomicLong();
     final AtomicLong running = new AtomicLong();
 
     /** Envelopes received from the backend. */
@@ -40,6 +44,26 @@ public final class WorkerStats {
         return delayed.get();
     }
 
+    /** Failed attempts sent back to be retried. */
+    public long retried() {
+        return retried.get();
+    }
+
+    /** Attempts stopped for running over their time limit. */
+    public long timedOut() {
+        return timedOut.get();
+    }
+
+    /** Jobs dropped or interrupted because their client cancelled them. */
+    public long cancelled() {
+        return cancelled.get();
+    }
+
+    /** Jobs sent to the dead letters: refused, retries exhausted, or poison. */
+    public long deadLettered() {
+        return deadLettered.get();
+    }
+
     /** Jobs running now. */
     public long running() {
         return running.get();
@@ -48,6 +72,7 @@ public final class WorkerStats {
     @Override
     public String toString() {
         return "WorkerStats{received=" + received + ", succeeded=" + succeeded + ", failed=" + failed + ", rejected="
-                + rejected + ", delayed=" + delayed + ", running=" + running + "}";
+                + rejected + ", delayed=" + delayed + ", retried=" + retried + ", timedOut=" + timedOut + ", cancelled="
+                + cancelled + ", deadLettered=" + deadLettered + ", running=" + running + "}";
     }
 }

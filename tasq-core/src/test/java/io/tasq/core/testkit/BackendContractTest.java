@@ -369,6 +369,139 @@ public abstract class BackendContractTest {
     }
 
     @Test
+    void aFailingJobIsRetriedWithBackoffAndEveryAttemptIsVisible() {
+        String url = newQueueUrl();
+        startWorker(url, 2);
+        TasqClient client = connected(url);
+        String token = "flaky-" + System.nanoTime();
+        TasqFuture<Integer> f = client.schedule(t -> TestJobs.flaky(t, 2), token,
+                JobOptions.named(token).retries(3).backoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
+        assertThat(f.unwrap(Duration.ofSeconds(60))).isEqualTo(3);
+        assertThat(f.result().orElseThrow().attempt()).isEqualTo(3);
+        assertThat(f.attempts()).isEqualTo(3);
+        assertThat(f.lastFailure()).hasValueSatisfying(e -> assertThat(e).hasMessageContaining("flaky call 2"));
+    }
+
+    @Test
+    void aJobThatSaysDoNotRetryFailsAtOnceAndExhaustedRetriesEndInTheDeadLetters() {
+        String url = newQueueUrl();
+        startWorker(url, 1);
+        TasqClient client = connected(url);
+        String token = "stop-" + System.nanoTime();
+        TasqFuture<Integer> stop = client.schedule(t -> {
+            TestJobs.count(t);
+            throw new io.tasq.DoNotRetry("bad input, retrying cannot help");
+        }, token, JobOptions.named(token).retries(5));
+        assertThatThrownBy(() -> stop.unwrap(Duration.ofSeconds(60))).isInstanceOf(JobFailedException.class)
+                .hasMessageContaining("bad input");
+        assertThat(TestJobs.calls(token)).isEqualTo(1);
+
+        String always = "always-" + System.nanoTime();
+        TasqFuture<Integer> doomed = client.schedule(t -> TestJobs.flaky(t, 1_000), always,
+                JobOptions.named(always).retries(2).backoff(Duration.ofMillis(50), Duration.ofMillis(100)));
+        assertThatThrownBy(() -> doomed.unwrap(Duration.ofSeconds(60))).isInstanceOf(JobFailedException.class)
+                .hasMessageContaining("flaky call 3");
+        assertThat(TestJobs.calls(always)).isEqualTo(3);
+        Backend backend = Providers.backend(url, Settings.empty());
+        opened.add(backend);
+        backend.deadLetters().ifPresent(dead -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(dead.list(1_000)).anySatisfy(d -> {
+                    assertThat(d.jobId()).isEqualTo(doomed.jobId());
+                    assertThat(d.reason()).contains("failed after 3 attempts");
+                })));
+    }
+
+    @Test
+    void aJobOverItsTimeLimitIsInterruptedAndFailsWithJobTimeoutException() {
+        String url = newQueueUrl();
+        startWorker(url, 1);
+        TasqClient client = connected(url);
+        String token = "slow-" + System.nanoTime();
+        TasqFuture<String> slow = client.schedule(t -> TestJobs.nap(t, 20_000), token,
+                JobOptions.named(token).timeout(Duration.ofMillis(500)));
+        assertThatThrownBy(() -> slow.unwrap(Duration.ofSeconds(30))).isInstanceOf(io.tasq.JobTimeoutException.class)
+                .hasMessageContaining("time limit");
+        await().atMost(Duration.ofSeconds(10)).until(() -> TestJobs.calls(token + ":interrupted") == 1);
+        // one that ignores the interrupt gives up its slot all the same: the only actor is replaced
+        TasqFuture<String> stubborn = client.schedule(TestJobs::spin, 30_000,
+                JobOptions.named("stubborn-" + token).timeout(Duration.ofMillis(300)));
+        assertThatThrownBy(() -> stubborn.unwrap(Duration.ofSeconds(30))).isInstanceOf(io.tasq.JobTimeoutException.class);
+        String next = client.scheduleBlocking(Duration.ofSeconds(30), () -> "next", JobOptions.defaults());
+        assertThat(next).isEqualTo("next");
+    }
+
+    @Test
+    void aCancelledJobNeverRunsAndARunningOneIsInterrupted() {
+        String url = newQueueUrl();
+        startWorker(url, 2);
+        TasqClient client = connected(url);
+        String waiting = "waiting-" + System.nanoTime();
+        TasqFuture<Integer> later = client.schedule(TestJobs::count, waiting,
+                JobOptions.named(waiting).delay(Duration.ofMillis(1500)));
+        assertThat(client.cancel(later.jobId())).isTrue();
+        assertThat(later.isCancelled()).isTrue();
+        assertThatThrownBy(later::unwrap).isInstanceOf(java.util.concurrent.CancellationException.class);
+
+        String running = "running-" + System.nanoTime();
+        TasqFuture<String> busy = client.schedule(t -> TestJobs.nap(t, 30_000), running, JobOptions.named(running));
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestJobs.calls(running) == 1);
+        assertThat(busy.cancel(true)).isTrue();
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestJobs.calls(running + ":interrupted") == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> TestJobs.calls(waiting) == 0);
+        assertThat(client.cancel("no-such-job")).isFalse();
+    }
+
+    @Test
+    void aUniqueJobRunsOnceAndItsTwinsGetItsResult() {
+        String url = newQueueUrl();
+        startWorker(url, 2);
+        TasqClient one = connected(url);
+        TasqClient two = connected(url);
+        String token = "unique-" + System.nanoTime();
+        JobOptions unique = JobOptions.defaults().unique(token, Duration.ofMinutes(1));
+        TasqFuture<Integer> first = one.schedule(t -> {
+            Thread.sleep(800);
+            return TestJobs.count(t);
+        }, token, unique);
+        TasqFuture<Integer> sameClient = one.schedule(t -> TestJobs.count(t) + 100, token, unique);
+        assertThat(sameClient).isSameAs(first);
+        TasqFuture<Integer> otherClient = two.schedule(t -> TestJobs.count(t) + 100, token, unique);
+        assertThat(first.unwrap(Duration.ofSeconds(30))).isEqualTo(1);
+        assertThat(otherClient.unwrap(Duration.ofSeconds(30))).isEqualTo(1);
+        assertThat(TestJobs.calls(token)).isEqualTo(1);
+        // once it finished, the key is free again
+        assertThat(two.schedule(TestJobs::count, token, unique).unwrap(Duration.ofSeconds(30))).isEqualTo(2);
+    }
+
+    @Test
+    void deadLettersCanBeListedRetriedAndPurged() {
+        String url = newQueueUrl();
+        startWorker(url, 1);
+        Backend backend = Providers.backend(url, Settings.empty());
+        opened.add(backend);
+        if (backend.deadLetters().isEmpty()) {
+            return;
+        }
+        io.tasq.spi.DeadLetters dead = backend.deadLetters().get();
+        long before = dead.count();
+        TasqClient unsigned = Tasq.builder().url(url).setting("sign.algorithm", "none").client();
+        opened.add(unsigned);
+        unsigned.connect();
+        TasqFuture<String> refused = unsigned.schedule(() -> "never");
+        assertThatThrownBy(() -> refused.unwrap(Duration.ofSeconds(30))).isInstanceOf(io.tasq.JobRejectedException.class);
+        await().atMost(Duration.ofSeconds(30)).until(() -> dead.count() == before + 1);
+        io.tasq.spi.DeadLetter letter = dead.list(1_000).stream().filter(d -> d.jobId().equals(refused.jobId()))
+                .findFirst().orElseThrow();
+        assertThat(letter.reason()).contains("unsigned");
+        // retried, it is refused again (it is still unsigned) and lands back in the dead letters
+        assertThat(dead.retry(List.of(letter.id()))).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(dead.list(1_000))
+                .anySatisfy(d -> assertThat(d.jobId()).isEqualTo(refused.jobId())));
+        assertThat(dead.purge(List.of())).isGreaterThanOrEqualTo(1);
+        assertThat(dead.count()).isZero();
+    }
+
+    @Test
     void aPendingNameCannotBeTakenTwiceButAFinishedOneCan() {
         String url = newQueueUrl();
         TasqClient client = connected(url);

@@ -30,4 +30,51 @@ public final class TestJobs {
         BARRIER[0].await(20, TimeUnit.SECONDS);
         return i;
     }
+
+    /** Calls per token, shared by the in-process workers of a test and the test itself. */
+    public static final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> CALLS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Counts a call of {@code token} and returns the count. */
+    public static int count(String token) {
+        return CALLS.computeIfAbsent(token, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+    }
+
+    /** How many calls of {@code token} so far. */
+    public static int calls(String token) {
+        java.util.concurrent.atomic.AtomicInteger n = CALLS.get(token);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Fails the first {@code failures} calls of {@code token}, then returns the call number. */
+    public static int flaky(String token, int failures) {
+        int n = count(token);
+        if (n <= failures) {
+            throw new IllegalStateException("flaky call " + n + " of " + token);
+        }
+        return n;
+    }
+
+    /** Sleeps interruptibly for {@code millis}, noting an interrupt under {@code token + ":interrupted"}. */
+    public static String nap(String token, int millis) {
+        count(token);
+        try {
+            Thread.sleep(millis);
+            return "slept";
+        } catch (InterruptedException e) {
+            count(token + ":interrupted");
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Spins for {@code millis} and ignores interrupts. */
+    public static String spin(int millis) {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        long x = 0;
+        while (System.nanoTime() < end) {
+            x++;
+        }
+        return "spun " + x;
+    }
 }

@@ -19,6 +19,7 @@ public final class TestKeys {
 
     /** Worker settings: trust {@link #KEY}, and let the test classes be deserialized. */
     public static Settings worker() {
-        return Settings.of(Map.of("sign.key", KEY, "worker.allow-classes", "io.tasq.**"), "test");
+        return Settings.of(Map.of("sign.key", KEY, "worker.allow-classes", "io.tasq.**",
+                "worker.timeout-grace", "500ms"), "test");
     }
 }
