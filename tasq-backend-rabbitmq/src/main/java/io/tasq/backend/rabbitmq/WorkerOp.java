@@ -1,0 +1,44 @@
+package io.tasq.backend.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import io.tasq.spi.ResultMessage;
+
+/**
+ * What a worker asks its IO thread to do on the transactional channel. Each runs inside the next
+ * transaction, so a result and the acknowledgement of its job are committed together.
+ */
+sealed interface WorkerOp {
+
+    /** Publish the job's result, then acknowledge the job. */
+    record Complete(RabbitMqDelivery delivery, ResultMessage result) implements WorkerOp {
+    }
+
+    /** Acknowledge the job. */
+    record Ack(RabbitMqDelivery delivery) implements WorkerOp {
+    }
+
+    /** Hand the job back to the queue. */
+    record Release(Channel from, long tag) implements WorkerOp {
+    }
+
+    /** Move the job to the dead-letter queue with the reason, then acknowledge it. */
+    record Reject(RabbitMqDelivery delivery, String reason) implements WorkerOp {
+    }
+
+    /** Publish a result that belongs to no delivery. */
+    record Publish(ResultMessage result) implements WorkerOp {
+    }
+
+    /**
+     * Publish a copy of a delivered job with a new attempt count (it was delivered before) or to a
+     * delay queue (it came early), then acknowledge the delivered one.
+     */
+    record Forward(Channel from, long tag, AMQP.BasicProperties properties, byte[] body, int attempt,
+            long notBeforeMillis) implements WorkerOp {
+    }
+
+    /** Stop consuming (the worker pauses). */
+    record Cancel() implements WorkerOp {
+    }
+}
