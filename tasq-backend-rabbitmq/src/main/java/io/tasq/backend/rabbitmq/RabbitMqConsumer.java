@@ -5,6 +5,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.tasq.BackendUnavailableException;
 import io.tasq.TasqException;
@@ -13,28 +15,28 @@ import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobListener;
 import io.tasq.spi.ResultMessage;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The worker side: consumes the job queue with manual acknowledgement and a prefetch of the
- * worker's {@link ConsumerOptions#prefetch()}, and settles jobs from one IO thread on a
- * transactional channel. Results, acknowledgements, hand-backs and dead letters queue up while a
- * transaction commits and go in the next one, so a busy worker commits many at once, and a result
- * and its job's acknowledgement are committed together: a worker killed in between leaves neither.
+ * worker's {@link ConsumerOptions#prefetch()}; one IO thread owns the channel and carries out the
+ * {@link Settlements}. A job the broker delivers again (its worker was lost, or handed it back) is
+ * first published again with its attempt count raised, and the old copy acknowledged once that is
+ * confirmed; a job that comes early goes back to a delay queue the same way. So the attempt count is
+ * exact, and a job is never run before its time.
  *
- * <p>A job the broker delivers again (its worker was lost, or handed it back) is first published
- * again with its attempt count raised and the old copy acknowledged, in one transaction; a job that
- * comes early goes back to a delay queue the same way. Automatic recovery reconnects, declares the
- * queues and consumes again; settlements of deliveries from before a drop are dropped (the broker
- * delivers those jobs again), and a transaction cut by the drop is committed again on the new
- * channel. A channel the broker closes on its own, or a consumer it cancels (the queue was deleted),
- * is set up again.
+ * <p>Automatic recovery reconnects, declares the queues and consumes again; on top of it, what was
+ * published but not confirmed on the lost channel is done again where still needed, a channel the
+ * broker closes on its own is replaced, and a consumer the broker cancels (the queue was deleted)
+ * is declared and started again.
  *
  * <p>Thread-safe.
  */
@@ -42,14 +44,19 @@ final class RabbitMqConsumer implements JobConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(RabbitMqConsumer.class);
     private static final int MAX_BATCH = 1_000;
-    /** A batch that fails this often on a live connection is dropped rather than retried forever. */
+    /** How long closing waits for settlements in flight to be confirmed. */
+    private static final long CLOSE_GRACE_MILLIS = 5_000;
+    /** An operation that fails this often while the connection is up is dropped rather than retried forever. */
     private static final int MAX_FAILURES = 5;
 
     private final RabbitMqSettings settings;
     private final Topology topology;
     private final ConsumerOptions options;
     private final Connection connection;
-    private final LinkedBlockingQueue<WorkerOp> ops = new LinkedBlockingQueue<>();
+    private final Settlements settlements;
+    private final LinkedBlockingQueue<WorkerOp> inbox = new LinkedBlockingQueue<>();
+    /** The life of the channel: raised whenever it is lost, so that its unconfirmed publishes are sorted out. */
+    private final AtomicInteger epoch = new AtomicInteger();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Channel channel;
@@ -64,6 +71,7 @@ final class RabbitMqConsumer implements JobConsumer {
         this.topology = topology;
         this.options = options;
         this.connection = Connections.open(settings, "tasq " + settings.name() + " worker " + options.workerId());
+        this.settlements = new Settlements(topology, connection, options.workerId());
         try {
             Channel ch = connection.createChannel();
             topology.declareJobQueues(ch);
@@ -73,19 +81,39 @@ final class RabbitMqConsumer implements JobConsumer {
             throw e instanceof TasqException te ? te : new BackendUnavailableException("cannot set up the queues of "
                     + settings + ": " + e, e);
         }
+        connection.addShutdownListener(cause -> {
+            if (!cause.isInitiatedByApplication()) {
+                epoch.incrementAndGet();
+                LOG.warn("worker {}: lost the connection to {} ({}); reconnecting every {} ms", options.workerId(),
+                        settings.addresses(), cause.getMessage(), settings.recoveryInterval().toMillis());
+            }
+        });
+        ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
+            @Override
+            public void handleRecovery(Recoverable recoverable) {
+                LOG.info("worker {}: reconnected to {}", options.workerId(), settings.addresses());
+            }
+
+            @Override
+            public void handleRecoveryStarted(Recoverable recoverable) {
+                // the shutdown listener already noted the loss
+            }
+        });
     }
 
     private void setUp(Channel ch) throws IOException {
-        ch.txSelect();
+        ch.confirmSelect();
         ch.basicQos(options.prefetch());
-        ch.addReturnListener(r -> {
-            if (r.getRoutingKey().startsWith(topology.reply(""))) {
-                LOG.warn("worker {}: the result of job {} was dropped: its client's queue {} does not exist (the "
-                        + "client has been gone longer than result-ttl)", options.workerId(),
-                        r.getProperties().getCorrelationId(), r.getRoutingKey());
-            } else {
-                LOG.error("worker {}: job {} was lost: queue {} does not exist ({})", options.workerId(),
-                        r.getProperties().getMessageId(), r.getRoutingKey(), r.getReplyText());
+        // confirms and returns go to the IO thread, in the order the broker sent them
+        ch.addConfirmListener((seq, multiple) -> inbox.add(new WorkerOp.Confirmed(epoch.get(), seq, multiple, false)),
+                (seq, multiple) -> inbox.add(new WorkerOp.Confirmed(epoch.get(), seq, multiple, true)));
+        ch.addReturnListener(r -> inbox.add(new WorkerOp.Returned(r.getRoutingKey(), r.getProperties().getMessageId(),
+                r.getReplyText())));
+        ch.addShutdownListener(cause -> {
+            if (!cause.isHardError() && !cause.isInitiatedByApplication()) {
+                epoch.incrementAndGet();
+                LOG.warn("worker {}: the broker closed the channel ({}); opening another", options.workerId(),
+                        cause.getMessage());
             }
         });
         channel = ch;
@@ -120,58 +148,80 @@ final class RabbitMqConsumer implements JobConsumer {
 
     @Override
     public void publish(ResultMessage result) {
-        ops.add(new WorkerOp.Publish(result));
+        inbox.add(new WorkerOp.Publish(result));
     }
 
     @Override
     public void pause() {
         if (!paused) {
             paused = true;
-            ops.add(new WorkerOp.Cancel());
+            inbox.add(new WorkerOp.Cancel());
         }
     }
 
     private void loop() {
-        List<WorkerOp> batch = new ArrayList<>();
+        ArrayDeque<WorkerOp> todo = new ArrayDeque<>();
+        List<WorkerOp> drained = new ArrayList<>();
+        int seenEpoch = epoch.get();
         int failures = 0;
+        long closeBy = Long.MAX_VALUE;
         try {
-            while (running || !ops.isEmpty() || !batch.isEmpty()) {
-                if (batch.isEmpty()) {
-                    WorkerOp first = ops.poll(100, TimeUnit.MILLISECONDS);
-                    if (first != null) {
-                        batch.add(first);
-                        ops.drainTo(batch, MAX_BATCH - 1);
+            while (true) {
+                if (!running && closeBy == Long.MAX_VALUE) {
+                    closeBy = System.currentTimeMillis() + CLOSE_GRACE_MILLIS;
+                }
+                boolean busy = !todo.isEmpty() && channel.isOpen();
+                WorkerOp first = busy ? inbox.poll() : inbox.poll(50, TimeUnit.MILLISECONDS);
+                drained.clear();
+                if (first != null) {
+                    drained.add(first);
+                    inbox.drainTo(drained, MAX_BATCH);
+                }
+                for (WorkerOp op : drained) {
+                    if (op instanceof WorkerOp.Confirmed c) {
+                        settlements.confirmed(channel, c, todo);
+                    } else if (op instanceof WorkerOp.Returned r) {
+                        settlements.returned(r);
+                    } else {
+                        todo.add(op);
                     }
                 }
                 maintain();
-                if (batch.isEmpty()) {
-                    continue;
-                }
                 Channel ch = channel;
-                if (!ch.isOpen()) {
-                    if (!running) {
-                        break; // closing while the broker is away: what is not settled is delivered again
+                int ep = epoch.get();
+                if (ep != seenEpoch && ch.isOpen()) {
+                    List<WorkerOp> again = settlements.salvage(ch, ep);
+                    for (int i = again.size() - 1; i >= 0; i--) {
+                        todo.addFirst(again.get(i));
                     }
-                    Thread.sleep(50); // the connection is recovering
-                    continue;
+                    topology.forgetDelayQueues();
+                    seenEpoch = ep;
                 }
-                try {
-                    for (WorkerOp op : batch) {
-                        apply(ch, op);
-                    }
-                    ch.txCommit();
-                    batch.clear();
-                    failures = 0;
-                } catch (IOException | ShutdownSignalException e) {
-                    // nothing of an uncommitted transaction happened: the whole batch goes again
-                    if (connection.isOpen() && ++failures >= MAX_FAILURES) {
-                        LOG.error("worker {}: dropping {} settlement(s) that failed {} times: {}", options.workerId(),
-                                batch.size(), failures, e.toString());
-                        batch.clear();
+                while (ep == seenEpoch && ch.isOpen() && !todo.isEmpty()) {
+                    WorkerOp op = todo.peek();
+                    try {
+                        if (op instanceof WorkerOp.Cancel) {
+                            cancel(ch);
+                        } else {
+                            settlements.apply(ch, ep, op);
+                        }
+                        todo.poll();
                         failures = 0;
-                    } else {
-                        LOG.debug("worker {}: commit failed, will retry: {}", options.workerId(), e.toString());
+                    } catch (IOException | ShutdownSignalException e) {
+                        if (connection.isOpen() && ++failures >= MAX_FAILURES) {
+                            LOG.error("worker {}: dropping {} after {} failures: {}", options.workerId(), op, failures,
+                                    e.toString());
+                            todo.poll();
+                            failures = 0;
+                        } else {
+                            LOG.debug("worker {}: {} failed, will retry: {}", options.workerId(), op, e.toString());
+                        }
+                        break;
                     }
+                }
+                if (closeBy != Long.MAX_VALUE && (System.currentTimeMillis() >= closeBy || !ch.isOpen()
+                        || (todo.isEmpty() && inbox.isEmpty() && settlements.idle()))) {
+                    break;
                 }
             }
         } catch (InterruptedException e) {
@@ -179,6 +229,7 @@ final class RabbitMqConsumer implements JobConsumer {
         } catch (RuntimeException e) {
             LOG.error("worker {}: the RabbitMQ IO thread failed", options.workerId(), e);
         } finally {
+            // what is still unacknowledged goes back to the queue when the connection closes
             RabbitMqProducer.quietlyClose(connection);
         }
     }
@@ -187,72 +238,27 @@ final class RabbitMqConsumer implements JobConsumer {
     private void maintain() {
         try {
             if (!channel.isOpen() && connection.isOpen()) {
-                LOG.warn("worker {}: the broker closed the channel; opening another", options.workerId());
                 setUp(connection.createChannel());
                 if (!paused) {
                     subscribe();
                 }
-            } else if (!paused && subscription.cancelledByBroker) {
-                LOG.warn("worker {}: the broker cancelled consuming {} (was it deleted?); declaring it again",
-                        options.workerId(), topology.jobs());
+            } else if (channel.isOpen() && (settlements.takeRedeclare()
+                    || (!paused && subscription.cancelledByBroker))) {
+                LOG.warn("worker {}: declaring {} again", options.workerId(), topology.jobs());
                 topology.declareJobQueues(channel);
-                subscribe();
+                if (!paused && subscription.cancelledByBroker) {
+                    subscribe();
+                }
             }
         } catch (IOException | ShutdownSignalException e) {
             LOG.warn("worker {}: cannot set up consuming again yet: {}", options.workerId(), e.toString());
         }
     }
 
-    private void apply(Channel ch, WorkerOp op) throws IOException {
-        if (op instanceof WorkerOp.Complete c) {
-            publishResult(ch, c.result());
-            ack(ch, c.delivery().from(), c.delivery().tag());
-        } else if (op instanceof WorkerOp.Ack a) {
-            ack(ch, a.delivery().from(), a.delivery().tag());
-        } else if (op instanceof WorkerOp.Release r) {
-            if (r.from() == ch) {
-                ch.basicNack(r.tag(), false, true);
-            }
-        } else if (op instanceof WorkerOp.Reject r) {
-            RabbitMqDelivery d = r.delivery();
-            LOG.warn("worker {}: job {} goes to the dead letters in {}: {}", options.workerId(),
-                    d.properties().getMessageId(), topology.dead(), r.reason());
-            ch.basicPublish("", topology.dead(), true, Messages.deadLetter(d.properties(), r.reason(),
-                    options.workerId(), System.currentTimeMillis()), d.body());
-            ack(ch, d.from(), d.tag());
-        } else if (op instanceof WorkerOp.Publish p) {
-            publishResult(ch, p.result());
-        } else if (op instanceof WorkerOp.Forward f) {
-            if (f.from() == ch) {
-                String queue = topology.route(connection, f.notBeforeMillis(), System.currentTimeMillis());
-                ch.basicPublish("", queue, true, Messages.forwarded(f.properties(), f.attempt()), f.body());
-                ch.basicAck(f.tag(), false);
-            }
-        } else if (op instanceof WorkerOp.Cancel) {
-            Subscription s = subscription;
-            if (s != null && s.getConsumerTag() != null && s.getChannel() == ch) {
-                ch.basicCancel(s.getConsumerTag());
-            }
-        }
-    }
-
-    /** Acknowledges on the channel the job came on; on another, the broker already took it back. */
-    private static void ack(Channel ch, Channel from, long tag) throws IOException {
-        if (from == ch) {
-            ch.basicAck(tag, false);
-        }
-    }
-
-    private void publishResult(Channel ch, ResultMessage r) throws IOException {
-        String queue = topology.reply(r.replyTo());
-        if (!Topology.routable(queue)) {
-            LOG.warn("worker {}: the result of job {} was dropped: client id '{}' is too long for a queue name",
-                    options.workerId(), r.jobId(), r.replyTo());
-        } else if (r.body().length > Topology.MAX_MESSAGE_BYTES) {
-            LOG.error("worker {}: the result of job {} was dropped: {} bytes, more than RabbitMQ takes in a message",
-                    options.workerId(), r.jobId(), r.body().length);
-        } else {
-            ch.basicPublish("", queue, true, Messages.result(r), r.body());
+    private void cancel(Channel ch) throws IOException {
+        Subscription s = subscription;
+        if (s != null && s.getConsumerTag() != null && s.getChannel() == ch && !s.cancelledByBroker) {
+            ch.basicCancel(s.getConsumerTag());
         }
     }
 
@@ -268,7 +274,7 @@ final class RabbitMqConsumer implements JobConsumer {
             return;
         }
         try {
-            io.join(TimeUnit.SECONDS.toMillis(10));
+            io.join(CLOSE_GRACE_MILLIS + 5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -289,28 +295,30 @@ final class RabbitMqConsumer implements JobConsumer {
             long tag = envelope.getDeliveryTag();
             try {
                 if (paused) {
-                    ops.add(new WorkerOp.Release(from, tag));
+                    inbox.add(new WorkerOp.Release(from, tag));
                     return;
                 }
                 int attempt = Messages.attempt(properties);
                 long notBefore = Messages.notBefore(properties);
                 if (envelope.isRedeliver() || notBefore > System.currentTimeMillis()) {
                     int next = envelope.isRedeliver() ? attempt + 1 : attempt;
-                    ops.add(new WorkerOp.Forward(from, tag, properties, body, next, notBefore));
+                    inbox.add(new WorkerOp.Forward(from, tag, properties, body, next, notBefore));
                     return;
                 }
-                listener.onJob(new RabbitMqDelivery(from, tag, properties, body, attempt, ops::add));
+                listener.onJob(new RabbitMqDelivery(from, tag, properties, body, attempt, inbox::add));
             } catch (RuntimeException e) {
                 // never let an exception reach the client library: it would close the channel
                 LOG.error("worker {}: handing over job {} failed; it goes back to the queue", options.workerId(),
                         properties.getMessageId(), e);
-                ops.add(new WorkerOp.Release(from, tag));
+                inbox.add(new WorkerOp.Release(from, tag));
             }
         }
 
         @Override
         public void handleCancel(String consumerTag) {
             cancelledByBroker = true;
+            LOG.warn("worker {}: the broker stopped the consumer of {} (was the queue deleted?)", options.workerId(),
+                    topology.jobs());
         }
     }
 }

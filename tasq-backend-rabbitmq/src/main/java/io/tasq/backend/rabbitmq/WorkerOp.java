@@ -5,8 +5,9 @@ import com.rabbitmq.client.Channel;
 import io.tasq.spi.ResultMessage;
 
 /**
- * What a worker asks its IO thread to do on the transactional channel. Each runs inside the next
- * transaction, so a result and the acknowledgement of its job are committed together.
+ * What a worker asks its IO thread to do, and what the broker tells it back. An operation that
+ * publishes (a result, a dead letter, a copy of a job) acknowledges its delivery only once the broker
+ * confirmed the publish, so that nothing is acknowledged that is not safely stored elsewhere.
  */
 sealed interface WorkerOp {
 
@@ -40,5 +41,13 @@ sealed interface WorkerOp {
 
     /** Stop consuming (the worker pauses). */
     record Cancel() implements WorkerOp {
+    }
+
+    /** The broker confirmed (or, if {@code nack}, refused) publishes up to {@code seq}, in channel life {@code epoch}. */
+    record Confirmed(int epoch, long seq, boolean multiple, boolean nack) implements WorkerOp {
+    }
+
+    /** The broker could not route a mandatory publish: the queue {@code queue} does not exist. */
+    record Returned(String queue, String messageId, String why) implements WorkerOp {
     }
 }

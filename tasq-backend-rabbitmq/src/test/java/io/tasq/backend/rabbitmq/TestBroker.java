@@ -124,17 +124,20 @@ final class TestBroker {
     }
 
     /**
-     * Closes, from the broker's side, every connection whose name contains {@code part}, as
+     * Closes, from the broker's side, every connection whose client-given name starts with {@code part}, as
      * {@code rabbitmqctl close_connection} does; other connections on the broker are untouched.
      *
      * @return how many were closed
      */
     static int closeConnections(String part) throws Exception {
         List<String> pids = new ArrayList<>();
-        for (String line : rabbitmqctl("list_connections", "-q", "--no-table-headers", "name", "pid").split("\n")) {
-            int tab = line.lastIndexOf('\t');
-            if (tab > 0 && line.substring(0, tab).contains(part)) {
-                pids.add(line.substring(tab + 1).strip());
+        // one line per connection: <pid> TAB [{"connection_name","..."},...]
+        String needle = "{\"connection_name\",\"" + part;
+        for (String line : rabbitmqctl("list_connections", "-q", "--no-table-headers", "pid", "client_properties")
+                .split("\n")) {
+            int tab = line.indexOf('\t');
+            if (tab > 0 && line.substring(tab).contains(needle)) {
+                pids.add(line.substring(0, tab).strip());
             }
         }
         List<Thread> closing = new ArrayList<>();
