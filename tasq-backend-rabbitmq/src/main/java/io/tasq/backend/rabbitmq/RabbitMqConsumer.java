@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The worker side: consumes the job queue with manual acknowledgement and a prefetch of the
- * worker's {@link ConsumerOptions#prefetch()}; one IO thread owns the channel and carries out the
+ * worker's {@link ConsumerOptions#prefetch()} (unless {@code amqp.prefetch} says otherwise; the
+ * prefetch also covers jobs settled but not yet acknowledged, waiting for the broker to confirm
+ * their result); one IO thread owns the channel and carries out the
  * {@link Settlements}. A job the broker delivers again (its worker was lost, or handed it back) is
  * first published again with its attempt count raised, and the old copy acknowledged once that is
  * confirmed; a job that comes early goes back to a delay queue the same way. So the attempt count is
@@ -103,7 +105,7 @@ final class RabbitMqConsumer implements JobConsumer {
 
     private void setUp(Channel ch) throws IOException {
         ch.confirmSelect();
-        ch.basicQos(options.prefetch());
+        ch.basicQos(settings.prefetch() > 0 ? settings.prefetch() : options.prefetch());
         // confirms and returns go to the IO thread, in the order the broker sent them
         ch.addConfirmListener((seq, multiple) -> inbox.add(new WorkerOp.Confirmed(epoch.get(), seq, multiple, false)),
                 (seq, multiple) -> inbox.add(new WorkerOp.Confirmed(epoch.get(), seq, multiple, true)));

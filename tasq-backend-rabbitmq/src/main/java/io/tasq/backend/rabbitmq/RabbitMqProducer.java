@@ -222,7 +222,6 @@ final class RabbitMqProducer implements JobProducer {
                 if (ep.up) {
                     publish(ep);
                 }
-                results.flushAcks();
                 if (closeBy != Long.MAX_VALUE && (!ep.up || System.currentTimeMillis() >= closeBy
                         || (ready.isEmpty() && outbox.isEmpty() && ep.inFlight.get() == 0))) {
                     break;
@@ -397,7 +396,6 @@ final class RabbitMqProducer implements JobProducer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        results.flushAcks();
         quietlyClose(resultsConnection);
         quietlyClose(connection);
         for (Outgoing o; (o = outbox.poll()) != null; ) {

@@ -28,11 +28,13 @@ import java.util.regex.Pattern;
  * @param heartbeat the AMQP heartbeat
  * @param connectTimeout how long opening a connection may take
  * @param recoveryInterval how long to wait between attempts to reconnect
+ * @param prefetch how many jobs a worker takes from the broker ahead of acknowledging them, or 0 for
+ *     the worker's own choice (twice its concurrency)
  * @param description the URL, password masked
  */
 record RabbitMqSettings(boolean tls, List<BackendUri.HostPort> hosts, String user, String password, String vhost,
         String name, Duration resultTtl, Duration queueExpires, Duration heartbeat, Duration connectTimeout,
-        Duration recoveryInterval, String description) {
+        Duration recoveryInterval, int prefetch, String description) {
 
     static final int PORT = 5672;
     static final int TLS_PORT = 5671;
@@ -50,6 +52,7 @@ record RabbitMqSettings(boolean tls, List<BackendUri.HostPort> hosts, String use
         d.put("heartbeat", "20s");
         d.put("connect-timeout", "10s");
         d.put("recovery-interval", "2s");
+        d.put("prefetch", "0");
         return d;
     }
 
@@ -88,24 +91,45 @@ record RabbitMqSettings(boolean tls, List<BackendUri.HostPort> hosts, String use
                 duration(uri, settings, "heartbeat", Duration.ofSeconds(1), false),
                 duration(uri, settings, "connect-timeout", Duration.ofMillis(100), true),
                 duration(uri, settings, "recovery-interval", Duration.ofMillis(10), true),
+                integer(uri, settings, "prefetch", 0, 65_535),
                 uri.toString());
     }
 
-    /** A setting from the URL, else the settings, else its default; at least {@code min} unless zero is allowed. */
-    private static Duration duration(BackendUri uri, Settings settings, String key, Duration min, boolean required) {
+    /** A setting's value and where it came from: the URL, else the settings, else its default. */
+    private record Value(String text, String source) {
+    }
+
+    private static Value value(BackendUri uri, Settings settings, String key) {
         Optional<String> fromUrl = uri.param(key);
-        String value;
-        String source;
         if (fromUrl.isPresent()) {
-            value = fromUrl.get();
-            source = "parameter '" + key + "' of " + uri;
-        } else if (settings.has(PREFIX + key)) {
-            value = settings.get(PREFIX + key, "");
-            source = "setting '" + PREFIX + key + "' (from " + settings.sourceOf(PREFIX + key) + ")";
-        } else {
-            value = DEFAULTS.get(key);
-            source = "default of " + PREFIX + key;
+            return new Value(fromUrl.get(), "parameter '" + key + "' of " + uri);
         }
+        if (settings.has(PREFIX + key)) {
+            return new Value(settings.get(PREFIX + key, ""), "setting '" + PREFIX + key + "' (from "
+                    + settings.sourceOf(PREFIX + key) + ")");
+        }
+        return new Value(DEFAULTS.get(key), "default of " + PREFIX + key);
+    }
+
+    private static int integer(BackendUri uri, Settings settings, String key, int min, int max) {
+        Value v = value(uri, settings, key);
+        try {
+            int n = Integer.parseInt(v.text().strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigurationException(v.source() + ": '" + v.text() + "' is not a whole number from " + min + " to "
+                + max);
+    }
+
+    /** A duration setting, at least {@code min} unless zero is allowed. */
+    private static Duration duration(BackendUri uri, Settings settings, String key, Duration min, boolean required) {
+        Value v = value(uri, settings, key);
+        String value = v.text();
+        String source = v.source();
         Duration d = Durations.tryParse(value).orElseThrow(() -> new ConfigurationException(
                 source + ": '" + value + "' is not a duration; use " + Durations.FORMS));
         boolean zeroAllowed = !required && d.isZero();

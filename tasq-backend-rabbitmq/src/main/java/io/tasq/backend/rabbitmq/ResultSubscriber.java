@@ -15,25 +15,18 @@ import org.slf4j.LoggerFactory;
  * Consumes a client's reply queue on a connection of its own, so that the broker blocking the
  * client's publishing connection (a memory alarm) never stops results from being taken. A result is
  * acknowledged only after it was handed to the listener, so one in flight when the connection
- * drops comes again (the client ignores a result it already has); acknowledgements are batched.
+ * drops comes again (the client ignores a result it already has).
  *
- * <p>Thread-safe: deliveries arrive on the connection's dispatch thread, {@link #flushAcks()} is
- * called from the producer's IO thread.
+ * <p>Thread-safe: deliveries arrive on the connection's dispatch thread.
  */
 final class ResultSubscriber extends DefaultConsumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultSubscriber.class);
     /** Results the broker may push ahead of acknowledgements. */
     private static final int PREFETCH = 1_000;
-    /** Acknowledge at least every this many results (and on every IO tick). */
-    private static final int ACK_EVERY = 100;
 
     private final String queue;
     private final ResultListener listener;
-    private final Object ackLock = new Object();
-    private long lastDelivered;
-    private long lastAcked;
-    private int sinceAck;
     private volatile boolean cancelled;
 
     private ResultSubscriber(Channel channel, String queue, ResultListener listener) {
@@ -61,30 +54,14 @@ final class ResultSubscriber extends DefaultConsumer {
         } catch (RuntimeException e) {
             LOG.error("the result listener for {} failed", queue, e);
         }
-        boolean flush;
-        synchronized (ackLock) {
-            lastDelivered = envelope.getDeliveryTag();
-            flush = ++sinceAck >= ACK_EVERY;
-        }
-        if (flush) {
-            flushAcks();
-        }
-    }
-
-    /** Acknowledges every result handed over so far, in one frame. */
-    void flushAcks() {
-        synchronized (ackLock) {
-            if (lastDelivered <= lastAcked) {
-                return;
-            }
-            try {
-                getChannel().basicAck(lastDelivered, true);
-                lastAcked = lastDelivered;
-                sinceAck = 0;
-            } catch (IOException | ShutdownSignalException e) {
-                // the connection is down: the broker delivers these results again once it is back
-                LOG.debug("could not acknowledge results on {}: {}", queue, e.toString());
-            }
+        try {
+            // at once, not batched: the broker confirms a result to its worker as soon as it is
+            // acknowledged here (sooner than its disk write), and the worker waits for that confirm
+            // before it acknowledges the job
+            getChannel().basicAck(envelope.getDeliveryTag(), false);
+        } catch (IOException | ShutdownSignalException e) {
+            // the connection is down: the broker delivers this result again once it is back
+            LOG.debug("could not acknowledge a result on {}: {}", queue, e.toString());
         }
     }
 

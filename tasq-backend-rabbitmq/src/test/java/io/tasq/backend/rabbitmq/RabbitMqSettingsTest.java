@@ -49,6 +49,7 @@ class RabbitMqSettingsTest {
         assertThat(s.heartbeat()).isEqualTo(Duration.ofSeconds(20));
         assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.recoveryInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.prefetch()).isZero();
     }
 
     @Test
@@ -68,12 +69,13 @@ class RabbitMqSettingsTest {
     void settingsApplyAndUrlParametersWinOverThem() {
         RabbitMqSettings s = parse("amqp://localhost/?name=x&heartbeat=5s",
                 Map.of("amqp.heartbeat", "30s", "amqp.result-ttl", "10m", "amqp.queue-expires", "2h",
-                        "amqp.recovery-interval", "250ms", "amqp.connect-timeout", "3s"));
+                        "amqp.recovery-interval", "250ms", "amqp.connect-timeout", "3s", "amqp.prefetch", "64"));
         assertThat(s.heartbeat()).isEqualTo(Duration.ofSeconds(5));
         assertThat(s.resultTtl()).isEqualTo(Duration.ofMinutes(10));
         assertThat(s.queueExpires()).isEqualTo(Duration.ofHours(2));
         assertThat(s.recoveryInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(s.prefetch()).isEqualTo(64);
         assertThat(parse("amqp://localhost/?heartbeat=0").heartbeat()).isZero();
     }
 
@@ -103,6 +105,9 @@ class RabbitMqSettingsTest {
         assertThatThrownBy(() -> parse("amqp://localhost/?result-ttl=0"))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("result-ttl");
+        assertThatThrownBy(() -> parse("amqp://localhost/", Map.of("amqp.prefetch", "lots")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("setting 'amqp.prefetch' (from test config): 'lots' is not a whole number");
         assertThatThrownBy(() -> parse("amqp://localhost/?result-ttl=30d"))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("too long");

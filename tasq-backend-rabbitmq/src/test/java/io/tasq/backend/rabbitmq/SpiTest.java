@@ -117,6 +117,22 @@ class SpiTest extends BrokerTestSupport {
     }
 
     @Test
+    void aConsumerHoldsAtMostItsPrefetchUnsettled() throws Exception {
+        String url = newQueueUrl("prefetch=3");
+        Backend backend = rawBackend(url);
+        JobProducer producer = closeLater(backend.openProducer("spi-client", body -> { }));
+        for (int i = 0; i < 10; i++) {
+            send(producer, "p" + i, "spi-client");
+        }
+        consumer(backend, "spi-worker");
+        List<Delivery> held = List.of(next(), next(), next());
+        assertThat(deliveries.poll(1, TimeUnit.SECONDS)).isNull();
+        held.get(0).ack(); // one settled: one more comes, and no other
+        assertThat(next()).isNotNull();
+        assertThat(deliveries.poll(500, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
     void resultsForAClientThatIsAwayWaitInItsReplyQueueUntilItComesBack() throws Exception {
         String url = newQueueUrl();
         Backend backend = rawBackend(url);
