@@ -2,6 +2,7 @@ package io.tasq.backend.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Address;
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
@@ -124,6 +125,26 @@ final class Connections {
             }
         }
         return null;
+    }
+
+    /** Closes a connection, or aborts it if it cannot be closed cleanly (the broker is away); never throws. */
+    static void quietlyClose(Connection c) {
+        if (c != null) {
+            try {
+                c.close(2_000);
+            } catch (IOException | ShutdownSignalException e) {
+                c.abort(1_000);
+            }
+        }
+    }
+
+    /** Unregisters a channel the broker closed, so that a later reconnection does not bring it back. */
+    static void forget(Channel ch) {
+        try {
+            ch.close();
+        } catch (IOException | TimeoutException | ShutdownSignalException e) {
+            // it is closed already; closing it again only unregisters it from recovery
+        }
     }
 
     /** Daemon threads, so that a client someone forgot to close does not keep the JVM alive. */

@@ -79,7 +79,7 @@ final class RabbitMqConsumer implements JobConsumer {
             topology.declareJobQueues(ch);
             setUp(ch);
         } catch (IOException | RuntimeException e) {
-            RabbitMqProducer.quietlyClose(connection);
+            Connections.quietlyClose(connection);
             throw e instanceof TasqException te ? te : new BackendUnavailableException("cannot set up the queues of "
                     + settings + ": " + e, e);
         }
@@ -232,7 +232,7 @@ final class RabbitMqConsumer implements JobConsumer {
             LOG.error("worker {}: the RabbitMQ IO thread failed", options.workerId(), e);
         } finally {
             // what is still unacknowledged goes back to the queue when the connection closes
-            RabbitMqProducer.quietlyClose(connection);
+            Connections.quietlyClose(connection);
         }
     }
 
@@ -240,6 +240,7 @@ final class RabbitMqConsumer implements JobConsumer {
     private void maintain() {
         try {
             if (!channel.isOpen() && connection.isOpen()) {
+                Connections.forget(channel);
                 setUp(connection.createChannel());
                 if (!paused) {
                     subscribe();
@@ -272,7 +273,7 @@ final class RabbitMqConsumer implements JobConsumer {
         paused = true;
         running = false;
         if (io == null) {
-            RabbitMqProducer.quietlyClose(connection);
+            Connections.quietlyClose(connection);
             return;
         }
         try {

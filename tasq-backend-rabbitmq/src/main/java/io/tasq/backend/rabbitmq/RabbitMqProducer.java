@@ -2,7 +2,6 @@ package io.tasq.backend.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
@@ -10,6 +9,8 @@ import com.rabbitmq.client.ShutdownSignalException;
 import io.tasq.BackendUnavailableException;
 import io.tasq.ClientClosedException;
 import io.tasq.TasqException;
+import io.tasq.backend.rabbitmq.PublishTracker.Epoch;
+import io.tasq.backend.rabbitmq.PublishTracker.Outgoing;
 import io.tasq.spi.JobProducer;
 import io.tasq.spi.OutboundJob;
 import io.tasq.spi.ResultListener;
@@ -19,14 +20,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -40,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When the connection drops, automatic recovery reconnects and declares the queues again; what it
  * does not cover is done here: the jobs published but not confirmed before the drop are published
- * again, in order, once the connection is back (a job may then be queued twice, never zero times),
- * and jobs sent meanwhile wait. A channel the broker closes on its own is replaced.
+ * again, in order, once the connection is back (see {@link PublishTracker}), and jobs sent
+ * meanwhile wait. A channel the broker closes on its own is replaced, and a reply queue someone
+ * deleted is declared and consumed again.
  *
  * <p>Thread-safe: {@link #send} only queues and wakes the IO thread.
  */
@@ -54,56 +52,33 @@ final class RabbitMqProducer implements JobProducer {
     private static final long CLOSE_GRACE_MILLIS = 2_000;
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    private static final class Outgoing {
-        final OutboundJob job;
-        final long order;
-        final CompletableFuture<Void> accepted = new CompletableFuture<>();
-        volatile String returned;
-
-        Outgoing(OutboundJob job, long order) {
-            this.job = job;
-            this.order = order;
-        }
-    }
-
-    /** One life of the publishing channel: confirm sequence numbers count from 1 in each. */
-    private static final class Epoch {
-        final ConcurrentSkipListMap<Long, Outgoing> unconfirmed = new ConcurrentSkipListMap<>();
-        final AtomicInteger inFlight = new AtomicInteger();
-        volatile boolean up;
-        boolean adopted; // IO thread: the jobs of older epochs were taken over
-
-        Epoch(boolean up) {
-            this.up = up;
-            this.adopted = up;
-        }
-    }
-
     private final RabbitMqSettings settings;
     private final Topology topology;
     private final String clientId;
     private final Connection connection;
     private final Connection resultsConnection;
     private final ResultSubscriber results;
+    private final PublishTracker tracker;
     private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<Epoch> retired = new ConcurrentLinkedQueue<>();
-    private final Map<String, Outgoing> inFlightById = new ConcurrentHashMap<>();
     private final AtomicLong order = new AtomicLong();
     private final AtomicBoolean signalled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Thread io;
     private volatile Channel channel;
-    private volatile Epoch epoch = new Epoch(true);
     private volatile boolean running = true;
     private volatile boolean redeclare;
 
-    // owned by the IO thread
+    // owned by the IO thread: jobs to publish before those of the outbox
     private final ArrayDeque<Outgoing> ready = new ArrayDeque<>();
 
     RabbitMqProducer(RabbitMqSettings settings, Topology topology, String clientId, ResultListener listener) {
         this.settings = settings;
         this.topology = topology;
         this.clientId = clientId;
+        this.tracker = new PublishTracker(topology.jobs(), () -> {
+            redeclare = true;
+            topology.forgetDelayQueues();
+        });
         topology.checkedReply(clientId);
         String name = "tasq " + settings.name() + " client " + clientId;
         this.connection = Connections.open(settings, name + " jobs");
@@ -115,15 +90,15 @@ final class RabbitMqProducer implements JobProducer {
             rc = Connections.open(settings, name + " results");
             this.results = ResultSubscriber.start(rc, topology, clientId, listener);
         } catch (IOException | RuntimeException e) {
-            quietlyClose(rc);
-            quietlyClose(connection);
+            Connections.quietlyClose(rc);
+            Connections.quietlyClose(connection);
             throw e instanceof TasqException te ? te : new BackendUnavailableException("cannot set up the queues of "
                     + settings + ": " + e, e);
         }
         this.resultsConnection = rc;
         connection.addShutdownListener(cause -> {
             if (!cause.isInitiatedByApplication()) {
-                retire("lost the connection to " + settings.addresses() + " (" + cause.getMessage()
+                lost("lost the connection to " + settings.addresses() + " (" + cause.getMessage()
                         + "); reconnecting every " + settings.recoveryInterval().toMillis() + " ms");
             }
         });
@@ -131,7 +106,7 @@ final class RabbitMqProducer implements JobProducer {
             @Override
             public void handleRecovery(Recoverable recoverable) {
                 LOG.info("client {}: reconnected to {}", clientId, settings.addresses());
-                epoch.up = true;
+                tracker.up();
                 wake();
             }
 
@@ -148,39 +123,29 @@ final class RabbitMqProducer implements JobProducer {
     /** Puts {@code ch} in confirm mode and listens to it; it becomes the channel jobs go through. */
     private void openChannel(Channel ch) throws IOException {
         ch.confirmSelect();
-        ch.addConfirmListener(new ConfirmListener() {
-            @Override
-            public void handleAck(long seq, boolean multiple) {
-                confirmed(seq, multiple, false);
-            }
-
-            @Override
-            public void handleNack(long seq, boolean multiple) {
-                confirmed(seq, multiple, true);
-            }
-        });
-        ch.addReturnListener(r -> {
-            Outgoing o = inFlightById.get(r.getProperties().getMessageId());
-            if (o != null) {
-                o.returned = r.getReplyText() + " for queue " + r.getRoutingKey();
-            }
-        });
+        ch.addConfirmListener((seq, multiple) -> confirmed(seq, multiple, false),
+                (seq, multiple) -> confirmed(seq, multiple, true));
+        ch.addReturnListener(r -> tracker.returned(r.getProperties().getMessageId(),
+                r.getReplyText() + " for queue " + r.getRoutingKey()));
         ch.addShutdownListener(cause -> {
             if (!cause.isHardError() && !cause.isInitiatedByApplication()) {
-                retire("the broker closed the channel jobs go through (" + cause.getMessage() + "); opening another");
+                lost("the broker closed the channel jobs go through (" + cause.getMessage() + "); opening another");
             }
         });
         channel = ch;
     }
 
-    /** The channel's life ended: what it did not confirm goes again on the next. */
-    private void retire(String why) {
+    private void lost(String why) {
         LOG.warn("client {}: {}", clientId, why);
-        Epoch old = epoch;
-        old.up = false;
-        retired.add(old);
-        epoch = new Epoch(false);
+        tracker.retire();
         wake();
+    }
+
+    private void confirmed(long seq, boolean multiple, boolean nack) {
+        tracker.confirmed(seq, multiple, nack);
+        if (tracker.epoch().inFlight() < WINDOW / 2) {
+            wake();
+        }
     }
 
     @Override
@@ -217,13 +182,13 @@ final class RabbitMqProducer implements JobProducer {
                 if (!running && closeBy == Long.MAX_VALUE) {
                     closeBy = System.currentTimeMillis() + CLOSE_GRACE_MILLIS;
                 }
-                Epoch ep = epoch;
-                maintain(ep);
-                if (ep.up) {
+                maintain();
+                Epoch ep = tracker.epoch();
+                if (ep.up()) {
                     publish(ep);
                 }
-                if (closeBy != Long.MAX_VALUE && (!ep.up || System.currentTimeMillis() >= closeBy
-                        || (ready.isEmpty() && outbox.isEmpty() && ep.inFlight.get() == 0))) {
+                if (closeBy != Long.MAX_VALUE && (!ep.up() || System.currentTimeMillis() >= closeBy
+                        || (ready.isEmpty() && outbox.isEmpty() && ep.inFlight() == 0))) {
                     break;
                 }
                 if (!signalled.get()) {
@@ -234,24 +199,37 @@ final class RabbitMqProducer implements JobProducer {
             LOG.error("client {}: the RabbitMQ IO thread failed", clientId, e);
         } finally {
             running = false;
-            failAll();
+            List<Outgoing> left = new ArrayList<>(ready);
+            ready.clear();
+            left.addAll(tracker.drain());
+            for (Outgoing o; (o = outbox.poll()) != null; ) {
+                left.add(o);
+            }
+            left.forEach(o -> o.accepted.completeExceptionally(closedFailure(o.job)));
         }
     }
 
     /** Recovers what automatic recovery does not: jobs of a lost channel, a channel closed by the broker. */
-    private void maintain(Epoch ep) {
-        if (!ep.up && !channel.isOpen() && connection.isOpen()) {
+    private void maintain() {
+        if (!channel.isOpen() && connection.isOpen()) {
             try {
+                Connections.forget(channel);
                 openChannel(connection.createChannel());
-                ep.up = true;
+                tracker.up();
             } catch (IOException | ShutdownSignalException e) {
                 LOG.warn("client {}: cannot open a channel yet: {}", clientId, e.toString());
             }
         }
-        if (ep.up && !ep.adopted) {
-            adopt(ep);
+        List<Outgoing> again = tracker.adopt();
+        if (!again.isEmpty()) {
+            LOG.info("client {}: publishing {} unconfirmed job(s) again", clientId, again.size());
+            again.addAll(ready);
+            again.sort(Comparator.comparingLong(o -> o.order));
+            ready.clear();
+            ready.addAll(again);
+            topology.forgetDelayQueues();
         }
-        if (ep.up && (redeclare || results.cancelled())) {
+        if (tracker.epoch().up() && (redeclare || results.cancelled())) {
             try {
                 topology.declareJobQueues(channel);
                 if (results.cancelled()) {
@@ -264,28 +242,9 @@ final class RabbitMqProducer implements JobProducer {
         }
     }
 
-    /** Takes over the jobs the lost channels did not confirm, to publish them again first, in order. */
-    private void adopt(Epoch ep) {
-        List<Outgoing> again = new ArrayList<>(ready);
-        int lost = 0;
-        for (Epoch old; (old = retired.poll()) != null; ) {
-            lost += old.unconfirmed.size();
-            again.addAll(old.unconfirmed.values());
-            old.unconfirmed.clear();
-        }
-        again.sort(Comparator.comparingLong(o -> o.order));
-        ready.clear();
-        ready.addAll(again);
-        topology.forgetDelayQueues();
-        ep.adopted = true;
-        if (lost > 0) {
-            LOG.info("client {}: publishing {} unconfirmed job(s) again", clientId, lost);
-        }
-    }
-
     private void publish(Epoch ep) {
         Channel ch = channel;
-        while (ep.inFlight.get() < WINDOW) {
+        while (ep.inFlight() < WINDOW) {
             Outgoing o = ready.poll();
             if (o == null && (o = outbox.poll()) == null) {
                 return;
@@ -297,16 +256,10 @@ final class RabbitMqProducer implements JobProducer {
             try {
                 String queue = topology.route(connection, o.job.notBeforeMillis(), System.currentTimeMillis());
                 seq = ch.getNextPublishSeqNo();
-                o.returned = null;
-                inFlightById.put(o.job.jobId(), o);
-                // registered first: the confirm can come back before basicPublish returns
-                ep.unconfirmed.put(seq, o);
-                ep.inFlight.incrementAndGet();
+                tracker.publishing(ep, seq, o);
                 ch.basicPublish("", queue, true, properties(o.job), o.job.body());
             } catch (IOException | ShutdownSignalException e) {
-                if (seq >= 0 && ep.unconfirmed.remove(seq, o)) {
-                    ep.inFlight.decrementAndGet();
-                }
+                tracker.notPublished(ep, seq, o);
                 ready.addFirst(o);
                 LOG.debug("client {}: publishing paused: {}", clientId, e.toString());
                 return;
@@ -323,60 +276,6 @@ final class RabbitMqProducer implements JobProducer {
             b.headers(Map.of(Topology.NOT_BEFORE, job.notBeforeMillis()));
         }
         return b.build();
-    }
-
-    /** Called on the connection's thread with the broker's confirms. */
-    private void confirmed(long seq, boolean multiple, boolean nack) {
-        Epoch ep = epoch;
-        if (multiple) {
-            for (Map.Entry<Long, Outgoing> e; (e = ep.unconfirmed.firstEntry()) != null && e.getKey() <= seq; ) {
-                if (ep.unconfirmed.remove(e.getKey(), e.getValue())) {
-                    ep.inFlight.decrementAndGet();
-                    finish(e.getValue(), nack);
-                }
-            }
-        } else {
-            Outgoing o = ep.unconfirmed.remove(seq);
-            if (o != null) {
-                ep.inFlight.decrementAndGet();
-                finish(o, nack);
-            }
-        }
-        if (ep.inFlight.get() < WINDOW / 2) {
-            wake();
-        }
-    }
-
-    private void finish(Outgoing o, boolean nack) {
-        inFlightById.remove(o.job.jobId(), o);
-        String queue = topology.jobs();
-        if (nack) {
-            o.accepted.completeExceptionally(new BackendUnavailableException("RabbitMQ refused job " + o.job.jobId()
-                    + " (basic.nack) and did not store it; submit it again"));
-        } else if (o.returned != null) {
-            redeclare = true;
-            topology.forgetDelayQueues();
-            o.accepted.completeExceptionally(new BackendUnavailableException("RabbitMQ could not route job "
-                    + o.job.jobId() + ": " + o.returned + " (was " + queue + " deleted?); the queues are declared "
-                    + "again, submit the job again"));
-        } else {
-            o.accepted.complete(null);
-        }
-    }
-
-    private void failAll() {
-        List<Outgoing> left = new ArrayList<>(ready);
-        ready.clear();
-        for (Outgoing o; (o = outbox.poll()) != null; ) {
-            left.add(o);
-        }
-        for (Epoch old; (old = retired.poll()) != null; ) {
-            left.addAll(old.unconfirmed.values());
-        }
-        left.addAll(epoch.unconfirmed.values());
-        for (Outgoing o : left) {
-            o.accepted.completeExceptionally(closedFailure(o.job));
-        }
     }
 
     private ClientClosedException closedFailure(OutboundJob job) {
@@ -396,20 +295,10 @@ final class RabbitMqProducer implements JobProducer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        quietlyClose(resultsConnection);
-        quietlyClose(connection);
+        Connections.quietlyClose(resultsConnection);
+        Connections.quietlyClose(connection);
         for (Outgoing o; (o = outbox.poll()) != null; ) {
             o.accepted.completeExceptionally(closedFailure(o.job)); // sent while the IO thread was finishing
-        }
-    }
-
-    static void quietlyClose(Connection c) {
-        if (c != null) {
-            try {
-                c.close(2_000);
-            } catch (IOException | ShutdownSignalException e) {
-                c.abort(1_000);
-            }
         }
     }
 

@@ -2,6 +2,8 @@ package io.tasq.backend.rabbitmq;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
 import io.tasq.BackendUnavailableException;
 import io.tasq.ConfigurationException;
 import io.tasq.Tasq;
@@ -10,6 +12,9 @@ import io.tasq.core.testkit.Ports;
 import io.tasq.core.testkit.TestKeys;
 import io.tasq.core.worker.Worker;
 import io.tasq.spi.BackendUri;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** What a user sees when the broker cannot be used: each error names what was wrong. */
@@ -70,13 +75,31 @@ class ConnectionErrorsTest {
                 .hasMessageContaining("TLS with RabbitMQ at " + hostPort());
     }
 
+    @Test
+    void aQueueDeclaredWithOtherSettingsIsNamed() throws Exception {
+        String name = TestBroker.uniqueName();
+        try (Connection c = TestBroker.admin(); Channel ch = c.createChannel()) {
+            ch.queueDeclare("tasq." + name + ".dead", true, false, false, Map.of("x-expires", 600_000));
+            try {
+                // the test URL asks for queue-expires=10m: the job queue declared here has none
+                ch.queueDeclare("tasq." + name + ".jobs", true, false, false, null);
+                assertThatThrownBy(() -> connect(TestBroker.url() + "?name=" + name + "&" + TestBroker.EXPIRY))
+                        .isInstanceOf(ConfigurationException.class)
+                        .hasMessageContaining("queue 'tasq." + name + ".jobs'")
+                        .hasMessageContaining("already exists with other settings")
+                        .hasMessageContaining("queue-expires");
+            } finally {
+                TestBroker.deleteQueues(name);
+            }
+        }
+    }
+
     private static String userInfo() {
         BackendUri b = broker();
         return b.user().map(u -> u + ":" + b.password().orElse("") + "@").orElse("");
     }
 
     private static String vhostPath() {
-        return broker().path().isEmpty() ? "" : java.net.URLEncoder.encode(broker().path(),
-                java.nio.charset.StandardCharsets.UTF_8);
+        return broker().path().isEmpty() ? "" : URLEncoder.encode(broker().path(), StandardCharsets.UTF_8);
     }
 }
