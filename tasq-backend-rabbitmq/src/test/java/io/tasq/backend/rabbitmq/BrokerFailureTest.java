@@ -1,10 +1,12 @@
 package io.tasq.backend.rabbitmq;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.tasq.TasqClient;
 import io.tasq.TasqFuture;
 import io.tasq.core.worker.Worker;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +42,8 @@ class BrokerFailureTest extends BrokerTestSupport {
                 }
             }
             if (batch == 5) {
+                TasqFuture<Integer> firstJob = futures.get(0);
+                await().atMost(Duration.ofSeconds(30)).until(firstJob::isDone);
                 doneBefore = futures.stream().filter(CompletableFuture::isDone).count();
                 failed = CompletableFuture.runAsync(() -> {
                     try {

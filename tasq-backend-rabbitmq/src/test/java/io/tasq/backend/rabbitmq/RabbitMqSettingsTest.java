@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tasq.ConfigurationException;
+import io.tasq.Tasq;
 import io.tasq.spi.Backend;
 import io.tasq.spi.BackendCapability;
 import io.tasq.spi.BackendUri;
@@ -89,6 +90,11 @@ class RabbitMqSettingsTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("unknown parameter 'queue'")
                 .hasMessageContaining("name, result-ttl");
+        // the same through the public API, as a user or `tq worker` meets it
+        assertThatThrownBy(() -> Tasq.builder().url("amqp://localhost/?name=x").setting("amqp.heartbeats", "5s")
+                .client())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("unknown setting 'amqp.heartbeats' (from builder)");
         // settings of other backends are none of this one's business
         assertThat(parse("amqp://localhost/", Map.of("zmq.heartbeat", "1s")).name()).isEqualTo("default");
     }

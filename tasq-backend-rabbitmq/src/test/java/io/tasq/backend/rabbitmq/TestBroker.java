@@ -73,7 +73,7 @@ final class TestBroker {
             return url.contains("?") ? url.substring(0, url.indexOf('?')) : url;
         }
         if (dockerAvailable()) {
-            container = new RabbitMQContainer(DockerImageName.parse("rabbitmq:3.10-management"));
+            container = new RabbitMQContainer(DockerImageName.parse("rabbitmq:3.10"));
             container.start();
             return "amqp://" + container.getAdminUsername() + ":" + container.getAdminPassword() + "@"
                     + container.getHost() + ":" + container.getAmqpPort() + "/%2f";
