@@ -1,14 +1,18 @@
 package io.tasq.backend.rabbitmq;
 
 import com.google.auto.service.AutoService;
-import io.tasq.ConfigurationException;
 import io.tasq.spi.Backend;
 import io.tasq.spi.BackendProvider;
 import io.tasq.spi.BackendUri;
 import io.tasq.spi.Settings;
+import java.util.Objects;
 import java.util.Set;
 
-/** Serves the RabbitMq URL schemes. The transport itself is not built yet. */
+/**
+ * Serves {@code amqp://user:pass@host:port/vhost?name=QUEUE} and {@code amqps://} (TLS) on RabbitMQ.
+ * Creating a backend checks the URL and the {@code amqp.*} settings and opens nothing. Stateless and
+ * thread-safe.
+ */
 @AutoService(BackendProvider.class)
 public final class RabbitMqBackendProvider implements BackendProvider {
 
@@ -19,6 +23,8 @@ public final class RabbitMqBackendProvider implements BackendProvider {
 
     @Override
     public Backend create(BackendUri uri, Settings settings) {
-        throw new ConfigurationException("the RabbitMq backend is not built yet in this version; use zmq:// for now");
+        Objects.requireNonNull(uri, "uri == null");
+        Objects.requireNonNull(settings, "settings == null");
+        return new RabbitMqBackend(RabbitMqSettings.from(uri, settings));
     }
 }

@@ -1,0 +1,67 @@
+package io.tasq.backend.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import io.tasq.spi.ResultMessage;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The AMQP properties Tasq reads and writes: attempt count, not-before time, dead-letter reason. Stateless. */
+final class Messages {
+
+    /** A reason longer than this is cut: it travels in a header. */
+    private static final int MAX_REASON = 2_000;
+
+    private Messages() {
+    }
+
+    /** The attempt count a message carries: 1 unless a worker forwarded it after a redelivery. */
+    static int attempt(AMQP.BasicProperties p) {
+        return (int) Math.max(1, number(p, Topology.ATTEMPT));
+    }
+
+    /** The not-before time a message carries, in epoch milliseconds; 0 for none. */
+    static long notBefore(AMQP.BasicProperties p) {
+        return number(p, Topology.NOT_BEFORE);
+    }
+
+    private static long number(AMQP.BasicProperties p, String header) {
+        Map<String, Object> h = p.getHeaders();
+        return h != null && h.get(header) instanceof Number n ? n.longValue() : 0;
+    }
+
+    /**
+     * A delivered job's properties for its copy: the attempt count set, and the broker's
+     * dead-lettering history dropped (it grows with every pass through a delay queue).
+     */
+    static AMQP.BasicProperties forwarded(AMQP.BasicProperties p, int attempt) {
+        Map<String, Object> h = ownHeaders(p);
+        if (attempt > 1) {
+            h.put(Topology.ATTEMPT, attempt);
+        } else {
+            h.remove(Topology.ATTEMPT);
+        }
+        return p.builder().deliveryMode(2).expiration(null).headers(h.isEmpty() ? null : h).build();
+    }
+
+    /** A refused job's properties in the dead-letter queue: why, by whom, when. */
+    static AMQP.BasicProperties deadLetter(AMQP.BasicProperties p, String reason, String workerId, long nowMillis) {
+        Map<String, Object> h = ownHeaders(p);
+        h.put(Topology.REASON, reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason);
+        h.put(Topology.REJECTED_BY, workerId);
+        h.put(Topology.REJECTED_AT, nowMillis);
+        return p.builder().deliveryMode(2).expiration(null).headers(h).build();
+    }
+
+    /** A result's properties: persistent, correlated with its job. */
+    static AMQP.BasicProperties result(ResultMessage r) {
+        return new AMQP.BasicProperties.Builder().deliveryMode(2).correlationId(r.jobId()).messageId(r.jobId())
+                .build();
+    }
+
+    private static Map<String, Object> ownHeaders(AMQP.BasicProperties p) {
+        Map<String, Object> h = p.getHeaders() == null ? new HashMap<>() : new HashMap<>(p.getHeaders());
+        h.keySet().removeIf(k -> k.startsWith("x-death") || k.startsWith("x-first-death")
+                || k.startsWith("x-last-death"));
+        return h;
+    }
+}

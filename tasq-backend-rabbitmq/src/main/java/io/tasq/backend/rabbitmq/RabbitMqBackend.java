@@ -1,0 +1,74 @@
+package io.tasq.backend.rabbitmq;
+
+import io.tasq.spi.Backend;
+import io.tasq.spi.BackendCapability;
+import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.JobConsumer;
+import io.tasq.spi.JobProducer;
+import io.tasq.spi.ResultListener;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The RabbitMQ backend: a durable job queue per Tasq queue, persistent messages with publisher
+ * confirms, acknowledgement after the job ran, a durable reply queue per client, delayed jobs held
+ * by the broker in TTL queues, refused jobs in a dead-letter queue. See {@link Topology} for the
+ * queues. Each producer opens two connections (jobs out, results in) and each consumer one; all
+ * reconnect by themselves.
+ *
+ * <p>Thread-safe.
+ */
+final class RabbitMqBackend implements Backend {
+
+    private final RabbitMqSettings settings;
+    private final Topology topology;
+    private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+
+    RabbitMqBackend(RabbitMqSettings settings) {
+        this.settings = settings;
+        this.topology = new Topology(settings);
+    }
+
+    @Override
+    public String describe() {
+        return settings.toString();
+    }
+
+    @Override
+    public Set<BackendCapability> capabilities() {
+        return EnumSet.of(BackendCapability.DURABLE, BackendCapability.NATIVE_DELAY, BackendCapability.REDELIVERY,
+                BackendCapability.RESULT_RETENTION);
+    }
+
+    @Override
+    public JobProducer openProducer(String clientId, ResultListener listener) {
+        Objects.requireNonNull(clientId, "clientId == null");
+        Objects.requireNonNull(listener, "listener == null");
+        RabbitMqProducer p = new RabbitMqProducer(settings, topology, clientId, listener);
+        open.add(p);
+        return p;
+    }
+
+    @Override
+    public JobConsumer openConsumer(ConsumerOptions options) {
+        Objects.requireNonNull(options, "options == null");
+        RabbitMqConsumer c = new RabbitMqConsumer(settings, topology, options);
+        open.add(c);
+        return c;
+    }
+
+    @Override
+    public void close() {
+        for (AutoCloseable c : open) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // closing anyway
+            }
+        }
+        open.clear();
+    }
+}

@@ -1,0 +1,327 @@
+package io.tasq.backend.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.tasq.BackendUnavailableException;
+import io.tasq.TasqException;
+import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.JobConsumer;
+import io.tasq.spi.JobListener;
+import io.tasq.spi.ResultMessage;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker side: consumes the job queue with manual acknowledgement and a prefetch of the
+ * worker's {@link ConsumerOptions#prefetch()} (unless {@code amqp.prefetch} says otherwise; the
+ * prefetch also covers jobs settled but not yet acknowledged, waiting for the broker to confirm
+ * their result); one IO thread owns the channel and carries out the
+ * {@link Settlements}. A job the broker delivers again (its worker was lost, or handed it back) is
+ * first published again with its attempt count raised, and the old copy acknowledged once that is
+ * confirmed; a job that comes early goes back to a delay queue the same way. So the attempt count is
+ * exact, and a job is never run before its time.
+ *
+ * <p>Automatic recovery reconnects, declares the queues and consumes again; on top of it, what was
+ * published but not confirmed on the lost channel is done again where still needed, a channel the
+ * broker closes on its own is replaced, and a consumer the broker cancels (the queue was deleted)
+ * is declared and started again.
+ *
+ * <p>Thread-safe.
+ */
+final class RabbitMqConsumer implements JobConsumer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RabbitMqConsumer.class);
+    private static final int MAX_BATCH = 1_000;
+    /** How long closing waits for settlements in flight to be confirmed. */
+    private static final long CLOSE_GRACE_MILLIS = 5_000;
+    /** An operation that fails this often while the connection is up is dropped rather than retried forever. */
+    private static final int MAX_FAILURES = 5;
+
+    private final RabbitMqSettings settings;
+    private final Topology topology;
+    private final ConsumerOptions options;
+    private final Connection connection;
+    private final Settlements settlements;
+    private final LinkedBlockingQueue<WorkerOp> inbox = new LinkedBlockingQueue<>();
+    /** The life of the channel: raised whenever it is lost, so that its unconfirmed publishes are sorted out. */
+    private final AtomicInteger epoch = new AtomicInteger();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Channel channel;
+    private volatile Subscription subscription;
+    private volatile boolean paused;
+    private volatile boolean running = true;
+    private JobListener listener;
+    private Thread io;
+
+    RabbitMqConsumer(RabbitMqSettings settings, Topology topology, ConsumerOptions options) {
+        this.settings = settings;
+        this.topology = topology;
+        this.options = options;
+        this.connection = Connections.open(settings, "tasq " + settings.name() + " worker " + options.workerId());
+        this.settlements = new Settlements(topology, connection, options.workerId());
+        try {
+            Channel ch = connection.createChannel();
+            topology.declareJobQueues(ch);
+            setUp(ch);
+        } catch (IOException | RuntimeException e) {
+            Connections.quietlyClose(connection);
+            throw e instanceof TasqException te ? te : new BackendUnavailableException("cannot set up the queues of "
+                    + settings + ": " + e, e);
+        }
+        connection.addShutdownListener(cause -> {
+            if (!cause.isInitiatedByApplication()) {
+                epoch.incrementAndGet();
+                LOG.warn("worker {}: lost the connection to {} ({}); reconnecting every {} ms", options.workerId(),
+                        settings.addresses(), cause.getMessage(), settings.recoveryInterval().toMillis());
+            }
+        });
+        ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
+            @Override
+            public void handleRecovery(Recoverable recoverable) {
+                LOG.info("worker {}: reconnected to {}", options.workerId(), settings.addresses());
+            }
+
+            @Override
+            public void handleRecoveryStarted(Recoverable recoverable) {
+                // the shutdown listener already noted the loss
+            }
+        });
+    }
+
+    private void setUp(Channel ch) throws IOException {
+        ch.confirmSelect();
+        ch.basicQos(settings.prefetch() > 0 ? settings.prefetch() : options.prefetch());
+        // confirms and returns go to the IO thread, in the order the broker sent them
+        ch.addConfirmListener((seq, multiple) -> inbox.add(new WorkerOp.Confirmed(epoch.get(), seq, multiple, false)),
+                (seq, multiple) -> inbox.add(new WorkerOp.Confirmed(epoch.get(), seq, multiple, true)));
+        ch.addReturnListener(r -> inbox.add(new WorkerOp.Returned(r.getRoutingKey(), r.getProperties().getMessageId(),
+                r.getReplyText())));
+        ch.addShutdownListener(cause -> {
+            if (!cause.isHardError() && !cause.isInitiatedByApplication()) {
+                epoch.incrementAndGet();
+                LOG.warn("worker {}: the broker closed the channel ({}); opening another", options.workerId(),
+                        cause.getMessage());
+            }
+        });
+        channel = ch;
+    }
+
+    @Override
+    public String describe() {
+        return settings + " (queue " + topology.jobs() + ", dead letters in " + topology.dead() + ")";
+    }
+
+    @Override
+    public void start(JobListener listener) {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("already started");
+        }
+        this.listener = listener;
+        try {
+            subscribe();
+        } catch (IOException e) {
+            throw new BackendUnavailableException("cannot consume " + topology.jobs() + " on " + settings + ": " + e, e);
+        }
+        io = new Thread(this::loop, "tasq-amqp-worker-" + options.workerId());
+        io.setDaemon(true);
+        io.start();
+    }
+
+    private void subscribe() throws IOException {
+        Subscription s = new Subscription(channel);
+        channel.basicConsume(topology.jobs(), false, s);
+        subscription = s;
+    }
+
+    @Override
+    public void publish(ResultMessage result) {
+        inbox.add(new WorkerOp.Publish(result));
+    }
+
+    @Override
+    public void pause() {
+        if (!paused) {
+            paused = true;
+            inbox.add(new WorkerOp.Cancel());
+        }
+    }
+
+    private void loop() {
+        ArrayDeque<WorkerOp> todo = new ArrayDeque<>();
+        List<WorkerOp> drained = new ArrayList<>();
+        int seenEpoch = epoch.get();
+        int failures = 0;
+        long closeBy = Long.MAX_VALUE;
+        try {
+            while (true) {
+                if (!running && closeBy == Long.MAX_VALUE) {
+                    closeBy = System.currentTimeMillis() + CLOSE_GRACE_MILLIS;
+                }
+                boolean busy = !todo.isEmpty() && channel.isOpen();
+                WorkerOp first = busy ? inbox.poll() : inbox.poll(50, TimeUnit.MILLISECONDS);
+                drained.clear();
+                if (first != null) {
+                    drained.add(first);
+                    inbox.drainTo(drained, MAX_BATCH);
+                }
+                for (WorkerOp op : drained) {
+                    if (op instanceof WorkerOp.Confirmed c) {
+                        settlements.confirmed(channel, c, todo);
+                    } else if (op instanceof WorkerOp.Returned r) {
+                        settlements.returned(r);
+                    } else {
+                        todo.add(op);
+                    }
+                }
+                maintain();
+                Channel ch = channel;
+                int ep = epoch.get();
+                if (ep != seenEpoch && ch.isOpen()) {
+                    List<WorkerOp> again = settlements.salvage(ch, ep);
+                    for (int i = again.size() - 1; i >= 0; i--) {
+                        todo.addFirst(again.get(i));
+                    }
+                    topology.forgetDelayQueues();
+                    seenEpoch = ep;
+                }
+                while (ep == seenEpoch && ch.isOpen() && !todo.isEmpty()) {
+                    WorkerOp op = todo.peek();
+                    try {
+                        if (op instanceof WorkerOp.Cancel) {
+                            cancel(ch);
+                        } else {
+                            settlements.apply(ch, ep, op);
+                        }
+                        todo.poll();
+                        failures = 0;
+                    } catch (IOException | ShutdownSignalException e) {
+                        if (connection.isOpen() && ++failures >= MAX_FAILURES) {
+                            LOG.error("worker {}: dropping {} after {} failures: {}", options.workerId(), op, failures,
+                                    e.toString());
+                            todo.poll();
+                            failures = 0;
+                        } else {
+                            LOG.debug("worker {}: {} failed, will retry: {}", options.workerId(), op, e.toString());
+                        }
+                        break;
+                    }
+                }
+                if (closeBy != Long.MAX_VALUE && (System.currentTimeMillis() >= closeBy || !ch.isOpen()
+                        || (todo.isEmpty() && inbox.isEmpty() && settlements.idle()))) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("worker {}: the RabbitMQ IO thread failed", options.workerId(), e);
+        } finally {
+            // what is still unacknowledged goes back to the queue when the connection closes
+            Connections.quietlyClose(connection);
+        }
+    }
+
+    /** Sets up again what automatic recovery does not: a channel the broker closed, a cancelled consumer. */
+    private void maintain() {
+        try {
+            if (!channel.isOpen() && connection.isOpen()) {
+                Connections.forget(channel);
+                setUp(connection.createChannel());
+                if (!paused) {
+                    subscribe();
+                }
+            } else if (channel.isOpen() && (settlements.takeRedeclare()
+                    || (!paused && subscription.cancelledByBroker))) {
+                LOG.warn("worker {}: declaring {} again", options.workerId(), topology.jobs());
+                topology.declareJobQueues(channel);
+                if (!paused && subscription.cancelledByBroker) {
+                    subscribe();
+                }
+            }
+        } catch (IOException | ShutdownSignalException e) {
+            LOG.warn("worker {}: cannot set up consuming again yet: {}", options.workerId(), e.toString());
+        }
+    }
+
+    private void cancel(Channel ch) throws IOException {
+        Subscription s = subscription;
+        if (s != null && s.getConsumerTag() != null && s.getChannel() == ch && !s.cancelledByBroker) {
+            ch.basicCancel(s.getConsumerTag());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        paused = true;
+        running = false;
+        if (io == null) {
+            Connections.quietlyClose(connection);
+            return;
+        }
+        try {
+            io.join(CLOSE_GRACE_MILLIS + 5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Receives jobs on one channel; runs on the connection's dispatch thread. */
+    private final class Subscription extends DefaultConsumer {
+        volatile boolean cancelledByBroker;
+
+        Subscription(Channel channel) {
+            super(channel);
+        }
+
+        @Override
+        public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
+                byte[] body) {
+            Channel from = getChannel();
+            long tag = envelope.getDeliveryTag();
+            try {
+                if (paused) {
+                    inbox.add(new WorkerOp.Release(from, tag));
+                    return;
+                }
+                int attempt = Messages.attempt(properties);
+                long notBefore = Messages.notBefore(properties);
+                if (envelope.isRedeliver() || notBefore > System.currentTimeMillis()) {
+                    int next = envelope.isRedeliver() ? attempt + 1 : attempt;
+                    inbox.add(new WorkerOp.Forward(from, tag, properties, body, next, notBefore));
+                    return;
+                }
+                listener.onJob(new RabbitMqDelivery(from, tag, properties, body, attempt, inbox::add));
+            } catch (RuntimeException e) {
+                // never let an exception reach the client library: it would close the channel
+                LOG.error("worker {}: handing over job {} failed; it goes back to the queue", options.workerId(),
+                        properties.getMessageId(), e);
+                inbox.add(new WorkerOp.Release(from, tag));
+            }
+        }
+
+        @Override
+        public void handleCancel(String consumerTag) {
+            cancelledByBroker = true;
+            LOG.warn("worker {}: the broker stopped the consumer of {} (was the queue deleted?)", options.workerId(),
+                    topology.jobs());
+        }
+    }
+}

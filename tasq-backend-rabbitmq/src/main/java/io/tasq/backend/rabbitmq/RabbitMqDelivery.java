@@ -1,0 +1,93 @@
+package io.tasq.backend.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import io.tasq.spi.Delivery;
+import io.tasq.spi.ResultMessage;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One job delivered to a worker. Settling only queues a {@link WorkerOp} for the consumer's IO
+ * thread; the first settlement wins, later ones do nothing.
+ *
+ * <p>Thread-safe.
+ */
+final class RabbitMqDelivery implements Delivery {
+
+    private final Channel from;
+    private final long tag;
+    private final AMQP.BasicProperties properties;
+    private final byte[] body;
+    private final int attempt;
+    private final Consumer<WorkerOp> ops;
+    private final AtomicBoolean settled = new AtomicBoolean();
+
+    RabbitMqDelivery(Channel from, long tag, AMQP.BasicProperties properties, byte[] body, int attempt,
+            Consumer<WorkerOp> ops) {
+        this.from = from;
+        this.tag = tag;
+        this.properties = properties;
+        this.body = body;
+        this.attempt = attempt;
+        this.ops = ops;
+    }
+
+    /** The channel it came on: its tag means something only there. */
+    Channel from() {
+        return from;
+    }
+
+    long tag() {
+        return tag;
+    }
+
+    AMQP.BasicProperties properties() {
+        return properties;
+    }
+
+    @Override
+    public byte[] body() {
+        return body;
+    }
+
+    @Override
+    public int attempt() {
+        return attempt;
+    }
+
+    @Override
+    public void complete(ResultMessage result) {
+        Objects.requireNonNull(result, "result == null");
+        if (settled.compareAndSet(false, true)) {
+            ops.accept(new WorkerOp.Complete(this, result));
+        }
+    }
+
+    @Override
+    public void ack() {
+        if (settled.compareAndSet(false, true)) {
+            ops.accept(new WorkerOp.Ack(this));
+        }
+    }
+
+    @Override
+    public void release() {
+        if (settled.compareAndSet(false, true)) {
+            ops.accept(new WorkerOp.Release(from, tag));
+        }
+    }
+
+    @Override
+    public void reject(String reason) {
+        if (settled.compareAndSet(false, true)) {
+            ops.accept(new WorkerOp.Reject(this, reason == null ? "" : reason));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RabbitMqDelivery{" + properties.getMessageId() + ", attempt " + attempt + "}";
+    }
+}

@@ -1,0 +1,256 @@
+package io.tasq.backend.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.recovery.AutorecoveringChannel;
+import com.rabbitmq.client.impl.recovery.RecoveryAwareChannelN;
+import io.tasq.spi.ResultMessage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How a worker's settlements reach the broker, on a channel in confirm mode: an acknowledgement or
+ * hand-back goes at once; a result, dead letter or job copy is published, and the delivery it
+ * replaces is acknowledged only when the broker confirms the publish. A worker killed in between
+ * leaves the job unacknowledged, so it runs again (a duplicate result, which the client ignores)
+ * rather than being lost.
+ *
+ * <p>Settlements of a delivery that came on a channel since lost are dropped: the broker delivers
+ * that job again. Not thread-safe: used by the consumer's IO thread only.
+ */
+final class Settlements {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Settlements.class);
+
+    /** A publish waiting for its confirm. */
+    private static final class Pending {
+        final WorkerOp op;
+        final String queue;
+        final String messageId;
+        String returned;
+
+        Pending(WorkerOp op, String queue, String messageId) {
+            this.op = op;
+            this.queue = queue;
+            this.messageId = messageId;
+        }
+    }
+
+    private final Topology topology;
+    private final Connection connection;
+    private final String workerId;
+    /** By channel life, then by publish sequence number. */
+    private final Map<Integer, NavigableMap<Long, Pending>> pending = new HashMap<>();
+    private boolean redeclare;
+
+    Settlements(Topology topology, Connection connection, String workerId) {
+        this.topology = topology;
+        this.connection = connection;
+        this.workerId = workerId;
+    }
+
+    /** Whether no publish waits for its confirm. */
+    boolean idle() {
+        return pending.values().stream().allMatch(Map::isEmpty);
+    }
+
+    /** Whether a publish was returned for want of a queue, so the job queues must be declared again; clears it. */
+    boolean takeRedeclare() {
+        boolean r = redeclare;
+        redeclare = false;
+        return r;
+    }
+
+    /**
+     * Whether a delivery's tag means nothing on {@code ch} any more: it came on another channel, or
+     * on this one before it was recovered (recovery keeps tags growing, and drops settlements of older
+     * ones itself).
+     */
+    static boolean stale(Channel ch, Channel from, long tag) {
+        if (from != ch) {
+            return true;
+        }
+        return ch instanceof AutorecoveringChannel a && a.getDelegate() instanceof RecoveryAwareChannelN d
+                && tag <= d.getActiveDeliveryTagOffset();
+    }
+
+    /** Carries out {@code op} on {@code ch}, in the channel's life {@code epoch}. */
+    void apply(Channel ch, int epoch, WorkerOp op) throws IOException {
+        if (op instanceof WorkerOp.Complete c) {
+            RabbitMqDelivery d = c.delivery();
+            if (!stale(ch, d.from(), d.tag()) && !publishResult(ch, epoch, op, c.result())) {
+                ch.basicAck(d.tag(), false);
+            }
+        } else if (op instanceof WorkerOp.Ack a) {
+            if (!stale(ch, a.delivery().from(), a.delivery().tag())) {
+                ch.basicAck(a.delivery().tag(), false);
+            }
+        } else if (op instanceof WorkerOp.Release r) {
+            if (!stale(ch, r.from(), r.tag())) {
+                ch.basicNack(r.tag(), false, true);
+            }
+        } else if (op instanceof WorkerOp.Reject r) {
+            RabbitMqDelivery d = r.delivery();
+            if (!stale(ch, d.from(), d.tag())) {
+                LOG.warn("worker {}: job {} goes to the dead letters in {}: {}", workerId,
+                        d.properties().getMessageId(), topology.dead(), r.reason());
+                publish(ch, epoch, op, topology.dead(), Messages.deadLetter(d.properties(), r.reason(), workerId,
+                        System.currentTimeMillis()), d.body());
+            }
+        } else if (op instanceof WorkerOp.Publish p) {
+            publishResult(ch, epoch, op, p.result());
+        } else if (op instanceof WorkerOp.Forward f) {
+            if (!stale(ch, f.from(), f.tag())) {
+                String queue = topology.route(connection, f.notBeforeMillis(), System.currentTimeMillis());
+                publish(ch, epoch, op, queue, Messages.forwarded(f.properties(), f.attempt()), f.body());
+            }
+        } else {
+            throw new IllegalArgumentException("not a settlement: " + op);
+        }
+    }
+
+    /** Publishes a result; false if it cannot be sent at all (logged), so there is nothing to wait for. */
+    private boolean publishResult(Channel ch, int epoch, WorkerOp op, ResultMessage r) throws IOException {
+        String queue = topology.reply(r.replyTo());
+        if (!Topology.routable(queue)) {
+            LOG.warn("worker {}: the result of job {} was dropped: client id '{}' is too long for a queue name",
+                    workerId, r.jobId(), r.replyTo());
+            return false;
+        }
+        if (r.body().length > Topology.MAX_MESSAGE_BYTES) {
+            LOG.error("worker {}: the result of job {} was dropped: {} bytes, more than RabbitMQ takes in a message",
+                    workerId, r.jobId(), r.body().length);
+            return false;
+        }
+        publish(ch, epoch, op, queue, Messages.result(r), r.body());
+        return true;
+    }
+
+    private void publish(Channel ch, int epoch, WorkerOp op, String queue, AMQP.BasicProperties p, byte[] body)
+            throws IOException {
+        long seq = ch.getNextPublishSeqNo();
+        ch.basicPublish("", queue, true, p, body);
+        // confirms reach this thread through the consumer's inbox, so registering after publishing is safe
+        pending.computeIfAbsent(epoch, e -> new TreeMap<>()).put(seq, new Pending(op, queue, p.getMessageId()));
+    }
+
+    /** A publish came back unroutable; its confirm follows, and decides what to do. */
+    void returned(WorkerOp.Returned r) {
+        for (NavigableMap<Long, Pending> m : pending.values()) {
+            for (Pending p : m.values()) {
+                if (p.returned == null && p.queue.equals(r.queue()) && Objects.equals(p.messageId, r.messageId())) {
+                    p.returned = r.why();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * The broker confirmed publishes: acknowledges the deliveries they replace. What it refused, or
+     * could not route to a queue that should exist, goes into {@code redo}.
+     */
+    void confirmed(Channel ch, WorkerOp.Confirmed c, Deque<WorkerOp> redo) {
+        NavigableMap<Long, Pending> m = pending.get(c.epoch());
+        if (m == null) {
+            return;
+        }
+        NavigableMap<Long, Pending> done = c.multiple() ? m.headMap(c.seq(), true) : m.subMap(c.seq(), true, c.seq(),
+                true);
+        List<Pending> settled = new ArrayList<>(done.values());
+        done.clear();
+        for (Pending p : settled) {
+            if (c.nack()) {
+                LOG.warn("worker {}: the broker refused to store a message for {}; sending it again", workerId, p.queue);
+                redo.add(p.op);
+            } else if (p.returned != null && !(p.op instanceof WorkerOp.Complete || p.op instanceof WorkerOp.Publish)) {
+                // a job or dead-letter queue is missing: declare it again rather than lose the job
+                LOG.warn("worker {}: queue {} does not exist ({}); declaring the queues again", workerId, p.queue,
+                        p.returned);
+                redeclare = true;
+                topology.forgetDelayQueues();
+                redo.add(p.op);
+            } else {
+                if (p.returned != null) {
+                    LOG.warn("worker {}: a result was dropped: queue {} does not exist (its client has been gone longer "
+                            + "than result-ttl)", workerId, p.queue);
+                }
+                acknowledge(ch, p.op);
+            }
+        }
+    }
+
+    private static void acknowledge(Channel ch, WorkerOp op) {
+        Channel from;
+        long tag;
+        if (op instanceof WorkerOp.Complete c) {
+            from = c.delivery().from();
+            tag = c.delivery().tag();
+        } else if (op instanceof WorkerOp.Reject r) {
+            from = r.delivery().from();
+            tag = r.delivery().tag();
+        } else if (op instanceof WorkerOp.Forward f) {
+            from = f.from();
+            tag = f.tag();
+        } else {
+            return;
+        }
+        if (stale(ch, from, tag)) {
+            return;
+        }
+        try {
+            ch.basicAck(tag, false);
+        } catch (IOException | ShutdownSignalException e) {
+            // the channel is lost, and with it the delivery: the broker delivers the job again
+            LOG.debug("could not acknowledge delivery {}: {}", tag, e.toString());
+        }
+    }
+
+    /**
+     * After a channel's life ended, on the channel that replaced it: what its unconfirmed publishes
+     * still need. A delivery that came on the lost channel comes back from the broker by itself, so
+     * only settlements of current deliveries and free results are done again.
+     */
+    List<WorkerOp> salvage(Channel ch, int currentEpoch) {
+        List<WorkerOp> again = new ArrayList<>();
+        for (Iterator<Map.Entry<Integer, NavigableMap<Long, Pending>>> it = pending.entrySet().iterator();
+                it.hasNext(); ) {
+            Map.Entry<Integer, NavigableMap<Long, Pending>> e = it.next();
+            if (e.getKey() == currentEpoch) {
+                continue;
+            }
+            for (Pending p : e.getValue().values()) {
+                if (p.op instanceof WorkerOp.Publish || !staleDelivery(ch, p.op)) {
+                    again.add(p.op);
+                }
+            }
+            it.remove();
+        }
+        return again;
+    }
+
+    private static boolean staleDelivery(Channel ch, WorkerOp op) {
+        if (op instanceof WorkerOp.Complete c) {
+            return stale(ch, c.delivery().from(), c.delivery().tag());
+        }
+        if (op instanceof WorkerOp.Reject r) {
+            return stale(ch, r.delivery().from(), r.delivery().tag());
+        }
+        if (op instanceof WorkerOp.Forward f) {
+            return stale(ch, f.from(), f.tag());
+        }
+        return true;
+    }
+}

@@ -1,0 +1,53 @@
+package io.tasq.backend.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import io.tasq.spi.ResultMessage;
+
+/**
+ * What a worker asks its IO thread to do, and what the broker tells it back. An operation that
+ * publishes (a result, a dead letter, a copy of a job) acknowledges its delivery only once the broker
+ * confirmed the publish, so that nothing is acknowledged that is not safely stored elsewhere.
+ */
+sealed interface WorkerOp {
+
+    /** Publish the job's result, then acknowledge the job. */
+    record Complete(RabbitMqDelivery delivery, ResultMessage result) implements WorkerOp {
+    }
+
+    /** Acknowledge the job. */
+    record Ack(RabbitMqDelivery delivery) implements WorkerOp {
+    }
+
+    /** Hand the job back to the queue. */
+    record Release(Channel from, long tag) implements WorkerOp {
+    }
+
+    /** Move the job to the dead-letter queue with the reason, then acknowledge it. */
+    record Reject(RabbitMqDelivery delivery, String reason) implements WorkerOp {
+    }
+
+    /** Publish a result that belongs to no delivery. */
+    record Publish(ResultMessage result) implements WorkerOp {
+    }
+
+    /**
+     * Publish a copy of a delivered job with a new attempt count (it was delivered before) or to a
+     * delay queue (it came early), then acknowledge the delivered one.
+     */
+    record Forward(Channel from, long tag, AMQP.BasicProperties properties, byte[] body, int attempt,
+            long notBeforeMillis) implements WorkerOp {
+    }
+
+    /** Stop consuming (the worker pauses). */
+    record Cancel() implements WorkerOp {
+    }
+
+    /** The broker confirmed (or, if {@code nack}, refused) publishes up to {@code seq}, in channel life {@code epoch}. */
+    record Confirmed(int epoch, long seq, boolean multiple, boolean nack) implements WorkerOp {
+    }
+
+    /** The broker could not route a mandatory publish: the queue {@code queue} does not exist. */
+    record Returned(String queue, String messageId, String why) implements WorkerOp {
+    }
+}
