@@ -82,7 +82,7 @@ class DelayedJobsTest extends BrokerTestSupport {
         Task0<Long> now = System::currentTimeMillis;
         byte[] payload = Providers.serializer("fory").create(Settings.empty()).serialize(new Call0<>(now));
         byte[] body = JobCodec.encode(new JobEnvelope("early", "early", "early-bird", System.currentTimeMillis(), due,
-                "", Map.of(), "fory", payload, null), HmacSha256.forKey(TestKeys.KEY));
+                "", Map.of(), "fory", payload), HmacSha256.forKey(TestKeys.KEY));
         try (Connection c = TestBroker.admin(); Channel ch = c.createChannel()) {
             ch.basicPublish("", "tasq." + name + ".jobs", new AMQP.BasicProperties.Builder().deliveryMode(2)
                     .messageId("early").headers(Map.of(Topology.NOT_BEFORE, due)).build(), body);
