@@ -1,6 +1,7 @@
 package io.tasq.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.tasq.Tasq;
@@ -119,6 +120,27 @@ class TqCliIT {
                 assertThat(slow.result().orElseThrow().attempt()).isEqualTo(2);
                 assertThat(second.terminate(Duration.ofSeconds(30))).isZero();
             }
+        }
+    }
+
+    @Test
+    void tqDeadListsRetriesAndPurgesTheDeadLetters() throws Exception {
+        String url = "zmq://127.0.0.1:" + Ports.freePair();
+        try (TqProcess tq = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url);
+                TasqClient unsigned = Tasq.builder().url(url).setting("sign.algorithm", "none").client()) {
+            tq.awaitLine("Listening for jobs on", Duration.ofSeconds(60));
+            unsigned.connect();
+            TasqFuture<Long> refused = unsigned.schedule(Sleepy::pid, 0);
+            assertThatThrownBy(() -> refused.unwrap(Duration.ofSeconds(30))).isInstanceOf(io.tasq.JobRejectedException.class);
+            try (TqProcess list = TqProcess.start(ENV, "dead", "list", "--backend", url)) {
+                assertThat(list.waitFor(Duration.ofSeconds(60))).isZero();
+                assertThat(list.output()).contains("1 dead letter in " + url).contains(refused.jobId()).contains("unsigned");
+            }
+            try (TqProcess purge = TqProcess.start(ENV, "dead", "purge", "--backend", url)) {
+                assertThat(purge.waitFor(Duration.ofSeconds(60))).isZero();
+                assertThat(purge.output()).contains("deleted 1 dead letter(s)");
+            }
+            assertThat(tq.terminate(Duration.ofSeconds(30))).isZero();
         }
     }
 
