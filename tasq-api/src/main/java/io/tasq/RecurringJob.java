@@ -1,6 +1,7 @@
 package io.tasq;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Flow;
 import java.util.function.Consumer;
 
@@ -15,7 +16,9 @@ import java.util.function.Consumer;
  * report.cancel();                     // or, from any client: client.cancelRecurring("report")
  * }</pre>
  *
- * <p>Results reach the client that submitted the job (by its client id). Thread-safe.
+ * <p>Results reach the client that submitted the job (by its client id). A client that restarted with
+ * the same {@code client.id} gets a handle for a job it submitted before with
+ * {@link TasqClient#watchRecurring(String)}. Thread-safe.
  *
  * @param <R> the type of each run's value
  */
@@ -27,11 +30,14 @@ public interface RecurringJob<R> {
     /** The name: unique per queue; a new repeating job with the same name replaces this one. */
     String name();
 
-    /** The interval or cron expression, in its canonical form. */
+    /** The interval or cron expression, in its canonical form; empty for a handle from {@link TasqClient#watchRecurring}. */
     String schedule();
 
-    /** When the next run is due, as the client reckons it from the schedule and the last run. */
-    Instant nextRun();
+    /**
+     * When the next run is due, as the client reckons it from the schedule and the last run; empty
+     * when the client does not know the schedule (a handle from {@link TasqClient#watchRecurring}).
+     */
+    Optional<Instant> nextRun();
 
     /** How many runs' results have arrived. */
     long runs();

@@ -208,6 +208,13 @@ public interface TasqClient extends AutoCloseable {
     Map<String, RecurringJob<?>> recurring();
 
     /**
+     * A handle receiving the runs of the repeating job {@code name} that reach this client: for a
+     * client that restarted with the same {@code client.id} and wants the runs of a job it submitted
+     * before. Its schedule is not known here, so {@link RecurringJob#nextRun()} is empty.
+     */
+    <R> RecurringJob<R> watchRecurring(String name);
+
+    /**
      * Stops the repeating job of this name on the queue, whoever submitted it (also after this
      * client restarted). The future tells whether one was found.
      */

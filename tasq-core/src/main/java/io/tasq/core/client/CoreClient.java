@@ -106,6 +106,7 @@ public final class CoreClient implements TasqClient {
     private final Map<String, Entry> pending = new ConcurrentHashMap<>();
     private final Map<String, RecurringHandle<?>> recurringById = new ConcurrentHashMap<>();
     private final Map<String, TasqFuture<?>> uniqueLocal = new ConcurrentHashMap<>();
+    private final Map<String, RecurringHandle<?>> watched = new ConcurrentHashMap<>();
     private final ExecutorService completions;
 
     CoreClient(String clientId, Backend backend, boolean ownsBackend, Serializer serializer, Signer signer,
@@ -321,6 +322,9 @@ public final class CoreClient implements TasqClient {
             return;
         }
         RecurringHandle<?> handle = recurringById.get(r.jobId());
+        if (handle == null && r.run() > 0) {
+            handle = watched.get(r.name());
+        }
         if (handle != null) {
             deliverRun(handle, r, d);
         }
@@ -401,6 +405,14 @@ public final class CoreClient implements TasqClient {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
+    public <R> RecurringJob<R> watchRecurring(String name) {
+        Objects.requireNonNull(name, "name == null");
+        return (RecurringJob<R>) watched.computeIfAbsent(name,
+                n -> new RecurringHandle<R>(null, n, null, null, clock, this::cancelRecurring));
+    }
+
+    @Override
     public TasqFuture<Boolean> cancelRecurring(String name) {
         Objects.requireNonNull(name, "name == null");
         long n = seq.incrementAndGet();
@@ -433,6 +445,10 @@ public final class CoreClient implements TasqClient {
                     }
                     return false;
                 });
+                RecurringHandle<?> w = watched.remove(name);
+                if (w != null) {
+                    w.markCancelled();
+                }
                 answer.complete(removed);
             } else {
                 answer.completeExceptionally(t);
@@ -481,6 +497,7 @@ public final class CoreClient implements TasqClient {
                 Thread.currentThread().interrupt();
             }
             recurringById.values().forEach(RecurringHandle::close);
+            watched.values().forEach(RecurringHandle::close);
             left = List.copyOf(pending.values());
             for (Entry e : left) {
                 e.future.completeFailure(new ClientClosedException("client " + clientId + " closed before job '"

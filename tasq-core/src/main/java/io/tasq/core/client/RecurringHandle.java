@@ -25,7 +25,7 @@ final class RecurringHandle<R> implements RecurringJob<R> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecurringHandle.class);
 
-    private final String jobId;
+    private volatile String jobId;
     private final String name;
     private final Schedule schedule;
     private final Clock clock;
@@ -58,12 +58,12 @@ final class RecurringHandle<R> implements RecurringJob<R> {
 
     @Override
     public String schedule() {
-        return schedule.canonical();
+        return schedule == null ? "" : schedule.canonical();
     }
 
     @Override
-    public Instant nextRun() {
-        return nextRun;
+    public java.util.Optional<Instant> nextRun() {
+        return java.util.Optional.ofNullable(nextRun);
     }
 
     @Override
@@ -83,8 +83,14 @@ final class RecurringHandle<R> implements RecurringJob<R> {
 
     void deliver(RunResult<R> result) {
         runs.incrementAndGet();
-        Instant after = result.finishedAt().isAfter(clock.instant()) ? result.finishedAt() : clock.instant();
-        nextRun = schedule.nextAfter(after);
+        if (jobId == null) {
+            jobId = result.jobId(); // a watched job learns its id from its first run
+        }
+        if (schedule != null) {
+            Instant after = result.finishedAt().isAfter(clock.instant()) ? result.finishedAt() : clock.instant();
+            Instant next = schedule.nextAfter(after);
+            nextRun = next.equals(Instant.MAX) ? null : next;
+        }
         for (Consumer<RunResult<R>> l : listeners) {
             try {
                 l.accept(result);
@@ -116,7 +122,7 @@ final class RecurringHandle<R> implements RecurringJob<R> {
 
     @Override
     public String toString() {
-        return "RecurringJob{name=" + name + ", schedule=" + schedule.canonical() + ", runs=" + runs + ", next=" + nextRun
+        return "RecurringJob{name=" + name + ", schedule=" + schedule() + ", runs=" + runs + ", next=" + nextRun
                 + (cancelled ? ", cancelled" : "") + "}";
     }
 }

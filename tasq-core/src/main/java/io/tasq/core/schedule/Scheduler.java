@@ -52,30 +52,50 @@ public final class Scheduler implements AutoCloseable {
     }
 
     void tick() {
+        long now = clock.millis();
+        java.util.List<Recurring> due;
         try {
-            long now = clock.millis();
-            for (Recurring job : store.due(now, 256)) {
+            due = store.due(now, 256);
+        } catch (RuntimeException e) {
+            // a store that cannot be reached now: the next tick tries again
+            LOG.warn("repeating jobs could not be read this time: {}", e.toString());
+            return;
+        }
+        for (Recurring job : due) {
+            try {
                 long next = nextRun(job, now);
-                if (store.fire(job, next)) {
+                if (next == Long.MAX_VALUE) {
+                    // a cron expression with no time left (a date in the past): fire this last run, then forget it
+                    LOG.info("repeating job {} ({}) has no run after this one; removing it", job.name(), job.jobId());
+                    if (store.fire(job, Long.MAX_VALUE)) {
+                        store.remove(job.name());
+                    }
+                } else if (store.fire(job, next)) {
                     LOG.debug("fired run {} of {} ({}); next at {}", job.lastRun() + 1, job.name(), job.jobId(),
                             Instant.ofEpochMilli(next));
                 }
+            } catch (RuntimeException e) {
+                // one job that cannot be read or fired does not hold up the others
+                LOG.warn("could not fire repeating job {} ({}): {}", job.name(), job.jobId(), e.toString());
             }
-        } catch (RuntimeException e) {
-            // a store that cannot be reached now: the next tick tries again
-            LOG.warn("repeating jobs could not be fired this time: {}", e.toString());
         }
     }
 
-    /** The run after the due one; if that is already past (runs were missed), the first one after now. */
+    /**
+     * The run after the due one; if that is already past (runs were missed), the first one after now;
+     * {@link Long#MAX_VALUE} when the schedule has no later run.
+     */
     long nextRun(Recurring job, long now) {
+        if (parsed.size() > 10_000) {
+            parsed.clear(); // jobs come and go: parse again rather than grow forever
+        }
         Schedule schedule = parsed.computeIfAbsent(job.jobId(),
                 id -> Schedule.parse(JobCodec.decode(job.envelope(), maxBytes).job().schedule()));
         Instant next = schedule.nextAfter(Instant.ofEpochMilli(job.nextRunMillis()));
-        if (next.toEpochMilli() <= now) {
+        if (!next.equals(Instant.MAX) && next.toEpochMilli() <= now) {
             next = schedule.nextAfter(Instant.ofEpochMilli(now));
         }
-        return next.toEpochMilli();
+        return next.equals(Instant.MAX) ? Long.MAX_VALUE : next.toEpochMilli();
     }
 
     @Override

@@ -42,6 +42,9 @@ final class ForySerializer implements Serializer {
                 .suppressClassRegistrationWarnings(true)
                 .withTypeChecker((resolver, className) -> filter.allows(className))
                 .withClassLoader(loader)
+                // Fory's generated serializers for records resolve a class of the same name through the
+                // loader they were first made for: a code bundle's loader gets interpreted ones
+                .withCodegen(loader == ForySerializer.class.getClassLoader())
                 .buildThreadSafeFory();
     }
 

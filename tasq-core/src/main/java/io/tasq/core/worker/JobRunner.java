@@ -265,7 +265,15 @@ final class JobRunner {
         }
         long first = env.notBeforeMillis() > 0 ? env.notBeforeMillis()
                 : schedule.nextAfter(Instant.ofEpochMilli(env.createdAtMillis())).toEpochMilli();
-        cx.schedules().add(new Recurring(env.name(), env.jobId(), env.replyTo(), job.encoded(), first, 0));
+        try {
+            cx.schedules().add(new Recurring(env.name(), env.jobId(), env.replyTo(), job.encoded(), first, 0));
+        } catch (RuntimeException e) {
+            // the store cannot take it now: hand the registration back, to be delivered again
+            LOG.warn("could not register repeating job {} ({}), handing it back: {}", env.name(), env.jobId(),
+                    e.toString());
+            item.delivery().release();
+            return;
+        }
         item.delivery().ack();
         LOG.info("repeating job {} ({}) from client {} registered: {}, first run at {}", env.name(), env.jobId(),
                 env.replyTo(), schedule.canonical(), Instant.ofEpochMilli(first));
@@ -278,7 +286,14 @@ final class JobRunner {
         String target = env.options().getOrDefault(Control.TARGET, "");
         Object answer;
         if (Control.CANCEL_RECURRING.equals(request)) {
-            boolean removed = cx.schedules().remove(target);
+            boolean removed;
+            try {
+                removed = cx.schedules().remove(target);
+            } catch (RuntimeException e) {
+                LOG.warn("could not cancel repeating job {}, handing the request back: {}", target, e.toString());
+                item.delivery().release();
+                return;
+            }
             LOG.info("client {} cancelled repeating job {}: {}", env.replyTo(), target, removed ? "stopped" : "not found");
             answer = removed;
         } else if (Control.CANCEL_JOB.equals(request)) {
@@ -307,7 +322,11 @@ final class JobRunner {
         if (Control.CANCEL_JOB.equals(env.options().get(Control.OPTION))) {
             cancel(env.options().getOrDefault(Control.TARGET, ""));
         } else if (Control.CANCEL_RECURRING.equals(env.options().get(Control.OPTION))) {
-            cx.schedules().remove(env.options().getOrDefault(Control.TARGET, ""));
+            try {
+                cx.schedules().remove(env.options().getOrDefault(Control.TARGET, ""));
+            } catch (RuntimeException e) {
+                LOG.warn("could not apply a broadcast cancel: {}", e.toString());
+            }
         }
     }
 

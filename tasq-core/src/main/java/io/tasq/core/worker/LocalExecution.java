@@ -62,7 +62,16 @@ public final class LocalExecution implements Execution {
                 jobLoader = bundle.loader();
                 jobClasses = bundle.filter();
             }
-            Object decoded = serializer.deserialize(env.payload(), jobLoader, jobClasses);
+            // the serializer may resolve classes through the context loader: make it the job's
+            Thread thread = Thread.currentThread();
+            ClassLoader previous = thread.getContextClassLoader();
+            thread.setContextClassLoader(jobLoader);
+            Object decoded;
+            try {
+                decoded = serializer.deserialize(env.payload(), jobLoader, jobClasses);
+            } finally {
+                thread.setContextClassLoader(previous);
+            }
             if (!(decoded instanceof Job<?> j)) {
                 throw new SerializationException("the payload is a " + (decoded == null ? "null"
                         : decoded.getClass().getName()) + ", not an io.tasq.Job");
