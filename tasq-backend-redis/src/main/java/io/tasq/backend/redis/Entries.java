@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * How a job is laid out in Redis, and how raw replies are read back. A stream entry has the fields
- * {@code job} (the job id), {@code to} (the client id), {@code body} (the envelope) and, once the job
- * was handed back, {@code tries} (deliveries before this entry). A delayed job is one member of the
+ * {@code job} (the job id), {@code to} (the client id), {@code body} (the envelope), {@code run} (the
+ * run number, for a run of a repeating job fired by {@link RedisScheduleStore}) and, once the job was
+ * handed back, {@code tries} (deliveries before this entry). A delayed job is one member of the
  * sorted set: {@code <len>:<job id><len>:<client id><envelope>}, lengths in bytes, so that the
  * promotion script can split it without any other key. Stateless.
  */
@@ -21,6 +22,7 @@ final class Entries {
     static final String TO = "to";
     static final String BODY = "body";
     static final String TRIES = "tries";
+    static final String RUN = "run";
 
     private Entries() {
     }
@@ -57,6 +59,19 @@ final class Entries {
             }
         }
 
+        /** The run number of a fired run of a repeating job; 0 for any other entry. */
+        long run() {
+            byte[] v = fields.get(RUN);
+            if (v == null) {
+                return 0;
+            }
+            try {
+                return Math.max(0, Long.parseLong(text(v)));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+
         /** The fields flattened as name, value, name, value, for a script's arguments. */
         List<byte[]> flat() {
             List<byte[]> out = new ArrayList<>(fields.size() * 2);
@@ -79,14 +94,23 @@ final class Entries {
 
     /** The sorted-set member for a delayed {@code job}; the promotion script splits it again. */
     static byte[] delayedMember(OutboundJob job) {
-        byte[] id = Keys.bytes(job.jobId());
-        byte[] to = Keys.bytes(job.replyTo());
-        ByteArrayOutputStream out = new ByteArrayOutputStream(id.length + to.length + job.body().length + 24);
-        out.writeBytes(Keys.bytes(id.length + ":"));
+        return packed("", job.jobId(), job.replyTo(), job.body());
+    }
+
+    /**
+     * {@code <prefix><len>:<job id><len>:<client id><envelope>}, lengths in bytes: a job as one value
+     * that a script can split without any other key.
+     */
+    static byte[] packed(String prefix, String jobId, String replyTo, byte[] body) {
+        byte[] id = Keys.bytes(jobId);
+        byte[] to = Keys.bytes(replyTo);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(prefix.length() + id.length + to.length + body.length
+                + 24);
+        out.writeBytes(Keys.bytes(prefix + id.length + ":"));
         out.writeBytes(id);
         out.writeBytes(Keys.bytes(to.length + ":"));
         out.writeBytes(to);
-        out.writeBytes(job.body());
+        out.writeBytes(body);
         return out.toByteArray();
     }
 

@@ -16,12 +16,16 @@ final class Keys {
     private final byte[] jobs;
     private final byte[] delayed;
     private final byte[] dead;
+    private final byte[] schedules;
+    private final byte[] scheduleTimes;
 
     Keys(String queue) {
         this.prefix = "tasq:{" + queue + "}:";
         this.jobs = bytes(prefix + "jobs");
         this.delayed = bytes(prefix + "delayed");
         this.dead = bytes(prefix + "dead");
+        this.schedules = bytes(prefix + "schedules");
+        this.scheduleTimes = bytes(prefix + "schedule-times");
     }
 
     /** The stream of jobs ready to run, read by the group {@link #GROUP}. */
@@ -37,6 +41,16 @@ final class Keys {
     /** The stream of dead letters: jobs refused for good, with the reason. */
     byte[] dead() {
         return dead;
+    }
+
+    /** The hash of repeating jobs by name (see {@link RedisScheduleStore} for the values). */
+    byte[] schedules() {
+        return schedules;
+    }
+
+    /** The sorted set of the repeating jobs' names, scored by their next run time in epoch milliseconds. */
+    byte[] scheduleTimes() {
+        return scheduleTimes;
     }
 
     /** The stream of results waiting for the client {@code clientId} (field {@code body}). */

@@ -16,10 +16,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The Redis backend for one queue: jobs in a stream read by a consumer group, delayed jobs in a
- * sorted set, results in one stream per client, refused jobs in a dead-letter stream (see
- * {@link Keys}). Everything is kept by the server, so jobs and results survive the restart of any
- * client or worker, and, with persistence on, of Redis itself. The connection pool is made when the
- * first producer or consumer opens.
+ * sorted set, repeating jobs in a hash and a sorted set, results in one stream per client, refused
+ * jobs in a dead-letter stream (see {@link Keys}). Everything is kept by the server, so jobs and
+ * results survive the restart of any client or worker, and, with persistence on, of Redis itself.
+ * The connection pool is made when the first producer or consumer opens.
  *
  * <p>Thread-safe.
  */
@@ -52,7 +52,7 @@ final class RedisBackend implements Backend {
     @Override
     public Set<BackendCapability> capabilities() {
         return EnumSet.of(BackendCapability.DURABLE, BackendCapability.NATIVE_DELAY, BackendCapability.REDELIVERY,
-                BackendCapability.RESULT_RETENTION);
+                BackendCapability.RESULT_RETENTION, BackendCapability.DURABLE_SCHEDULES);
     }
 
     @Override

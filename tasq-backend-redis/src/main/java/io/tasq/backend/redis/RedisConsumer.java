@@ -4,10 +4,12 @@ import io.tasq.spi.ConsumerOptions;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobListener;
 import io.tasq.spi.ResultMessage;
+import io.tasq.spi.ScheduleStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +27,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * ({@code XREADGROUP}, consumer = the worker id). An {@link Upkeep} thread moves due delayed jobs
  * into the stream, keeps the entries in hand from looking abandoned and forgets consumers that
  * left; a {@link Settler} writes settlements in batches. An entry stays pending in Redis from its
- * delivery until its settlement is written, so a worker that dies loses nothing.
+ * delivery until its settlement is written, so a worker that dies loses nothing. The queue's
+ * repeating jobs are kept in Redis too ({@link RedisScheduleStore}), for the worker's scheduler.
  *
  * <p>Thread-safe: deliveries may be settled from any thread.
  */
@@ -47,6 +50,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
     private final Settler settler;
     private final Upkeep upkeep;
     private final Reclaimer reclaimer;
+    private final RedisScheduleStore schedules;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean paused;
@@ -80,11 +84,18 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
         this.settler = new Settler(connections, workerId);
         this.upkeep = new Upkeep(this, connections, keys, settings, clock);
         this.reclaimer = new Reclaimer(keys, settings, workerId);
+        this.schedules = new RedisScheduleStore(connections, keys, settings, workerId);
     }
 
     @Override
     public String describe() {
         return connections.url() + " (stream " + Keys.name(keys.jobs()) + ", group " + Keys.GROUP + ")";
+    }
+
+    /** The queue's repeating jobs, kept in Redis and shared by every worker of the queue. */
+    @Override
+    public Optional<ScheduleStore> schedules() {
+        return Optional.of(schedules);
     }
 
     @Override
@@ -277,6 +288,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
             return;
         }
         paused = true;
+        schedules.close();
         connection.stop(reader);
         upkeep.close();
         int released = 0;

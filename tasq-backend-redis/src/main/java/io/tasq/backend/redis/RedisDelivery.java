@@ -56,6 +56,11 @@ final class RedisDelivery implements Delivery {
     }
 
     @Override
+    public long run() {
+        return entry.run();
+    }
+
+    @Override
     public void complete(ResultMessage result) {
         Objects.requireNonNull(result, "result == null");
         if (settled.compareAndSet(false, true)) {
@@ -86,6 +91,7 @@ final class RedisDelivery implements Delivery {
 
     @Override
     public String toString() {
-        return "RedisDelivery{entry=" + entry.id() + ", job=" + entry.jobId() + ", attempt=" + attempt + "}";
+        return "RedisDelivery{entry=" + entry.id() + ", job=" + entry.jobId() + ", attempt=" + attempt
+                + (entry.run() > 0 ? ", run=" + entry.run() : "") + "}";
     }
 }

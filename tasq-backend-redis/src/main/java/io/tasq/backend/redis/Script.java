@@ -28,8 +28,13 @@ final class Script {
     static final Script CLAIM = load("claim");
     static final Script PROMOTE = load("promote");
     static final Script PRUNE = load("prune");
+    static final Script SCHEDULE_ADD = load("schedule-add");
+    static final Script SCHEDULE_REMOVE = load("schedule-remove");
+    static final Script SCHEDULE_DUE = load("schedule-due");
+    static final Script SCHEDULE_FIRE = load("schedule-fire");
 
-    private static final List<Script> ALL = List.of(COMPLETE, ACK, REJECT, REQUEUE, TOUCH, CLAIM, PROMOTE, PRUNE);
+    private static final List<Script> ALL = List.of(COMPLETE, ACK, REJECT, REQUEUE, TOUCH, CLAIM, PROMOTE, PRUNE,
+            SCHEDULE_ADD, SCHEDULE_REMOVE, SCHEDULE_DUE, SCHEDULE_FIRE);
 
     private final String name;
     private final byte[] source;

@@ -317,6 +317,11 @@ public final class Worker implements AutoCloseable {
         }
 
         @Override
+        public long run() {
+            return d.run();
+        }
+
+        @Override
         public void complete(ResultMessage result) {
             inHand.remove(d);
             d.complete(result);
