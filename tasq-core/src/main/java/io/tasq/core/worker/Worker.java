@@ -340,11 +340,6 @@ public final class Worker implements AutoCloseable {
         }
 
         @Override
-        public long run() {
-            return d.run();
-        }
-
-        @Override
         public boolean retry(long notBeforeMillis) {
             boolean taken = d.retry(notBeforeMillis);
             if (taken) {
