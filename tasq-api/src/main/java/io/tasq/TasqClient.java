@@ -215,6 +215,12 @@ public interface TasqClient extends AutoCloseable {
     <R> RecurringJob<R> watchRecurring(String name);
 
     /**
+     * Every repeating job the queue keeps, whoever submitted them, as a worker of the queue sees
+     * them (the request is a signed control message a worker answers).
+     */
+    TasqFuture<java.util.List<RecurringInfo>> listRecurring();
+
+    /**
      * Stops the repeating job of this name on the queue, whoever submitted it (also after this
      * client restarted). The future tells whether one was found.
      */

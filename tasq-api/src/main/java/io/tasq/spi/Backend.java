@@ -43,6 +43,14 @@ public interface Backend extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The queue's live workers and depth, for operators' tools; empty if the backend cannot tell.
+     * Opens what it needs when first used; closed with the backend.
+     */
+    default java.util.Optional<QueueAdmin> admin() {
+        return java.util.Optional.empty();
+    }
+
     /** Closes every producer and consumer still open. Idempotent. */
     @Override
     void close();

@@ -51,6 +51,13 @@ public interface JobConsumer extends AutoCloseable {
     }
 
     /**
+     * Announces the worker: the runtime calls it every heartbeat interval, and the backend makes it
+     * visible to {@link QueueAdmin#workers()} until it is a few intervals old.
+     */
+    default void heartbeat(WorkerInfo info) {
+    }
+
+    /**
      * Stops taking new jobs; deliveries in hand can still be settled and results published. Used for
      * a graceful shutdown. Idempotent.
      */

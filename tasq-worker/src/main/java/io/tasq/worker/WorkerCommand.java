@@ -43,13 +43,20 @@ class WorkerCommand implements Callable<Integer> {
         Settings settings = options.settings(backend == null ? Map.of() : Map.of("backend", backend));
         String url = settings.get("backend").filter(this::accepts).orElse(defaultBackend());
         Worker worker = Worker.builder().backend(url).settings(settings).build();
-        return run(List.of(worker), settings);
+        return run(List.of(worker), settings, options);
     }
 
     /** Starts the workers, stops them all on SIGTERM or Ctrl-C, and returns when they stopped. */
-    static int run(List<Worker> workers, Settings settings) throws InterruptedException {
+    static int run(List<Worker> workers, Settings settings, WorkerOptions options) throws InterruptedException {
         Duration grace = settings.getDuration("worker.shutdown-timeout", Duration.ofSeconds(30));
-        Shutdown.onSignal(() -> workers.parallelStream().forEach(w -> w.stop(grace)));
+        MetricsEndpoint metrics = options.metricsPort == null ? null
+                : new MetricsEndpoint(options.metricsHost, options.metricsPort);
+        Shutdown.onSignal(() -> {
+            workers.parallelStream().forEach(w -> w.stop(grace));
+            if (metrics != null) {
+                metrics.close();
+            }
+        });
         for (Worker w : workers) {
             w.start();
         }

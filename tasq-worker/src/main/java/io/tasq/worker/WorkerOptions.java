@@ -49,6 +49,14 @@ final class WorkerOptions {
             description = "On SIGTERM or Ctrl-C, how long running jobs may take to finish. Default 30s.")
     String shutdownTimeout;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve Prometheus metrics at http://HOST:PORT/metrics (HOST: --metrics-host, default 0.0.0.0).")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = "0.0.0.0",
+            description = "The interface the metrics are served on.")
+    String metricsHost;
+
     @Option(names = {"-f", "--config"}, paramLabel = "FILE", description = "A JSON configuration file (else TASQ_CONF).")
     Path config;
 

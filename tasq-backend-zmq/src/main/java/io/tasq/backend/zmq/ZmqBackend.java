@@ -54,11 +54,24 @@ final class ZmqBackend implements Backend {
         return c;
     }
 
+    private ZmqAdmin admin;
+
+    private synchronized ZmqAdmin adminClient() {
+        if (admin == null) {
+            admin = new ZmqAdmin(settings);
+            open.add(admin);
+        }
+        return admin;
+    }
+
     @Override
     public java.util.Optional<io.tasq.spi.DeadLetters> deadLetters() {
-        ZmqDeadLetters d = new ZmqDeadLetters(settings);
-        open.add(d);
-        return java.util.Optional.of(d);
+        return java.util.Optional.of(adminClient());
+    }
+
+    @Override
+    public java.util.Optional<io.tasq.spi.QueueAdmin> admin() {
+        return java.util.Optional.of(adminClient());
     }
 
     @Override
@@ -71,5 +84,8 @@ final class ZmqBackend implements Backend {
             }
         }
         open.clear();
+        synchronized (this) {
+            admin = null;
+        }
     }
 }

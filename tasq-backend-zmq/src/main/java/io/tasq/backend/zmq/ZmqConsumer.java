@@ -79,6 +79,7 @@ final class ZmqConsumer implements JobConsumer {
     private final AtomicInteger deadCount = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong deadIds = new java.util.concurrent.atomic.AtomicLong();
     private JobListener listener;
+    private volatile io.tasq.spi.WorkerInfo lastHeartbeat;
 
     ZmqConsumer(ZmqSettings settings, ConsumerOptions options) {
         this.settings = settings;
@@ -250,6 +251,16 @@ final class ZmqConsumer implements JobConsumer {
         byte[] payload;
         switch (op) {
             case "count" -> payload = java.nio.ByteBuffer.allocate(8).putLong(deadCount.get()).array();
+            case "workers" -> {
+                io.tasq.spi.WorkerInfo me = lastHeartbeat;
+                payload = me == null ? new byte[0] : WorkerInfoCodec.encode(me);
+            }
+            case "stats" -> {
+                io.tasq.spi.WorkerInfo me = lastHeartbeat;
+                // jobs wait in their clients, not here: only what the worker holds is known
+                payload = java.nio.ByteBuffer.allocate(32).putLong(-1).putLong(unsettled.get())
+                        .putLong(me == null ? -1 : me.held()).putLong(deadCount.get()).array();
+            }
             case "list" -> {
                 int max = args.size() > 2 ? Frames.int32(args.get(2)) : 100;
                 payload = DeadLetterCodec.encode(dead.stream().limit(Math.max(0, max)).toList());
@@ -291,6 +302,11 @@ final class ZmqConsumer implements JobConsumer {
             dead.pollFirst();
             deadCount.decrementAndGet();
         }
+    }
+
+    @Override
+    public void heartbeat(io.tasq.spi.WorkerInfo info) {
+        lastHeartbeat = info;
     }
 
     @Override

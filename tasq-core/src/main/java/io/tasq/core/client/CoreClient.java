@@ -18,6 +18,8 @@ import io.tasq.SerializationException;
 import io.tasq.TasqClient;
 import io.tasq.TasqException;
 import io.tasq.TasqFuture;
+import io.tasq.RecurringInfo;
+import io.tasq.core.metrics.ClientMetrics;
 import io.tasq.core.schedule.Schedule;
 import io.tasq.core.shipping.Bundle;
 import io.tasq.core.shipping.CodeShipper;
@@ -52,6 +54,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +77,7 @@ public final class CoreClient implements TasqClient {
         final TasqFuture<?> future;
         final OutboundJob out;
         final Instant submittedAt;
+        final long submittedNanos = System.nanoTime();
         volatile boolean sent;
 
         Entry(long seq, TasqFuture<?> future, OutboundJob out, Instant submittedAt) {
@@ -96,6 +100,7 @@ public final class CoreClient implements TasqClient {
     private final int resultsKept;
     private final int maxBytes;
     private final ClassLoader loader;
+    private final ClientMetrics metrics;
 
     private final Object lock = new Object();
     private State state = State.NEW;
@@ -123,6 +128,8 @@ public final class CoreClient implements TasqClient {
         this.maxBytes = maxBytes;
         ClassLoader tccl = Thread.currentThread().getContextClassLoader();
         this.loader = tccl != null ? tccl : CoreClient.class.getClassLoader();
+        this.metrics = new ClientMetrics(io.micrometer.core.instrument.Metrics.globalRegistry, clientId,
+                backend.describe());
         this.completions = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "tasq-client-" + clientId);
             t.setDaemon(true);
@@ -221,6 +228,7 @@ public final class CoreClient implements TasqClient {
                 unsent.add(entry);
             }
         }
+        metrics.submitted();
         future.whenComplete((v, t) -> finished(entry));
         options.uniqueKey().ifPresent(key -> {
             uniqueLocal.put(key, future);
@@ -244,6 +252,7 @@ public final class CoreClient implements TasqClient {
     }
 
     private void finished(Entry entry) {
+        metrics.completed(outcomeOf(entry.future), System.nanoTime() - entry.submittedNanos);
         if (!entry.future.isCancelled()) {
             // a cancelled one is removed by cancelled(), which runs after this and needs the entry
             pending.remove(entry.future.jobId());
@@ -264,6 +273,26 @@ public final class CoreClient implements TasqClient {
     }
 
     /** A future was cancelled: withdraw the job where it can be, and tell the workers to drop it. */
+    private static String outcomeOf(TasqFuture<?> f) {
+        if (f.isCancelled()) {
+            return "cancelled";
+        }
+        if (!f.isCompletedExceptionally()) {
+            return "succeeded";
+        }
+        Throwable t;
+        try {
+            f.getNow(null);
+            return "succeeded";
+        } catch (java.util.concurrent.CompletionException e) {
+            t = e.getCause();
+        } catch (java.util.concurrent.CancellationException e) {
+            return "cancelled";
+        }
+        return t instanceof JobRejectedException ? "rejected" : t instanceof JobTimeoutException ? "timed-out"
+                : t instanceof JobCancelledException ? "cancelled" : "failed";
+    }
+
     private void cancelled(TasqFuture<?> future) {
         Entry e = pending.remove(future.jobId());
         if (e == null) {
@@ -415,16 +444,41 @@ public final class CoreClient implements TasqClient {
     @Override
     public TasqFuture<Boolean> cancelRecurring(String name) {
         Objects.requireNonNull(name, "name == null");
+        return this.<Boolean>control(Control.cancelRecurring(name), "cancel " + name, removed -> {
+            recurringById.values().removeIf(h -> {
+                if (h.name().equals(name)) {
+                    h.markCancelled();
+                    return true;
+                }
+                return false;
+            });
+            RecurringHandle<?> w = watched.remove(name);
+            if (w != null) {
+                w.markCancelled();
+            }
+        });
+    }
+
+    @Override
+    public TasqFuture<List<RecurringInfo>> listRecurring() {
+        return control(Control.listRecurring(), "list repeating jobs", list -> { });
+    }
+
+    /**
+     * Sends a signed control request, answered by a worker like a job; {@code onAnswer} runs before
+     * the caller sees the answer.
+     */
+    private <T> TasqFuture<T> control(Map<String, String> request, String name, Consumer<T> onAnswer) {
         long n = seq.incrementAndGet();
         String jobId = idPrefix + Long.toString(n, 36);
         long now = clock.millis();
-        byte[] body = JobCodec.encode(new JobEnvelope(jobId, "cancel " + name, clientId, now, 0, "",
-                Control.cancelRecurring(name), serializer.name(), new byte[0]), signer);
-        TasqFuture<Boolean> future = new TasqFuture<>(jobId, "cancel " + name, f -> pending.remove(f.jobId()));
+        byte[] body = JobCodec.encode(new JobEnvelope(jobId, name, clientId, now, 0, "", request, serializer.name(),
+                new byte[0]), signer);
+        TasqFuture<T> future = new TasqFuture<>(jobId, name, f -> pending.remove(f.jobId()));
         Entry entry = new Entry(n, future, new OutboundJob(jobId, clientId, body, 0), Instant.ofEpochMilli(now));
         synchronized (lock) {
             if (state == State.CLOSED) {
-                throw new ClientClosedException("client " + clientId + " is closed; cannot cancel '" + name + "'");
+                throw new ClientClosedException("client " + clientId + " is closed; cannot send '" + name + "'");
             }
             pending.put(jobId, entry);
             if (state == State.CONNECTED && unsent.isEmpty()) {
@@ -433,23 +487,13 @@ public final class CoreClient implements TasqClient {
                 unsent.add(entry);
             }
         }
-        // the caller sees the answer only once the local handles know it
-        TasqFuture<Boolean> answer = new TasqFuture<>(jobId, "cancel " + name, f -> future.cancel(false));
-        future.whenComplete((removed, t) -> {
+        // the caller sees the answer only once onAnswer has run
+        TasqFuture<T> answer = new TasqFuture<>(jobId, name, f -> future.cancel(false));
+        future.whenComplete((value, t) -> {
             pending.remove(jobId);
             if (t == null) {
-                recurringById.values().removeIf(h -> {
-                    if (h.name().equals(name)) {
-                        h.markCancelled();
-                        return true;
-                    }
-                    return false;
-                });
-                RecurringHandle<?> w = watched.remove(name);
-                if (w != null) {
-                    w.markCancelled();
-                }
-                answer.complete(removed);
+                onAnswer.accept(value);
+                answer.complete(value);
             } else {
                 answer.completeExceptionally(t);
             }

@@ -17,6 +17,8 @@ public final class Control {
     public static final String CANCEL_RECURRING = "cancel-recurring";
     /** Drop, or interrupt, the job whose id is {@link #TARGET}. */
     public static final String CANCEL_JOB = "cancel-job";
+    /** List the repeating jobs the queue keeps. */
+    public static final String LIST_RECURRING = "list-recurring";
 
     private Control() {
     }
@@ -29,6 +31,11 @@ public final class Control {
     /** The options of a request to drop or interrupt the job {@code jobId}. */
     public static Map<String, String> cancelJob(String jobId) {
         return Map.of(OPTION, CANCEL_JOB, TARGET, jobId);
+    }
+
+    /** The options of a request for the queue's repeating jobs. */
+    public static Map<String, String> listRecurring() {
+        return Map.of(OPTION, LIST_RECURRING);
     }
 
     /** The options of a request to stop the repeating job {@code name}. */

@@ -5,6 +5,7 @@ import io.tasq.InvalidScheduleException;
 import io.tasq.JobTimeoutException;
 import io.tasq.SignatureVerificationException;
 import io.tasq.TasqException;
+import io.tasq.core.metrics.WorkerMetrics;
 import io.tasq.core.schedule.Schedule;
 import io.tasq.core.security.SignatureCheck;
 import io.tasq.core.wire.Control;
@@ -52,7 +53,7 @@ final class JobRunner {
     record Context(String workerId, SignatureCheck signatures, Execution execution, Clock clock, int maxBytes,
             boolean brokerDelays, WorkerStats stats, Consumer<Reply> replies, HeldJobs held, JobConsumer consumer,
             ScheduleStore schedules, UniqueLocks uniqueLocks, Serializer serializer, int maxCrashes,
-            Duration timeoutGrace, Consumer<Thread> abandon, ScheduledExecutorService timer) {
+            Duration timeoutGrace, Consumer<Thread> abandon, ScheduledExecutorService timer, WorkerMetrics metrics) {
     }
 
     private final Context cx;
@@ -66,6 +67,25 @@ final class JobRunner {
     }
 
     void handle(WorkItem item) {
+        try {
+            handleChecked(item);
+        } catch (RuntimeException | Error e) {
+            // a bug here must not leave the delivery unsettled (a lost slot, a client waiting forever)
+            LOG.error("worker {} failed on a job; refusing it", cx.workerId(), e);
+            if (item.delivery() != null) {
+                JobCodec.Address a = JobCodec.peekAddress(item.delivery().body()).orElse(null);
+                Outcome outcome = Outcome.of(item.delivery(), cx.consumer(), cx.held());
+                if (a == null) {
+                    outcome.refuse(null, "internal error: " + e);
+                } else {
+                    refuse(a.jobId(), a.name(), a.replyTo(), item, outcome,
+                            new TasqException("the worker failed on this job (internal error: " + e + ")"));
+                }
+            }
+        }
+    }
+
+    private void handleChecked(WorkItem item) {
         if (item.verified() != null) {
             runChecked(item.verified(), item.attempt(), item.run(),
                     Outcome.held(cx.consumer(), cx.held(), item.verified(), item.attempt()));
@@ -187,6 +207,9 @@ final class JobRunner {
     private void finish(SignedJob job, int attempt, long run, Outcome outcome, JobPolicy policy, Execution.Ran ran) {
         JobEnvelope env = job.job();
         ResultEnvelope result = ran.result();
+        if (ran.refusal() == null) {
+            cx.metrics().ran(result.execNanos());
+        }
         if (ran.refusal() != null) {
             cx.replies().accept(new Reply(result, outcome, ran.refusal()));
             releaseUnique(env, policy, result);
@@ -298,6 +321,8 @@ final class JobRunner {
             answer = removed;
         } else if (Control.CANCEL_JOB.equals(request)) {
             answer = cancel(target);
+        } else if (Control.LIST_RECURRING.equals(request)) {
+            answer = recurring();
         } else {
             refuse(env.jobId(), env.name(), env.replyTo(), item, outcome,
                     new TasqException("unknown control request '" + request + "'; upgrade the worker"));
@@ -305,6 +330,22 @@ final class JobRunner {
         }
         reply(env, ResultStatus.OK, item.attempt(), 1, 0, cx.serializer().serialize(answer), outcome,
                 cx.serializer().name());
+    }
+
+    /** The repeating jobs of the store, as a client sees them. */
+    private java.util.ArrayList<io.tasq.RecurringInfo> recurring() {
+        java.util.ArrayList<io.tasq.RecurringInfo> out = new java.util.ArrayList<>();
+        for (Recurring r : cx.schedules().list()) {
+            String schedule;
+            try {
+                schedule = JobCodec.decode(r.envelope(), cx.maxBytes()).job().schedule();
+            } catch (InvalidEnvelopeException e) {
+                schedule = "?";
+            }
+            out.add(new io.tasq.RecurringInfo(r.name(), r.jobId(), r.replyTo(), schedule,
+                    Instant.ofEpochMilli(r.nextRunMillis()), r.lastRun()));
+        }
+        return out;
     }
 
     /** A control message broadcast by a client: checked like any envelope, then applied. */

@@ -5,6 +5,7 @@ import io.tasq.core.actor.Actor;
 import io.tasq.core.actor.Router;
 import io.tasq.core.actor.RoutingStrategy;
 import io.tasq.core.config.Config;
+import io.tasq.core.metrics.WorkerMetrics;
 import io.tasq.core.security.SignatureCheck;
 import io.tasq.core.security.Signing;
 import io.tasq.core.schedule.MemoryScheduleStore;
@@ -82,6 +83,8 @@ public final class Worker implements AutoCloseable {
     private final Duration schedulerPeriod;
     private final int maxCrashes;
     private final Duration timeoutGrace;
+    private final Duration heartbeatInterval;
+    private final WorkerMetrics metrics;
     private final WorkerStats stats = new WorkerStats();
     private final Map<Delivery, Boolean> inHand = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
@@ -94,6 +97,14 @@ public final class Worker implements AutoCloseable {
     private volatile HeldJobs held;
     private volatile Execution execution;
     private volatile Scheduler scheduler;
+    private volatile long startedAt;
+    /** Its own thread: asking the backend about the queue may take a while, and must not delay held jobs. */
+    private final java.util.concurrent.ScheduledExecutorService heartbeats =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "tasq-heartbeat");
+                t.setDaemon(true);
+                return t;
+            });
 
     private Worker(Builder b) {
         this.id = b.id;
@@ -115,6 +126,8 @@ public final class Worker implements AutoCloseable {
         this.schedulerPeriod = b.schedulerPeriod;
         this.maxCrashes = b.maxCrashes;
         this.timeoutGrace = b.timeoutGrace;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.metrics = new WorkerMetrics(b.registry, b.id, b.backend.describe());
     }
 
     /** Where jobs run: on actors, or in child JVMs. */
@@ -185,13 +198,16 @@ public final class Worker implements AutoCloseable {
         UniqueLocks locks = c.uniqueLocks().orElseGet(() -> new MemoryUniqueLocks(clock));
         JobRunner runner = new JobRunner(new JobRunner.Context(id, signatures, execution, clock, maxBytes,
                 backend.capabilities().contains(BackendCapability.NATIVE_DELAY), stats, responder::tell, held, c,
-                store, locks, serializer, maxCrashes, timeoutGrace, t -> router.replace(t), held.timer()));
+                store, locks, serializer, maxCrashes, timeoutGrace, t -> router.replace(t), held.timer(), metrics));
         this.router = new Router<>(id + "-actor", concurrency, strategy, runner::handle);
         if (signatures.acceptsUnsigned()) {
             LOG.warn("INSECURE: worker {} accepts UNSIGNED jobs: anyone who can reach {} can run code here",
                     id, backend.describe());
         }
         this.scheduler = new Scheduler(id, store, clock, maxBytes, schedulerPeriod);
+        this.startedAt = clock.millis();
+        bindMetrics();
+        heartbeats.scheduleWithFixedDelay(this::heartbeat, 0, heartbeatInterval.toMillis(), TimeUnit.MILLISECONDS);
         c.start(new JobListener() {
             @Override
             public void onJob(Delivery delivery) {
@@ -217,6 +233,58 @@ public final class Worker implements AutoCloseable {
     public String describe() {
         JobConsumer c = consumer;
         return c == null ? backend.describe() : c.describe();
+    }
+
+    private void bindMetrics() {
+        metrics.outcome("received", stats, s -> s.received());
+        metrics.outcome("succeeded", stats, s -> s.succeeded());
+        metrics.outcome("failed", stats, s -> s.failed());
+        metrics.outcome("rejected", stats, s -> s.rejected());
+        metrics.outcome("retried", stats, s -> s.retried());
+        metrics.outcome("timed-out", stats, s -> s.timedOut());
+        metrics.outcome("cancelled", stats, s -> s.cancelled());
+        metrics.outcome("dead-lettered", stats, s -> s.deadLettered());
+        metrics.gauge("tasq.worker.jobs.running", "jobs running now", stats, s -> s.running());
+        metrics.gauge("tasq.worker.jobs.held", "jobs the worker holds until their time", this, w -> w.held.size());
+    }
+
+    /** Tells the backend this worker is alive, and reads the queue's depth for the metrics. */
+    private void heartbeat() {
+        try {
+            consumer.heartbeat(info());
+            if (!backend.capabilities().contains(BackendCapability.DURABLE)) {
+                return; // a brokerless queue's depth is in its clients: nothing to read here
+            }
+            backend.admin().ifPresent(a -> {
+                io.tasq.spi.QueueStats q = a.stats();
+                metrics.depth(q.waiting(), q.inFlight(), q.delayed(), q.deadLetters());
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("heartbeat of worker {} failed: {}", id, e.toString());
+        }
+    }
+
+    /** What this worker says about itself. */
+    public io.tasq.spi.WorkerInfo info() {
+        double[] run = metrics.runPercentilesMillis();
+        return new io.tasq.spi.WorkerInfo(id, HOST, ProcessHandle.current().pid(), backend.describe(),
+                workerType.label(), concurrency, startedAt, stats.succeeded(), stats.failed(), stats.rejected(),
+                stats.running(), held == null ? 0 : held.size(), clock.millis(), heartbeatInterval.toMillis(), run[0],
+                run[1]);
+    }
+
+    private static final String HOST = hostName();
+
+    private static String hostName() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                host = "localhost";
+            }
+        }
+        return host;
     }
 
     /** A run of a repeating job this worker keeps in memory: checked at registration, run now. */
@@ -251,6 +319,7 @@ public final class Worker implements AutoCloseable {
         LOG.info("worker {} stopping: no new jobs, up to {} for {} running", id, grace, router.load());
         consumer.pause();
         scheduler.close();
+        heartbeats.shutdownNow();
         for (HeldJobs.Held h : held.stop()) {
             var env = h.job().job();
             ResultEnvelope r = new ResultEnvelope(env.jobId(), env.name(), env.replyTo(), id, ResultStatus.CANCELLED,
@@ -379,6 +448,8 @@ public final class Worker implements AutoCloseable {
         private Duration schedulerPeriod = Duration.ofMillis(100);
         private int maxCrashes;
         private Duration timeoutGrace;
+        private Duration heartbeatInterval;
+        private io.micrometer.core.instrument.MeterRegistry registry = io.micrometer.core.instrument.Metrics.globalRegistry;
 
         private Builder() {
         }
@@ -461,6 +532,12 @@ public final class Worker implements AutoCloseable {
             return this;
         }
 
+        /** Where the worker's meters go; default Micrometer's global registry. */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry == null");
+            return this;
+        }
+
         /** The clock for delays and timestamps; default the system clock. */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock == null");
@@ -518,6 +595,10 @@ public final class Worker implements AutoCloseable {
             }
             maxCrashes = settings.getInt("worker.max-crashes", 3, 0, 1000);
             timeoutGrace = settings.getDuration("worker.timeout-grace", Duration.ofSeconds(2));
+            heartbeatInterval = settings.getDuration("worker.heartbeat", Duration.ofSeconds(2));
+            if (heartbeatInterval.toMillis() < 100) {
+                throw settings.bad("worker.heartbeat", heartbeatInterval.toString(), "is under 100ms");
+            }
             childHeap = settings.get("worker.child-heap", "256m").strip();
             if (!childHeap.matches("\\d+[kKmMgG]?")) {
                 throw settings.bad("worker.child-heap", childHeap, "is not a heap size; use for example 256m or 1g");

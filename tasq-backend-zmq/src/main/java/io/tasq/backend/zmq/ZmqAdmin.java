@@ -3,6 +3,9 @@ package io.tasq.backend.zmq;
 import io.tasq.BackendUnavailableException;
 import io.tasq.spi.DeadLetter;
 import io.tasq.spi.DeadLetters;
+import io.tasq.spi.QueueAdmin;
+import io.tasq.spi.QueueStats;
+import io.tasq.spi.WorkerInfo;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.UUID;
@@ -11,11 +14,11 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 /**
- * The dead letters a brokerless worker keeps in memory, reached by asking the worker over its
- * results port ({@code [A][requestId][op][args...]}, answered {@code [a][requestId][payload]}).
- * Thread-safe: one request at a time.
+ * What a brokerless worker knows about its queue — its dead letters, itself, its depth — reached by
+ * asking the worker over its results port ({@code [A][requestId][op][args...]}, answered
+ * {@code [a][requestId][payload]}). Thread-safe: one request at a time.
  */
-final class ZmqDeadLetters implements DeadLetters, AutoCloseable {
+final class ZmqAdmin implements DeadLetters, QueueAdmin, AutoCloseable {
 
     private static final int TIMEOUT_MILLIS = 5_000;
 
@@ -23,7 +26,7 @@ final class ZmqDeadLetters implements DeadLetters, AutoCloseable {
     private ZContext ctx;
     private ZMQ.Socket dealer;
 
-    ZmqDeadLetters(ZmqSettings settings) {
+    ZmqAdmin(ZmqSettings settings) {
         this.settings = settings;
     }
 
@@ -80,6 +83,18 @@ final class ZmqDeadLetters implements DeadLetters, AutoCloseable {
     @Override
     public int purge(List<String> ids) {
         return Frames.int32(ask("purge", ids.stream().map(Frames::utf8).toArray(byte[][]::new)));
+    }
+
+    @Override
+    public List<WorkerInfo> workers() {
+        byte[] payload = ask("workers");
+        return payload.length == 0 ? List.of() : List.of(WorkerInfoCodec.decode(payload));
+    }
+
+    @Override
+    public QueueStats stats() {
+        ByteBuffer b = ByteBuffer.wrap(ask("stats"));
+        return new QueueStats(b.getLong(), b.getLong(), b.getLong(), b.getLong());
     }
 
     @Override
