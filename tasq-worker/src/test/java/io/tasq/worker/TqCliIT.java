@@ -145,6 +145,40 @@ class TqCliIT {
     }
 
     @Test
+    void tqInspectShowsTheQueueAndMetricsAreServedForPrometheus() throws Exception {
+        String url = "zmq://127.0.0.1:" + Ports.freePair();
+        int metricsPort = Ports.free();
+        try (TqProcess tq = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url, "--metrics-port",
+                Integer.toString(metricsPort), "--metrics-host", "127.0.0.1");
+                TasqClient client = client(url)) {
+            tq.awaitLine("Listening for jobs on", Duration.ofSeconds(60));
+            for (int i = 0; i < 3; i++) {
+                client.schedule(Sleepy::pid, i).unwrap(Duration.ofSeconds(30));
+            }
+            client.schedule(Sleepy::pid, 0, io.tasq.JobOptions.named("hourly").every("1h"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> client.listRecurring().unwrap(Duration.ofSeconds(10))
+                    .size() == 1);
+            try (TqProcess inspect = TqProcess.start(ENV, "inspect", "--backend", url, "--json")) {
+                assertThat(inspect.waitFor(Duration.ofSeconds(60))).isZero();
+                Map<String, Object> json = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(inspect.output()
+                        .substring(inspect.output().indexOf('{')));
+                assertThat(json).containsEntry("queue", url).containsEntry("deadLetters", 0);
+                assertThat((java.util.List<?>) json.get("workers")).singleElement().satisfies(w ->
+                        assertThat((Map<?, ?>) w).containsEntry("pid", (int) tq.pid()).containsEntry("succeeded", 3));
+                assertThat((java.util.List<?>) json.get("recurring")).singleElement().satisfies(r ->
+                        assertThat((Map<?, ?>) r).containsEntry("name", "hourly").containsEntry("schedule", "PT1H"));
+            }
+            java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
+                            .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(scrape.statusCode()).isEqualTo(200);
+            assertThat(scrape.body()).containsPattern("tasq_worker_jobs_total\\{outcome=\"succeeded\".*\\} 3\\.0")
+                    .contains("tasq_worker_job_run_seconds_count");
+            assertThat(tq.terminate(Duration.ofSeconds(30))).isZero();
+        }
+    }
+
+    @Test
     void aSecondSignalStopsAtOnce() throws Exception {
         String url = "zmq://127.0.0.1:" + Ports.freePair();
         try (TqProcess tq = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url, "--shutdown-timeout", "120s");

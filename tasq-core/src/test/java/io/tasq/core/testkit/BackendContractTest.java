@@ -502,6 +502,52 @@ public abstract class BackendContractTest {
     }
 
     @Test
+    void liveWorkersAnnounceThemselvesAndDropOffWhenTheyStop() {
+        String url = newQueueUrl();
+        Worker worker = Worker.builder().backend(url).settings(workerSettings().with("worker.heartbeat", "200ms", "test"))
+                .concurrency(2).build().start();
+        opened.add(() -> worker.stop(Duration.ofSeconds(5)));
+        Backend backend = Providers.backend(url, Settings.empty());
+        opened.add(backend);
+        io.tasq.spi.QueueAdmin admin = backend.admin().orElse(null);
+        if (admin == null) {
+            return; // this backend cannot tell (yet)
+        }
+        TasqClient client = connected(url);
+        assertThat(client.schedule(() -> "ran").unwrap(Duration.ofSeconds(30))).isEqualTo("ran");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin.workers())
+                .anySatisfy(w -> {
+                    assertThat(w.workerId()).isEqualTo(worker.id());
+                    assertThat(w.concurrency()).isEqualTo(2);
+                    assertThat(w.succeeded()).isEqualTo(1);
+                    assertThat(w.pid()).isEqualTo(ProcessHandle.current().pid());
+                    assertThat(w.liveAt(System.currentTimeMillis())).isTrue();
+                }));
+        assertThat(admin.stats().deadLetters()).isIn(-1L, 0L);
+        worker.stop(Duration.ofSeconds(5));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin.workers())
+                .noneSatisfy(w -> assertThat(w.workerId()).isEqualTo(worker.id())));
+    }
+
+    @Test
+    void theQueuesRepeatingJobsCanBeListedByAnyClient() {
+        String url = newQueueUrl();
+        startWorker(url, 1);
+        TasqClient owner = connected(url);
+        String name = "listed-" + System.nanoTime();
+        owner.schedule(() -> 1, JobOptions.named(name).every("1h"));
+        TasqClient other = connected(url);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
+                other.listRecurring().unwrap(Duration.ofSeconds(30))).anySatisfy(r -> {
+                    assertThat(r.name()).isEqualTo(name);
+                    assertThat(r.schedule()).isEqualTo("PT1H");
+                    assertThat(r.replyTo()).isEqualTo(owner.clientId());
+                    assertThat(r.nextRun()).isAfter(java.time.Instant.now().plusSeconds(3000));
+                }));
+        assertThat(other.cancelRecurring(name).unwrap(Duration.ofSeconds(30))).isTrue();
+    }
+
+    @Test
     void aPendingNameCannotBeTakenTwiceButAFinishedOneCan() {
         String url = newQueueUrl();
         TasqClient client = connected(url);

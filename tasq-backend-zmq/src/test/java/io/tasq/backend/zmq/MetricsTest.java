@@ -1,0 +1,70 @@
+package io.tasq.backend.zmq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tasq.JobOptions;
+import io.tasq.Tasq;
+import io.tasq.TasqClient;
+import io.tasq.TasqFuture;
+import io.tasq.core.testkit.Ports;
+import io.tasq.core.testkit.TestKeys;
+import io.tasq.core.worker.Worker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The worker's and the client's meters after a known run. */
+class MetricsTest {
+
+    @Test
+    void metersCountAKnownRun() {
+        String url = "zmq://127.0.0.1:" + Ports.freePair();
+        SimpleMeterRegistry workerMeters = new SimpleMeterRegistry();
+        SimpleMeterRegistry clientMeters = new SimpleMeterRegistry();
+        Metrics.addRegistry(clientMeters);
+        Worker worker = Worker.builder().backend(url).settings(TestKeys.worker()).meterRegistry(workerMeters)
+                .concurrency(2).build().start();
+        try (TasqClient client = Tasq.builder().url(url).settings(TestKeys.client()).client()) {
+            client.connect();
+            List<TasqFuture<Integer>> futures = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                futures.add(client.schedule(n -> n, i));
+            }
+            for (int i = 0; i < 2; i++) {
+                futures.add(client.schedule(n -> n / (n - n), i));
+            }
+            futures.add(client.schedule(n -> {
+                throw new IllegalStateException("again");
+            }, 0, JobOptions.named("retried").retries(1).backoff(Duration.ofMillis(10), Duration.ofMillis(10))));
+            futures.forEach(f -> f.handle((v, t) -> v).join());
+            String tag = worker.id();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(count(workerMeters, "succeeded", tag)).isEqualTo(5);
+                assertThat(count(workerMeters, "failed", tag)).isEqualTo(4);
+                assertThat(count(workerMeters, "retried", tag)).isEqualTo(1);
+                assertThat(count(workerMeters, "dead-lettered", tag)).isEqualTo(1);
+            });
+            assertThat(workerMeters.get("tasq.worker.job.run").timer().count()).isEqualTo(9);
+            String client1 = client.clientId();
+            assertThat(clientMeters.get("tasq.client.jobs.submitted").tag("client", client1).counter().count())
+                    .isEqualTo(8);
+            assertThat(clientMeters.get("tasq.client.jobs.completed").tag("client", client1).tag("outcome", "succeeded")
+                    .counter().count()).isEqualTo(5);
+            assertThat(clientMeters.get("tasq.client.jobs.completed").tag("client", client1).tag("outcome", "failed")
+                    .counter().count()).isEqualTo(3);
+            assertThat(clientMeters.get("tasq.client.job.latency").tag("client", client1).timer().count()).isEqualTo(8);
+            assertThat(worker.info().runP99Millis()).isGreaterThanOrEqualTo(0);
+        } finally {
+            worker.stop(Duration.ofSeconds(5));
+            Metrics.removeRegistry(clientMeters);
+        }
+    }
+
+    private static double count(SimpleMeterRegistry r, String outcome, String worker) {
+        return r.get("tasq.worker.jobs").tag("outcome", outcome).tag("worker", worker).functionCounter().count();
+    }
+}
