@@ -101,6 +101,7 @@ public final class CoreClient implements TasqClient {
     private final int maxBytes;
     private final ClassLoader loader;
     private final ClientMetrics metrics;
+    private final ResultReader reader;
 
     private final Object lock = new Object();
     private State state = State.NEW;
@@ -128,6 +129,7 @@ public final class CoreClient implements TasqClient {
         this.maxBytes = maxBytes;
         ClassLoader tccl = Thread.currentThread().getContextClassLoader();
         this.loader = tccl != null ? tccl : CoreClient.class.getClassLoader();
+        this.reader = new ResultReader(serializer, loader);
         this.metrics = new ClientMetrics(io.micrometer.core.instrument.Metrics.globalRegistry, clientId,
                 backend.describe());
         this.completions = Executors.newSingleThreadExecutor(r -> {
@@ -342,7 +344,7 @@ public final class CoreClient implements TasqClient {
             LOG.warn("client {} received a malformed result and dropped it: {}", clientId, e.getMessage());
             return;
         }
-        Decoded d = decode(r);
+        ResultReader.Decoded d = reader.decode(r);
         if (r.status() == ResultStatus.RETRYING) {
             Entry retrying = pending.get(r.jobId());
             if (retrying != null) {
@@ -355,7 +357,7 @@ public final class CoreClient implements TasqClient {
             handle = watched.get(r.name());
         }
         if (handle != null) {
-            deliverRun(handle, r, d);
+            ResultReader.deliverRun(handle, r, d);
         }
         Entry entry = pending.get(r.jobId());
         if (entry == null) {
@@ -365,65 +367,7 @@ public final class CoreClient implements TasqClient {
             }
             return;
         }
-        complete(entry.future, r, d);
-    }
-
-    /** A result's value or failure, read once for the future and the repeating job's listeners. */
-    private record Decoded(Object value, TasqException failure) {
-    }
-
-    private Decoded decode(ResultEnvelope r) {
-        try {
-            return switch (r.status()) {
-                case OK -> new Decoded(value(r), null);
-                case FAILED -> new Decoded(null, new JobFailedException(r.jobId(), r.name(),
-                        RemoteErrors.decode(r.payload())));
-                case REJECTED -> {
-                    RemoteException why = RemoteErrors.decode(r.payload());
-                    yield new Decoded(null, new JobRejectedException(r.jobId(), why.remoteType(), "worker "
-                            + r.workerId() + " rejected job '" + r.name() + "' (" + r.jobId() + "): " + why.getMessage()));
-                }
-                case TIMEOUT -> new Decoded(null, new JobTimeoutException(RemoteErrors.decode(r.payload()).getMessage()
-                        + " (attempt " + r.attempt() + ")"));
-                case CANCELLED -> new Decoded(null, new JobCancelledException("job '" + r.name() + "' ("
-                        + r.jobId() + ") did not finish on worker " + r.workerId() + ": "
-                        + RemoteErrors.decode(r.payload()).getMessage()));
-                case RETRYING -> new Decoded(null, new JobFailedException(r.jobId(), r.name(),
-                        RemoteErrors.decode(r.payload())));
-            };
-        } catch (RuntimeException e) {
-            return new Decoded(null, e instanceof TasqException te ? te
-                    : new TasqException("cannot read the result of job '" + r.name() + "': " + e, e));
-        }
-    }
-
-    private Object value(ResultEnvelope r) {
-        if (r.payload().length == 0 && r.serializer().isEmpty()) {
-            return null;
-        }
-        if (!r.serializer().equals(serializer.name())) {
-            throw new SerializationException("the result of job '" + r.name() + "' was written by serializer '"
-                    + r.serializer() + "', this client reads '" + serializer.name() + "'");
-        }
-        // the client trusts the workers it sends to; Fory's list of known gadgets still applies
-        return serializer.deserialize(r.payload(), loader, ClassFilter.ALLOW_ALL);
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void deliverRun(RecurringHandle handle, ResultEnvelope r, Decoded d) {
-        handle.deliver(new RunResult<>(r.jobId(), r.name(), r.run(), d.value(), d.failure(),
-                Duration.ofNanos(r.execNanos()), r.workerId(), Instant.ofEpochMilli(r.finishedAtMillis())));
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void complete(TasqFuture future, ResultEnvelope r, Decoded d) {
-        Duration took = Duration.ofNanos(r.execNanos());
-        if (d.failure() == null) {
-            future.completeResult(new JobResult<>(r.jobId(), r.name(), d.value(), took, r.attempt(), r.run(),
-                    r.workerId(), Instant.ofEpochMilli(r.finishedAtMillis())));
-        } else {
-            future.completeFailure(d.failure(), r.status() == ResultStatus.REJECTED ? null : took);
-        }
+        ResultReader.complete(entry.future, r, d);
     }
 
     @Override

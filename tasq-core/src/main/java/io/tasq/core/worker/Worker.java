@@ -106,7 +106,7 @@ public final class Worker implements AutoCloseable {
                 return t;
             });
 
-    private Worker(Builder b) {
+    Worker(WorkerBuilder b) {
         this.id = b.id;
         this.backend = b.backend;
         this.ownsBackend = b.ownsBackend;
@@ -145,8 +145,8 @@ public final class Worker implements AutoCloseable {
     }
 
     /** A builder; see its setters for the defaults. */
-    public static Builder builder() {
-        return new Builder();
+    public static WorkerBuilder builder() {
+        return new WorkerBuilder();
     }
 
     /** This worker's id, unique among the workers of a queue. */
@@ -273,19 +273,7 @@ public final class Worker implements AutoCloseable {
                 run[1]);
     }
 
-    private static final String HOST = hostName();
-
-    private static String hostName() {
-        String host = System.getenv("HOSTNAME");
-        if (host == null || host.isBlank()) {
-            try {
-                host = InetAddress.getLocalHost().getHostName();
-            } catch (Exception e) {
-                host = "localhost";
-            }
-        }
-        return host;
-    }
+    private static final String HOST = WorkerBuilder.hostName();
 
     /** A run of a repeating job this worker keeps in memory: checked at registration, run now. */
     private void fireHeld(Recurring run) {
@@ -370,253 +358,6 @@ public final class Worker implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    /** A delivery that leaves the worker's in-hand set when settled. */
-    private record TrackedDelivery(Delivery d, Map<Delivery, Boolean> inHand) implements Delivery {
-        @Override
-        public byte[] body() {
-            return d.body();
-        }
-
-        @Override
-        public int attempt() {
-            return d.attempt();
-        }
-
-        @Override
-        public long run() {
-            return d.run();
-        }
-
-        @Override
-        public void complete(ResultMessage result) {
-            inHand.remove(d);
-            d.complete(result);
-        }
-
-        @Override
-        public void ack() {
-            inHand.remove(d);
-            d.ack();
-        }
-
-        @Override
-        public void release() {
-            inHand.remove(d);
-            d.release();
-        }
-
-        @Override
-        public boolean retry(long notBeforeMillis) {
-            boolean taken = d.retry(notBeforeMillis);
-            if (taken) {
-                inHand.remove(d);
-            }
-            return taken;
-        }
-
-        @Override
-        public void reject(String reason) {
-            inHand.remove(d);
-            d.reject(reason);
-        }
-    }
-
-    /** Builds a {@link Worker}. Not thread-safe. */
-    public static final class Builder {
-        private String id;
-        private Backend backend;
-        private boolean ownsBackend;
-        private String url;
-        private Settings settings = Settings.empty();
-        private Integer concurrency;
-        private RoutingStrategy strategy;
-        private SignatureCheck signatures;
-        private Boolean insecure;
-        private Serializer serializer;
-        private ClassPolicy classes;
-        private Clock clock = Clock.systemUTC();
-        private int maxBytes;
-        private Duration shutdownTimeout;
-        private Boolean codeShipping;
-        private int maxBundles;
-        private Duration bundleIdle;
-        private WorkerType workerType;
-        private String childHeap;
-        private Duration schedulerPeriod = Duration.ofMillis(100);
-        private int maxCrashes;
-        private Duration timeoutGrace;
-        private Duration heartbeatInterval;
-        private io.micrometer.core.instrument.MeterRegistry registry = io.micrometer.core.instrument.Metrics.globalRegistry;
-
-        private Builder() {
-        }
-
-        /** The backend URL, for example {@code zmq://127.0.0.1:9000}. */
-        public Builder backend(String url) {
-            this.url = Objects.requireNonNull(url, "url == null");
-            return this;
-        }
-
-        /** An explicit backend; the worker does not close it. */
-        public Builder backend(Backend backend) {
-            this.backend = Objects.requireNonNull(backend, "backend == null");
-            return this;
-        }
-
-        /** Settings (see {@link Config#KNOWN}); flags and explicit setters win over them. */
-        public Builder settings(Settings settings) {
-            this.settings = Objects.requireNonNull(settings, "settings == null");
-            return this;
-        }
-
-        /** The worker's id; default host, pid and a random suffix. */
-        public Builder id(String id) {
-            this.id = Objects.requireNonNull(id, "id == null");
-            return this;
-        }
-
-        /** Jobs run at once; default {@code worker.concurrency}, else the number of CPUs. */
-        public Builder concurrency(int concurrency) {
-            if (concurrency < 1) {
-                throw new ConfigurationException("concurrency must be at least 1, got " + concurrency);
-            }
-            this.concurrency = concurrency;
-            return this;
-        }
-
-        /** How jobs are spread over actors; default {@code worker.router}, else round robin. */
-        public Builder router(RoutingStrategy strategy) {
-            this.strategy = Objects.requireNonNull(strategy, "strategy == null");
-            return this;
-        }
-
-        /** The trusted keys; default from the settings ({@code sign.key}, {@code sign.public-keys}). */
-        public Builder signatures(SignatureCheck signatures) {
-            this.signatures = Objects.requireNonNull(signatures, "signatures == null");
-            return this;
-        }
-
-        /** Whether unsigned jobs are accepted; default {@code worker.insecure}, else {@code false}. */
-        public Builder insecure(boolean insecure) {
-            this.insecure = insecure;
-            return this;
-        }
-
-        /** The serializer; default the one named by {@code serializer}. */
-        public Builder serializer(Serializer serializer) {
-            this.serializer = Objects.requireNonNull(serializer, "serializer == null");
-            return this;
-        }
-
-        /** The classes jobs may deserialize; default from {@code worker.allow-classes}. */
-        public Builder allowClasses(ClassPolicy classes) {
-            this.classes = Objects.requireNonNull(classes, "classes == null");
-            return this;
-        }
-
-        /**
-         * Whether the worker defines the classes jobs ship (in an isolated loader per bundle); when
-         * off it runs only code on its class path. Default {@code worker.code-shipping}, else on.
-         */
-        public Builder codeShipping(boolean enabled) {
-            this.codeShipping = enabled;
-            return this;
-        }
-
-        /** Where jobs run; default {@code worker.type}, else actors. */
-        public Builder type(WorkerType type) {
-            this.workerType = Objects.requireNonNull(type, "type == null");
-            return this;
-        }
-
-        /** Where the worker's meters go; default Micrometer's global registry. */
-        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
-            this.registry = Objects.requireNonNull(registry, "registry == null");
-            return this;
-        }
-
-        /** The clock for delays and timestamps; default the system clock. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock == null");
-            return this;
-        }
-
-        /**
-         * The worker.
-         *
-         * @throws ConfigurationException if a setting is wrong, or the worker has no key and is not
-         *     insecure
-         */
-        public Worker build() {
-            Config.check(settings);
-            if (backend == null) {
-                if (url == null) {
-                    throw new ConfigurationException("a worker needs a backend URL, for example zmq://127.0.0.1:9000");
-                }
-                backend = Providers.backend(url, settings);
-                ownsBackend = true;
-            }
-            if (id == null) {
-                id = settings.get("worker.id").orElseGet(Builder::defaultId);
-            }
-            if (concurrency == null) {
-                concurrency = settings.getInt("worker.concurrency", Runtime.getRuntime().availableProcessors(), 1, 10_000);
-            }
-            if (strategy == null) {
-                strategy = RoutingStrategy.parse(settings.get("worker.router", "round-robin"));
-            }
-            boolean acceptUnsigned = insecure != null ? insecure : settings.getBoolean("worker.insecure", false);
-            if (signatures == null) {
-                signatures = Signing.check(settings, acceptUnsigned);
-            }
-            if (!signatures.hasKeys() && !signatures.acceptsUnsigned()) {
-                throw new ConfigurationException("the worker has no key to verify jobs with: set TASQ_SIGN_KEY (or "
-                        + "--sign-key / sign.key) to the clients' shared key, or sign.public-keys to their Ed25519 "
-                        + "public keys; or start it with --insecure to accept unsigned jobs (never in production)");
-            }
-            if (serializer == null) {
-                serializer = Providers.serializer(settings.get("serializer", "fory")).create(settings);
-            }
-            if (classes == null) {
-                classes = ClassPolicy.parse(settings.get(ClassPolicy.ALLOW_SETTING, ""));
-            }
-            maxBytes = settings.getInt("envelope.max-bytes", 64 << 20, 1024, Integer.MAX_VALUE - 64);
-            shutdownTimeout = settings.getDuration("worker.shutdown-timeout", Duration.ofSeconds(30));
-            if (codeShipping == null) {
-                codeShipping = settings.getBoolean("worker.code-shipping", true);
-            }
-            maxBundles = settings.getInt("worker.max-bundles", 256, 1, 1_000_000);
-            bundleIdle = settings.getDuration("worker.bundle-idle", Duration.ofMinutes(30));
-            if (workerType == null) {
-                workerType = WorkerType.parse(settings.get("worker.type", "actor"));
-            }
-            maxCrashes = settings.getInt("worker.max-crashes", 3, 0, 1000);
-            timeoutGrace = settings.getDuration("worker.timeout-grace", Duration.ofSeconds(2));
-            heartbeatInterval = settings.getDuration("worker.heartbeat", Duration.ofSeconds(2));
-            if (heartbeatInterval.toMillis() < 100) {
-                throw settings.bad("worker.heartbeat", heartbeatInterval.toString(), "is under 100ms");
-            }
-            childHeap = settings.get("worker.child-heap", "256m").strip();
-            if (!childHeap.matches("\\d+[kKmMgG]?")) {
-                throw settings.bad("worker.child-heap", childHeap, "is not a heap size; use for example 256m or 1g");
-            }
-            return new Worker(this);
-        }
-
-        private static String defaultId() {
-            String host = System.getenv("HOSTNAME");
-            if (host == null || host.isBlank()) {
-                try {
-                    host = InetAddress.getLocalHost().getHostName();
-                } catch (Exception e) {
-                    host = "localhost";
-                }
-            }
-            long pid = ProcessHandle.current().pid();
-            return "w-" + host + "-" + pid + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
         }
     }
 }

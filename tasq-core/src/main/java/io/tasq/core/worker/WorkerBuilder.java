@@ -1,0 +1,218 @@
+package io.tasq.core.worker;
+
+import io.tasq.ConfigurationException;
+import io.tasq.core.actor.RoutingStrategy;
+import io.tasq.core.config.Config;
+import io.tasq.core.security.SignatureCheck;
+import io.tasq.core.security.Signing;
+import io.tasq.core.serial.ClassPolicy;
+import io.tasq.spi.Backend;
+import io.tasq.spi.Providers;
+import io.tasq.spi.Serializer;
+import io.tasq.spi.Settings;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Builds a {@link Worker}: {@code Worker.builder()}. Not thread-safe. */
+public final class WorkerBuilder {
+    String id;
+    Backend backend;
+    boolean ownsBackend;
+    String url;
+    Settings settings = Settings.empty();
+    Integer concurrency;
+    RoutingStrategy strategy;
+    SignatureCheck signatures;
+    Boolean insecure;
+    Serializer serializer;
+    ClassPolicy classes;
+    Clock clock = Clock.systemUTC();
+    int maxBytes;
+    Duration shutdownTimeout;
+    Boolean codeShipping;
+    int maxBundles;
+    Duration bundleIdle;
+    WorkerType workerType;
+    String childHeap;
+    Duration schedulerPeriod = Duration.ofMillis(100);
+    int maxCrashes;
+    Duration timeoutGrace;
+    Duration heartbeatInterval;
+    io.micrometer.core.instrument.MeterRegistry registry = io.micrometer.core.instrument.Metrics.globalRegistry;
+
+    WorkerBuilder() {
+    }
+
+    /** The backend URL, for example {@code zmq://127.0.0.1:9000}. */
+    public WorkerBuilder backend(String url) {
+        this.url = Objects.requireNonNull(url, "url == null");
+        return this;
+    }
+
+    /** An explicit backend; the worker does not close it. */
+    public WorkerBuilder backend(Backend backend) {
+        this.backend = Objects.requireNonNull(backend, "backend == null");
+        return this;
+    }
+
+    /** Settings (see {@link Config#KNOWN}); flags and explicit setters win over them. */
+    public WorkerBuilder settings(Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings == null");
+        return this;
+    }
+
+    /** The worker's id; default host, pid and a random suffix. */
+    public WorkerBuilder id(String id) {
+        this.id = Objects.requireNonNull(id, "id == null");
+        return this;
+    }
+
+    /** Jobs run at once; default {@code worker.concurrency}, else the number of CPUs. */
+    public WorkerBuilder concurrency(int concurrency) {
+        if (concurrency < 1) {
+            throw new ConfigurationException("concurrency must be at least 1, got " + concurrency);
+        }
+        this.concurrency = concurrency;
+        return this;
+    }
+
+    /** How jobs are spread over actors; default {@code worker.router}, else round robin. */
+    public WorkerBuilder router(RoutingStrategy strategy) {
+        this.strategy = Objects.requireNonNull(strategy, "strategy == null");
+        return this;
+    }
+
+    /** The trusted keys; default from the settings ({@code sign.key}, {@code sign.public-keys}). */
+    public WorkerBuilder signatures(SignatureCheck signatures) {
+        this.signatures = Objects.requireNonNull(signatures, "signatures == null");
+        return this;
+    }
+
+    /** Whether unsigned jobs are accepted; default {@code worker.insecure}, else {@code false}. */
+    public WorkerBuilder insecure(boolean insecure) {
+        this.insecure = insecure;
+        return this;
+    }
+
+    /** The serializer; default the one named by {@code serializer}. */
+    public WorkerBuilder serializer(Serializer serializer) {
+        this.serializer = Objects.requireNonNull(serializer, "serializer == null");
+        return this;
+    }
+
+    /** The classes jobs may deserialize; default from {@code worker.allow-classes}. */
+    public WorkerBuilder allowClasses(ClassPolicy classes) {
+        this.classes = Objects.requireNonNull(classes, "classes == null");
+        return this;
+    }
+
+    /**
+     * Whether the worker defines the classes jobs ship (in an isolated loader per bundle); when
+     * off it runs only code on its class path. Default {@code worker.code-shipping}, else on.
+     */
+    public WorkerBuilder codeShipping(boolean enabled) {
+        this.codeShipping = enabled;
+        return this;
+    }
+
+    /** Where jobs run; default {@code worker.type}, else actors. */
+    public WorkerBuilder type(WorkerType type) {
+        this.workerType = Objects.requireNonNull(type, "type == null");
+        return this;
+    }
+
+    /** Where the worker's meters go; default Micrometer's global registry. */
+    public WorkerBuilder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry == null");
+        return this;
+    }
+
+    /** The clock for delays and timestamps; default the system clock. */
+    public WorkerBuilder clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock == null");
+        return this;
+    }
+
+    /**
+     * The worker.
+     *
+     * @throws ConfigurationException if a setting is wrong, or the worker has no key and is not
+     *     insecure
+     */
+    public Worker build() {
+        Config.check(settings);
+        if (backend == null) {
+            if (url == null) {
+                throw new ConfigurationException("a worker needs a backend URL, for example zmq://127.0.0.1:9000");
+            }
+            backend = Providers.backend(url, settings);
+            ownsBackend = true;
+        }
+        if (id == null) {
+            id = settings.get("worker.id").orElseGet(WorkerBuilder::defaultId);
+        }
+        if (concurrency == null) {
+            concurrency = settings.getInt("worker.concurrency", Runtime.getRuntime().availableProcessors(), 1, 10_000);
+        }
+        if (strategy == null) {
+            strategy = RoutingStrategy.parse(settings.get("worker.router", "round-robin"));
+        }
+        boolean acceptUnsigned = insecure != null ? insecure : settings.getBoolean("worker.insecure", false);
+        if (signatures == null) {
+            signatures = Signing.check(settings, acceptUnsigned);
+        }
+        if (!signatures.hasKeys() && !signatures.acceptsUnsigned()) {
+            throw new ConfigurationException("the worker has no key to verify jobs with: set TASQ_SIGN_KEY (or "
+                    + "--sign-key / sign.key) to the clients' shared key, or sign.public-keys to their Ed25519 "
+                    + "public keys; or start it with --insecure to accept unsigned jobs (never in production)");
+        }
+        if (serializer == null) {
+            serializer = Providers.serializer(settings.get("serializer", "fory")).create(settings);
+        }
+        if (classes == null) {
+            classes = ClassPolicy.parse(settings.get(ClassPolicy.ALLOW_SETTING, ""));
+        }
+        maxBytes = settings.getInt("envelope.max-bytes", 64 << 20, 1024, Integer.MAX_VALUE - 64);
+        shutdownTimeout = settings.getDuration("worker.shutdown-timeout", Duration.ofSeconds(30));
+        if (codeShipping == null) {
+            codeShipping = settings.getBoolean("worker.code-shipping", true);
+        }
+        maxBundles = settings.getInt("worker.max-bundles", 256, 1, 1_000_000);
+        bundleIdle = settings.getDuration("worker.bundle-idle", Duration.ofMinutes(30));
+        if (workerType == null) {
+            workerType = WorkerType.parse(settings.get("worker.type", "actor"));
+        }
+        maxCrashes = settings.getInt("worker.max-crashes", 3, 0, 1000);
+        timeoutGrace = settings.getDuration("worker.timeout-grace", Duration.ofSeconds(2));
+        heartbeatInterval = settings.getDuration("worker.heartbeat", Duration.ofSeconds(2));
+        if (heartbeatInterval.toMillis() < 100) {
+            throw settings.bad("worker.heartbeat", heartbeatInterval.toString(), "is under 100ms");
+        }
+        childHeap = settings.get("worker.child-heap", "256m").strip();
+        if (!childHeap.matches("\\d+[kKmMgG]?")) {
+            throw settings.bad("worker.child-heap", childHeap, "is not a heap size; use for example 256m or 1g");
+        }
+        return new Worker(this);
+    }
+
+    static String hostName() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                host = "localhost";
+            }
+        }
+        return host;
+    }
+
+    private static String defaultId() {
+        String host = hostName();
+        long pid = ProcessHandle.current().pid();
+        return "w-" + host + "-" + pid + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+    }
+}
