@@ -20,7 +20,7 @@ import org.zeromq.ZMQ;
  */
 final class ZmqAdmin implements DeadLetters, QueueAdmin, AutoCloseable {
 
-    private static final int TIMEOUT_MILLIS = 5_000;
+    private static final int TIMEOUT_MILLIS = 10_000;
     /** For what a dashboard polls: a worker that is up answers in microseconds. */
     private static final int QUICK_MILLIS = 1_500;
 

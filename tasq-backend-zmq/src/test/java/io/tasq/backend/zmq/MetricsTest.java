@@ -18,6 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The worker's and the client's meters after a known run. */
+@org.junit.jupiter.api.Timeout(value = 120, unit = java.util.concurrent.TimeUnit.SECONDS)
 class MetricsTest {
 
     @Test
@@ -40,7 +41,14 @@ class MetricsTest {
             futures.add(client.schedule(n -> {
                 throw new IllegalStateException("again");
             }, 0, JobOptions.named("retried").retries(1).backoff(Duration.ofMillis(10), Duration.ofMillis(10))));
-            futures.forEach(f -> f.handle((v, t) -> v).join());
+            for (TasqFuture<Integer> f : futures) {
+                f.handle((v, t) -> v).orTimeout(60, java.util.concurrent.TimeUnit.SECONDS)
+                        .whenComplete((v, t) -> {
+                            if (t instanceof java.util.concurrent.TimeoutException) {
+                                System.out.println("STUCK: " + f + " attempts=" + f.attempts());
+                            }
+                        }).exceptionally(t -> null).join();
+            }
             String tag = worker.id();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 assertThat(count(workerMeters, "succeeded", tag)).isEqualTo(5);
