@@ -230,6 +230,17 @@ public interface TasqClient extends AutoCloseable {
     List<PendingJob> pendingJobs();
 
     /**
+     * Adds a worker to a brokerless pool at run time, for example {@code zmq://10.0.0.7:9000}: from
+     * its first answer on it takes its share of the jobs. Adding one already in the pool does
+     * nothing. Brokered backends find their workers through the broker and refuse this.
+     *
+     * @throws ConfigurationException if the address does not name one worker
+     * @throws UnsupportedOperationException if the backend has no pool of workers to add to
+     * @throws IllegalStateException if the client is not connected
+     */
+    void addWorker(String address);
+
+    /**
      * Disconnects from the backend. Futures still pending fail with {@link ClientClosedException}
      * (their jobs may still run on a worker); later submissions are refused. Idempotent.
      */

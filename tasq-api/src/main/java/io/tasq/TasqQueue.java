@@ -178,6 +178,13 @@ public final class TasqQueue implements AutoCloseable {
         return client.pendingJobs();
     }
 
+    /**
+     * Adds a worker to a brokerless pool at run time; see {@link TasqClient#addWorker(String)}.
+     */
+    public void addWorker(String address) {
+        client.addWorker(address);
+    }
+
     /** Closes the client; pending futures fail with {@link ClientClosedException}. */
     @Override
     public void close() {

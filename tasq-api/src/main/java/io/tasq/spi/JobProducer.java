@@ -39,6 +39,19 @@ public interface JobProducer extends AutoCloseable {
         return java.util.concurrent.CompletableFuture.completedFuture(false);
     }
 
+    /**
+     * Adds a worker to the ones this producer sends to, for a backend whose client spreads jobs over
+     * its workers itself (a brokerless pool). The stage completes once the worker is part of the pool.
+     *
+     * @param address the worker's address, in the backend's own form
+     * @throws io.tasq.ConfigurationException if the address is not one worker's
+     */
+    default CompletionStage<Void> addWorker(String address) {
+        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "this backend's workers find their queue through its broker: start another worker on the same URL "
+                        + "instead of adding it to the client"));
+    }
+
     /** Stops receiving results and releases the connection. Idempotent. */
     @Override
     void close();

@@ -22,6 +22,12 @@ final class Sleepy {
         return "spun " + x;
     }
 
+    /** Sleeps a little, then says which process ran it: {@code pid:n}. */
+    static String napAndTell(int n) throws InterruptedException {
+        Thread.sleep(10);
+        return ProcessHandle.current().pid() + ":" + n;
+    }
+
     static long pid(int unused) {
         return ProcessHandle.current().pid();
     }

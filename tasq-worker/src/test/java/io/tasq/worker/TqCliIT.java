@@ -163,10 +163,14 @@ class TqCliIT {
                 Map<String, Object> json = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(inspect.output()
                         .substring(inspect.output().indexOf('{')));
                 assertThat(json).containsEntry("queue", url).containsEntry("deadLetters", 0);
-                assertThat((java.util.List<?>) json.get("workers")).singleElement().satisfies(w ->
-                        assertThat((Map<?, ?>) w).containsEntry("pid", (int) tq.pid()).containsEntry("succeeded", 3));
-                assertThat((java.util.List<?>) json.get("recurring")).singleElement().satisfies(r ->
-                        assertThat((Map<?, ?>) r).containsEntry("name", "hourly").containsEntry("schedule", "PT1H"));
+                assertThat((java.util.List<?>) json.get("workers")).hasSize(1);
+                Map<?, ?> worker = (Map<?, ?>) ((java.util.List<?>) json.get("workers")).get(0);
+                assertThat(worker.get("pid")).isEqualTo((int) tq.pid());
+                assertThat(worker.get("succeeded")).isEqualTo(3);
+                assertThat((java.util.List<?>) json.get("recurring")).hasSize(1);
+                Map<?, ?> recurring = (Map<?, ?>) ((java.util.List<?>) json.get("recurring")).get(0);
+                assertThat(recurring.get("name")).isEqualTo("hourly");
+                assertThat(recurring.get("schedule")).isEqualTo("PT1H");
             }
             java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))

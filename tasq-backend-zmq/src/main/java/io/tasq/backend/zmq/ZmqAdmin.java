@@ -1,116 +1,191 @@
 package io.tasq.backend.zmq;
 
 import io.tasq.BackendUnavailableException;
+import io.tasq.backend.zmq.ZmqSettings.Endpoint;
 import io.tasq.spi.DeadLetter;
 import io.tasq.spi.DeadLetters;
 import io.tasq.spi.QueueAdmin;
 import io.tasq.spi.QueueStats;
 import io.tasq.spi.WorkerInfo;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 /**
- * What a brokerless worker knows about its queue — its dead letters, itself, its depth — reached by
- * asking the worker over its results port ({@code [A][requestId][op][args...]}, answered
- * {@code [a][requestId][payload]}). Thread-safe: one request at a time.
+ * What brokerless workers know about their queue — their dead letters, themselves, their depth —
+ * reached by asking each worker over its results port ({@code [A][requestId][op][args...]},
+ * answered {@code [a][requestId][payload]}). A pool's workers are asked all at once and their
+ * answers added up. Thread-safe: one request at a time.
  */
 final class ZmqAdmin implements DeadLetters, QueueAdmin, AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ZmqAdmin.class);
     private static final int TIMEOUT_MILLIS = 10_000;
     /** For what a dashboard polls: a worker that is up answers in microseconds. */
     private static final int QUICK_MILLIS = 1_500;
 
-    private final ZmqSettings settings;
+    private final List<Endpoint> endpoints;
     private ZContext ctx;
-    private ZMQ.Socket dealer;
+    private List<ZMQ.Socket> dealers;
 
-    ZmqAdmin(ZmqSettings settings) {
-        this.settings = settings;
+    ZmqAdmin(List<Endpoint> endpoints) {
+        this.endpoints = List.copyOf(endpoints);
     }
 
-    private byte[] ask(String op, byte[]... args) {
-        return ask(TIMEOUT_MILLIS, op, args);
+    private List<byte[]> ask(String op, byte[]... args) {
+        List<byte[]> answers = askAll(TIMEOUT_MILLIS, op, args);
+        if (answers.isEmpty()) {
+            throw new BackendUnavailableException("no worker answered at " + addresses() + " within " + TIMEOUT_MILLIS
+                    + " ms: the dead letters of a brokerless queue live in its workers, which must be up");
+        }
+        return answers;
     }
 
-    private synchronized byte[] ask(int timeoutMillis, String op, byte[]... args) {
+    /** The answers of the workers that answered within the time, in no particular order. */
+    private synchronized List<byte[]> askAll(int timeoutMillis, String op, byte[]... args) {
         if (ctx == null) {
             ctx = new ZContext(1);
-            dealer = ctx.createSocket(SocketType.DEALER);
-            dealer.setIdentity(Frames.utf8("admin-" + UUID.randomUUID()));
-            dealer.setLinger(0);
-            dealer.setReceiveTimeOut(TIMEOUT_MILLIS);
-            dealer.connect(settings.connectResults());
+            dealers = new ArrayList<>();
+            for (Endpoint e : endpoints) {
+                ZMQ.Socket dealer = ctx.createSocket(SocketType.DEALER);
+                dealer.setIdentity(Frames.utf8("admin-" + UUID.randomUUID()));
+                dealer.setLinger(0);
+                dealer.connect(e.connectResults());
+                dealers.add(dealer);
+            }
         }
         String requestId = UUID.randomUUID().toString();
-        dealer.send(Frames.ADMIN, ZMQ.SNDMORE);
-        dealer.send(Frames.utf8(requestId), ZMQ.SNDMORE);
-        dealer.send(Frames.utf8(op), args.length == 0 ? 0 : ZMQ.SNDMORE);
-        for (int i = 0; i < args.length; i++) {
-            dealer.send(args[i], i == args.length - 1 ? 0 : ZMQ.SNDMORE);
-        }
-        dealer.setReceiveTimeOut(timeoutMillis);
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (System.currentTimeMillis() < deadline) {
-            byte[] command = dealer.recv(0);
-            if (command == null) {
-                break;
+        ZMQ.Poller poller = ctx.createPoller(dealers.size());
+        int asked = 0;
+        try {
+            for (ZMQ.Socket dealer : dealers) {
+                if (!dealer.send(Frames.ADMIN, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+                    continue;
+                }
+                dealer.send(Frames.utf8(requestId), ZMQ.SNDMORE);
+                dealer.send(Frames.utf8(op), args.length == 0 ? 0 : ZMQ.SNDMORE);
+                for (int i = 0; i < args.length; i++) {
+                    dealer.send(args[i], i == args.length - 1 ? 0 : ZMQ.SNDMORE);
+                }
+                poller.register(dealer, ZMQ.Poller.POLLIN);
+                asked++;
             }
+            List<byte[]> answers = new ArrayList<>();
+            boolean[] answered = new boolean[asked];
+            long deadline = System.currentTimeMillis() + timeoutMillis;
+            for (long left; answers.size() < answered.length && (left = deadline - System.currentTimeMillis()) > 0; ) {
+                poller.poll(left);
+                for (int i = 0; i < answered.length; i++) {
+                    if (!answered[i] && poller.pollin(i)) {
+                        byte[] payload = reply(poller.getSocket(i), requestId);
+                        if (payload != null) {
+                            answered[i] = true;
+                            answers.add(payload);
+                        }
+                    }
+                }
+            }
+            if (answers.size() < endpoints.size() && !answers.isEmpty()) {
+                LOG.warn("{} of the {} workers at {} did not answer '{}' within {} ms; the figures leave them out",
+                        endpoints.size() - answers.size(), endpoints.size(), addresses(), op, timeoutMillis);
+            }
+            return answers;
+        } finally {
+            poller.close();
+        }
+    }
+
+    /** The payload of the reply to this request, or null for anything else (an answer to an earlier request). */
+    private static byte[] reply(ZMQ.Socket dealer, String requestId) {
+        byte[] found = null;
+        byte[] command;
+        while ((command = dealer.recv(ZMQ.DONTWAIT)) != null) {
             byte[] id = dealer.hasReceiveMore() ? dealer.recv(0) : null;
             byte[] payload = dealer.hasReceiveMore() ? dealer.recv(0) : null;
             while (dealer.hasReceiveMore()) {
                 dealer.recv(0);
             }
             if (Frames.is(command, Frames.ADMIN_REPLY) && id != null && Frames.string(id).equals(requestId)) {
-                return payload == null ? new byte[0] : payload;
+                found = payload == null ? new byte[0] : payload;
             }
         }
-        throw new BackendUnavailableException("no worker answered at " + settings.connectResults() + " within "
-                + timeoutMillis + " ms: the dead letters of a brokerless queue live in its worker, which must be up");
+        return found;
+    }
+
+    private String addresses() {
+        return String.join(", ", endpoints.stream().map(Endpoint::connectResults).toList());
     }
 
     @Override
     public long count() {
-        return ByteBuffer.wrap(ask("count")).getLong();
+        return ask("count").stream().mapToLong(b -> ByteBuffer.wrap(b).getLong()).sum();
     }
 
     @Override
     public List<DeadLetter> list(int max) {
-        return DeadLetterCodec.decode(ask("list", Frames.int32(max)));
+        List<DeadLetter> all = new ArrayList<>();
+        for (byte[] answer : ask("list", Frames.int32(max))) {
+            all.addAll(DeadLetterCodec.decode(answer));
+        }
+        all.sort(Comparator.comparingLong(DeadLetter::deadAtMillis));
+        return all.size() <= max ? all : List.copyOf(all.subList(0, max));
     }
 
     @Override
     public int retry(List<String> ids) {
-        return Frames.int32(ask("retry", ids.stream().map(Frames::utf8).toArray(byte[][]::new)));
+        return ask("retry", ids.stream().map(Frames::utf8).toArray(byte[][]::new)).stream()
+                .mapToInt(Frames::int32).sum();
     }
 
     @Override
     public int purge(List<String> ids) {
-        return Frames.int32(ask("purge", ids.stream().map(Frames::utf8).toArray(byte[][]::new)));
+        return ask("purge", ids.stream().map(Frames::utf8).toArray(byte[][]::new)).stream()
+                .mapToInt(Frames::int32).sum();
     }
 
-    /** The worker, if it answers quickly: a brokerless queue whose worker is gone has no live workers. */
+    /** The workers that answer quickly: a brokerless worker that is gone is not live. */
     @Override
     public List<WorkerInfo> workers() {
-        try {
-            byte[] payload = ask(QUICK_MILLIS, "workers");
-            return payload.length == 0 ? List.of() : List.of(WorkerInfoCodec.decode(payload));
-        } catch (BackendUnavailableException gone) {
-            return List.of();
+        List<WorkerInfo> live = new ArrayList<>();
+        for (byte[] payload : askAll(QUICK_MILLIS, "workers")) {
+            if (payload.length > 0) {
+                live.add(WorkerInfoCodec.decode(payload));
+            }
         }
+        return live;
     }
 
+    /** The figures of the workers that answer quickly, added up; unknown if none does. */
     @Override
     public QueueStats stats() {
-        try {
-            ByteBuffer b = ByteBuffer.wrap(ask(QUICK_MILLIS, "stats"));
-            return new QueueStats(b.getLong(), b.getLong(), b.getLong(), b.getLong());
-        } catch (BackendUnavailableException gone) {
+        List<byte[]> answers = askAll(QUICK_MILLIS, "stats");
+        if (answers.isEmpty()) {
             return QueueStats.UNKNOWN;
         }
+        long waiting = 0;
+        long inFlight = 0;
+        long delayed = 0;
+        long dead = 0;
+        for (byte[] a : answers) {
+            ByteBuffer b = ByteBuffer.wrap(a);
+            waiting = add(waiting, b.getLong());
+            inFlight = add(inFlight, b.getLong());
+            delayed = add(delayed, b.getLong());
+            dead = add(dead, b.getLong());
+        }
+        return new QueueStats(waiting, inFlight, delayed, dead);
+    }
+
+    /** A sum in which a figure one worker cannot tell (-1) makes the total unknown. */
+    private static long add(long sum, long figure) {
+        return sum < 0 || figure < 0 ? -1 : sum + figure;
     }
 
     @Override

@@ -58,7 +58,7 @@ final class ZmqBackend implements Backend {
 
     private synchronized ZmqAdmin adminClient() {
         if (admin == null) {
-            admin = new ZmqAdmin(settings);
+            admin = new ZmqAdmin(settings.endpoints());
             open.add(admin);
         }
         return admin;

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Serves {@code zmq://host:port[?results-port=P]} (and {@code tcp://}, as the reference wrote it).
+ * Serves {@code zmq://host:port[?results-port=P]} (and {@code tcp://}, as the reference wrote it), and
+ * {@code zmq://h1:p1,h2:p2,...[?router=R]} for a client over a pool of workers.
  * Stateless.
  */
 @AutoService(BackendProvider.class)

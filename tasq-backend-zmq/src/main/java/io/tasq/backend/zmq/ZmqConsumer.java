@@ -51,6 +51,7 @@ final class ZmqConsumer implements JobConsumer {
     }
 
     private final ZmqSettings settings;
+    private final ZmqSettings.Endpoint endpoint;
     private final ConsumerOptions options;
     private final String instanceId = UUID.randomUUID().toString();
     private final ZContext ctx;
@@ -83,6 +84,8 @@ final class ZmqConsumer implements JobConsumer {
 
     ZmqConsumer(ZmqSettings settings, ConsumerOptions options) {
         this.settings = settings;
+        this.endpoint = settings.single("a worker listens on one address: start one worker for each host:port of "
+                + "the pool, each with its own URL");
         this.options = options;
         this.prefetch = Math.max(MIN_PREFETCH, options.prefetch());
         this.ctx = new ZContext(1);
@@ -90,24 +93,24 @@ final class ZmqConsumer implements JobConsumer {
             pull = ctx.createSocket(SocketType.PULL);
             pull.setRcvHWM(10_000);
             pull.setLinger(0);
-            pull.bind(settings.bindJobs());
+            pull.bind(endpoint.bindJobs());
             router = ctx.createSocket(SocketType.ROUTER);
             router.setRouterMandatory(true);
             router.setRouterHandover(true);
             router.setSndHWM(100_000);
             router.setLinger(2_000);
-            router.bind(settings.bindResults());
+            router.bind(endpoint.bindResults());
         } catch (ZMQException e) {
             ctx.close();
             wakeup.close();
-            throw new BackendUnavailableException("cannot listen on " + settings.bindJobs() + " and "
-                    + settings.bindResults() + ": " + e.getMessage() + " (is another worker using these ports?)", e);
+            throw new BackendUnavailableException("cannot listen on " + endpoint.bindJobs() + " and "
+                    + endpoint.bindResults() + ": " + e.getMessage() + " (is another worker using these ports?)", e);
         }
     }
 
     @Override
     public String describe() {
-        return settings.bindJobs() + " (results on port " + settings.resultsPort() + ")";
+        return endpoint.bindJobs() + " (results on port " + endpoint.resultsPort() + ")";
     }
 
     @Override
@@ -115,7 +118,7 @@ final class ZmqConsumer implements JobConsumer {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("already started");
         }
-        io = new Thread(() -> loop(listener), "tasq-zmq-worker-" + settings.jobsPort());
+        io = new Thread(() -> loop(listener), "tasq-zmq-worker-" + endpoint.jobsPort());
         io.setDaemon(true);
         io.start();
     }
@@ -296,7 +299,8 @@ final class ZmqConsumer implements JobConsumer {
     }
 
     private void bury(String jobId, String client, byte[] body, int attempt, String reason) {
-        dead.add(new DeadLetter(deadIds.incrementAndGet() + "|" + client, jobId, body, reason, attempt,
+        // ids unique across the workers of a pool: an operator's retry or purge goes to all of them
+        dead.add(new DeadLetter(instanceId.substring(0, 8) + "-" + deadIds.incrementAndGet() + "|" + client, jobId, body, reason, attempt,
                 System.currentTimeMillis()));
         if (deadCount.incrementAndGet() > settings.maxDeadLetters()) {
             dead.pollFirst();

@@ -1,16 +1,21 @@
 package io.tasq.backend.zmq;
 
 import io.tasq.ClientClosedException;
+import io.tasq.backend.zmq.ZmqSettings.Endpoint;
 import io.tasq.spi.JobProducer;
 import io.tasq.spi.OutboundJob;
 import io.tasq.spi.ResultListener;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -18,13 +23,18 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 /**
- * The client side: a PUSH socket for jobs and a DEALER socket (identity = client id) for results,
- * both owned by one IO thread. Jobs wait in a backlog until a worker is connected, then go in
- * order. Every job stays "unsettled" until its result arrives; when the worker restarts (a new
- * instance id in its pong) or comes back after being lost, the unsettled jobs are sent again, and
- * the worker drops the copies it already has.
+ * The client side, over one worker or a pool of them: for each worker a PUSH socket for jobs and a
+ * DEALER socket (identity = client id) for results and pings, all owned by one IO thread.
  *
- * <p>Thread-safe: {@link #send} only queues and wakes the IO thread.
+ * <p>A worker is <em>up</em> from its first pong until it is silent for {@code zmq.worker-timeout}.
+ * Each job goes to one worker that is up, picked by the {@link ZmqSettings.Routing routing}; with
+ * none up it waits in the client. A job stays unsettled until its result arrives, and is sent again,
+ * with its attempt raised, to a worker picked afresh when its worker is taken out (silent), restarts
+ * (a new instance id in its pong: the old one's jobs are gone) or hands it back (stopping). A
+ * worker drops copies of a job it already took, so one instance runs a job once; across workers a
+ * job may run twice (at least once), and the client takes the first result.
+ *
+ * <p>Thread-safe: {@link #send} and the other calls only queue work and wake the IO thread.
  */
 final class ZmqProducer implements JobProducer {
 
@@ -36,11 +46,42 @@ final class ZmqProducer implements JobProducer {
         final CompletableFuture<Void> accepted = new CompletableFuture<>();
         /** How many times it was handed to a worker's connection: the attempt number of the last send. */
         int sends;
+        /** The worker it is assigned to, queued or sent; null while it waits for one. */
+        Link link;
+        /** Whether it is in its worker's backlog, not yet handed to the connection. */
         boolean queued;
+        boolean settled;
 
         Outgoing(OutboundJob job) {
             this.job = job;
             this.jobId = Frames.utf8(job.jobId());
+        }
+    }
+
+    /** One worker of the pool, and what this client knows of it. Owned by the IO thread. */
+    private static final class Link {
+        final Endpoint endpoint;
+        final ZMQ.Socket push;
+        final ZMQ.Socket dealer;
+        /** Jobs assigned to it and not yet handed to its connection, in order. */
+        final ArrayDeque<Outgoing> backlog = new ArrayDeque<>();
+        /** Jobs assigned to it and not settled, queued or sent: what least-pending counts. */
+        int pending;
+        String instance;
+        long lastPong;
+        boolean up;
+        /** It handed a job back: it is stopping, so it gets no new jobs until it restarts or is taken out. */
+        boolean draining;
+        boolean watchingOut;
+
+        Link(Endpoint endpoint, ZMQ.Socket push, ZMQ.Socket dealer) {
+            this.endpoint = endpoint;
+            this.push = push;
+            this.dealer = dealer;
+        }
+
+        boolean eligible() {
+            return up && !draining;
         }
     }
 
@@ -50,17 +91,19 @@ final class ZmqProducer implements JobProducer {
     private final ResultListener listener;
     private final Wakeup wakeup = new Wakeup();
     private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
-    /** Work for the IO thread from other threads: broadcasts, withdrawals. */
-    private final ConcurrentLinkedQueue<java.util.function.Consumer<ZMQ.Socket>> tasks = new ConcurrentLinkedQueue<>();
+    /** Work for the IO thread from other threads: broadcasts, withdrawals, workers added. */
+    private final ConcurrentLinkedQueue<Task<?>> tasks = new ConcurrentLinkedQueue<>();
     private final Thread io;
     private volatile boolean running = true;
 
     // owned by the IO thread
+    private ZContext ctx;
+    private ZMQ.Poller poller;
+    private final List<Link> links = new ArrayList<>();
     private final Map<String, Outgoing> unsettled = new LinkedHashMap<>();
-    private final ArrayDeque<Outgoing> backlog = new ArrayDeque<>();
-    private String workerInstance;
-    private long lastPong;
-    private boolean lost = true;
+    /** Jobs waiting for any worker to be up. */
+    private final ArrayDeque<Outgoing> waiting = new ArrayDeque<>();
+    private int cursor;
 
     ZmqProducer(ZmqSettings settings, String clientId, ResultListener listener) {
         this.settings = settings;
@@ -86,51 +129,98 @@ final class ZmqProducer implements JobProducer {
 
     @Override
     public CompletionStage<Void> broadcast(byte[] control) {
-        CompletableFuture<Void> sent = new CompletableFuture<>();
-        tasks.add(dealer -> {
-            dealer.send(Frames.CONTROL, ZMQ.SNDMORE);
-            dealer.send(control, 0);
-            sent.complete(null);
+        return onIoThread(() -> {
+            for (Link l : links) {
+                if (l.dealer.send(Frames.CONTROL, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+                    l.dealer.send(control, 0);
+                }
+            }
+            return null;
         });
-        wakeup.signal();
-        return sent;
     }
 
     @Override
     public CompletionStage<Boolean> withdraw(String jobId) {
-        CompletableFuture<Boolean> done = new CompletableFuture<>();
-        tasks.add(dealer -> {
+        return onIoThread(() -> {
             Outgoing o = unsettled.get(jobId);
             boolean neverSent = o != null && o.sends == 0;
             if (neverSent) {
-                unsettled.remove(jobId);
-                o.queued = false; // flush skips it
+                settle(unsettled.remove(jobId)); // the queue it waits in skips it
             }
-            done.complete(neverSent);
+            return neverSent;
         });
+    }
+
+    /**
+     * Adds a worker to the pool: it gets jobs from its first pong on.
+     *
+     * @param address {@code zmq://host:port[?results-port=P]} or {@code host:port}
+     */
+    @Override
+    public CompletionStage<Void> addWorker(String address) {
+        Endpoint endpoint = ZmqSettings.parseEndpoint(address);
+        return onIoThread(() -> {
+            if (links.stream().noneMatch(l -> l.endpoint.equals(endpoint))) {
+                connect(endpoint);
+                LOG.info("client {}: worker {} added to the pool", clientId, endpoint);
+            }
+            return null;
+        });
+    }
+
+    /** Work for the IO thread, and the stage its caller waits on. */
+    private record Task<T>(Supplier<T> work, CompletableFuture<T> done) {
+
+        void run() {
+            try {
+                done.complete(work.get());
+            } catch (RuntimeException e) {
+                done.completeExceptionally(e);
+            }
+        }
+    }
+
+    private <T> CompletionStage<T> onIoThread(Supplier<T> work) {
+        Task<T> task = new Task<>(work, new CompletableFuture<>());
+        if (!running) {
+            task.done().completeExceptionally(new ClientClosedException("the ZMQ connection is closed"));
+            return task.done();
+        }
+        tasks.add(task);
         wakeup.signal();
-        return done;
+        if (!running && tasks.remove(task)) { // closed meanwhile: the IO thread may never see it
+            task.done().completeExceptionally(new ClientClosedException("the ZMQ connection is closed"));
+        }
+        return task.done();
+    }
+
+    private void connect(Endpoint endpoint) {
+        ZMQ.Socket push = ctx.createSocket(SocketType.PUSH);
+        push.setImmediate(true);
+        push.setSndHWM(100_000);
+        push.setLinger(0);
+        push.connect(endpoint.connectJobs());
+        ZMQ.Socket dealer = ctx.createSocket(SocketType.DEALER);
+        dealer.setIdentity(clientIdBytes);
+        dealer.setLinger(0);
+        dealer.setRcvHWM(0);
+        dealer.connect(endpoint.connectResults());
+        Link link = new Link(endpoint, push, dealer);
+        links.add(link);
+        poller.register(dealer, ZMQ.Poller.POLLIN);
+        if (dealer.send(Frames.PING, ZMQ.DONTWAIT)) {
+            LOG.trace("client {}: pinged {}", clientId, endpoint);
+        }
     }
 
     private void loop() {
-        try (ZContext ctx = new ZContext(1)) {
-            ZMQ.Socket push = ctx.createSocket(SocketType.PUSH);
-            push.setImmediate(true); // queue only towards a connected worker; the backlog holds the rest
-            push.setSndHWM(100_000);
-            push.setLinger(0);
-            push.connect(settings.connectJobs());
-            ZMQ.Socket dealer = ctx.createSocket(SocketType.DEALER);
-            dealer.setIdentity(clientIdBytes);
-            dealer.setLinger(0);
-            dealer.setRcvHWM(0);
-            dealer.connect(settings.connectResults());
-            ZMQ.Poller idle = ctx.createPoller(2);
-            idle.register(dealer, ZMQ.Poller.POLLIN);
-            idle.register(wakeup.source(), ZMQ.Poller.POLLIN);
-            ZMQ.Poller writing = ctx.createPoller(3);
-            writing.register(dealer, ZMQ.Poller.POLLIN);
-            writing.register(wakeup.source(), ZMQ.Poller.POLLIN);
-            writing.register(push, ZMQ.Poller.POLLOUT);
+        try (ZContext context = new ZContext(1)) {
+            ctx = context;
+            poller = ctx.createPoller(1 + 2 * settings.endpoints().size());
+            poller.register(wakeup.source(), ZMQ.Poller.POLLIN);
+            for (Endpoint e : settings.endpoints()) {
+                connect(e);
+            }
             long heartbeat = settings.heartbeat().toMillis();
             long nextPing = 0;
             while (running) {
@@ -138,30 +228,31 @@ final class ZmqProducer implements JobProducer {
                     wakeup.drain();
                     for (Outgoing o; (o = outbox.poll()) != null; ) {
                         unsettled.put(o.job.jobId(), o);
-                        o.queued = true;
-                        backlog.add(o);
+                        route(o);
                     }
-                    for (java.util.function.Consumer<ZMQ.Socket> t; (t = tasks.poll()) != null; ) {
-                        t.accept(dealer);
+                    for (Task<?> t; (t = tasks.poll()) != null; ) {
+                        t.run();
                     }
-                    flush(push);
                     long now = System.currentTimeMillis();
                     if (now >= nextPing) {
-                        dealer.send(Frames.PING, ZMQ.DONTWAIT);
+                        for (Link l : links) {
+                            l.dealer.send(Frames.PING, ZMQ.DONTWAIT);
+                            checkLink(l, now);
+                        }
                         nextPing = now + heartbeat;
-                        checkWorker(now);
                     }
-                    // wait for writability only while a worker is there to take the backlog
-                    ZMQ.Poller poller = backlog.isEmpty() || lost ? idle : writing;
+                    for (Link l : links) {
+                        flush(l);
+                        // wait for writability only while a worker is up to take its backlog
+                        watchOut(l, l.up && !l.backlog.isEmpty());
+                    }
                     poller.poll(Math.max(1, nextPing - now));
-                    readResults(dealer);
+                    for (int i = 0; i < links.size(); i++) {
+                        readResults(links.get(i));
+                    }
                 } catch (RuntimeException e) {
                     LOG.error("ZMQ client {}: an error in the IO loop, going on", clientId, e);
-                    try {
-                        Thread.sleep(100);
-                    } catch (InterruptedException ie) {
-                        Thread.currentThread().interrupt();
-                    }
+                    pause();
                 }
             }
             for (Outgoing o : unsettled.values()) {
@@ -172,96 +263,235 @@ final class ZmqProducer implements JobProducer {
         } finally {
             running = false;
             wakeup.close();
+            for (Task<?> t; (t = tasks.poll()) != null; ) {
+                t.done().completeExceptionally(new ClientClosedException("the ZMQ connection closed"));
+            }
         }
     }
 
-    private void flush(ZMQ.Socket push) {
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void watchOut(Link l, boolean watch) {
+        if (watch != l.watchingOut) {
+            if (watch) {
+                poller.register(l.push, ZMQ.Poller.POLLOUT);
+            } else {
+                poller.unregister(l.push);
+            }
+            l.watchingOut = watch;
+        }
+    }
+
+    /** Assigns a job to a worker that is up, or keeps it waiting for one. */
+    private void route(Outgoing o) {
+        Link l = pick();
+        if (l == null) {
+            o.link = null;
+            waiting.add(o);
+        } else {
+            assign(o, l);
+        }
+    }
+
+    private static void assign(Outgoing o, Link l) {
+        o.link = l;
+        o.queued = true;
+        l.pending++;
+        l.backlog.add(o);
+    }
+
+    private Link pick() {
+        int n = links.size();
+        if (n == 1) {
+            Link only = links.get(0);
+            return only.eligible() ? only : null;
+        }
+        int start = Math.floorMod(cursor++, Math.max(1, n));
+        switch (settings.routing()) {
+            case ROUND_ROBIN -> {
+                for (int i = 0; i < n; i++) {
+                    Link l = links.get((start + i) % n);
+                    if (l.eligible()) {
+                        cursor = start + i + 1;
+                        return l;
+                    }
+                }
+                return null;
+            }
+            case RANDOM -> {
+                int eligible = (int) links.stream().filter(Link::eligible).count();
+                if (eligible == 0) {
+                    return null;
+                }
+                int k = ThreadLocalRandom.current().nextInt(eligible);
+                for (Link l : links) {
+                    if (l.eligible() && k-- == 0) {
+                        return l;
+                    }
+                }
+                return null;
+            }
+            default -> { // LEAST_PENDING, ties broken in turn
+                Link best = null;
+                for (int i = 0; i < n; i++) {
+                    Link l = links.get((start + i) % n);
+                    if (l.eligible() && (best == null || l.pending < best.pending)) {
+                        best = l;
+                    }
+                }
+                return best;
+            }
+        }
+    }
+
+    /** Takes a job off the worker it was assigned to; the caller routes it again or drops it. */
+    private static void unassign(Outgoing o) {
+        if (o.link != null) {
+            o.link.pending--;
+            o.link = null;
+        }
+        o.queued = false;
+    }
+
+    private static void settle(Outgoing o) {
+        if (o != null) {
+            unassign(o);
+            o.settled = true;
+        }
+    }
+
+    /** Routes again every job assigned to this worker that matches, in submission order. */
+    private int reroute(Link from, boolean sentOnly) {
+        List<Outgoing> moved = new ArrayList<>();
+        for (Outgoing o : unsettled.values()) {
+            if (o.link == from && (!sentOnly || !o.queued)) {
+                moved.add(o);
+            }
+        }
+        if (!sentOnly) {
+            from.backlog.clear();
+        }
+        for (Outgoing o : moved) {
+            unassign(o);
+        }
+        for (Outgoing o : moved) {
+            route(o);
+        }
+        return moved.size();
+    }
+
+    private void drainWaiting() {
+        while (!waiting.isEmpty()) {
+            Outgoing o = waiting.peek();
+            if (o.settled || o.link != null) {
+                waiting.poll();
+                continue;
+            }
+            Link l = pick();
+            if (l == null) {
+                return;
+            }
+            waiting.poll();
+            assign(o, l);
+        }
+    }
+
+    private void flush(Link l) {
+        if (!l.up) {
+            return;
+        }
+        ArrayDeque<Outgoing> backlog = l.backlog;
         while (!backlog.isEmpty()) {
             Outgoing o = backlog.peek();
-            if (!o.queued) { // settled while waiting
+            if (o.settled || o.link != l || !o.queued) { // settled or moved while waiting
                 backlog.poll();
                 continue;
             }
-            if (!push.send(o.jobId, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
-                return; // no worker connected, or its pipe is full: try again later
+            if (!l.push.send(o.jobId, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+                return; // its pipe is full: try again when it is writable
             }
             o.sends++;
-            push.send(Frames.int32(o.sends), ZMQ.SNDMORE);
-            push.send(clientIdBytes, ZMQ.SNDMORE);
-            push.send(o.job.body(), 0);
-            o.queued = false;
+            l.push.send(Frames.int32(o.sends), ZMQ.SNDMORE);
+            l.push.send(clientIdBytes, ZMQ.SNDMORE);
+            l.push.send(o.job.body(), 0);
             backlog.poll();
+            o.queued = false;
             o.accepted.complete(null);
         }
     }
 
-    private void readResults(ZMQ.Socket dealer) {
+    private void readResults(Link l) {
         byte[] command;
-        while ((command = dealer.recv(ZMQ.DONTWAIT)) != null) {
-            byte[][] rest = rest(dealer);
+        while ((command = l.dealer.recv(ZMQ.DONTWAIT)) != null) {
+            byte[][] rest = rest(l.dealer);
             if (Frames.is(command, Frames.RESULT) && rest.length == 2) {
-                Outgoing o = unsettled.remove(Frames.string(rest[0]));
-                if (o != null) {
-                    o.queued = false;
-                }
+                settle(unsettled.remove(Frames.string(rest[0])));
                 try {
                     listener.onResult(rest[1]);
                 } catch (RuntimeException e) {
                     LOG.error("result listener of client {} failed", clientId, e);
                 }
             } else if (Frames.is(command, Frames.PONG) && rest.length == 1) {
-                pong(Frames.string(rest[0]));
+                pong(l, Frames.string(rest[0]));
             } else if (Frames.is(command, Frames.RELEASED) && rest.length == 1) {
-                // the worker is stopping and did not run it: it stays unsettled, and goes again to the
-                // next worker instance that answers (not back into this one's closing socket)
-                LOG.debug("client {}: job {} handed back by its worker", clientId, Frames.string(rest[0]));
+                handedBack(l, Frames.string(rest[0]));
             } else {
-                LOG.warn("client {} dropped an unknown message from its worker", clientId);
+                LOG.warn("client {} dropped an unknown message from the worker at {}", clientId, l.endpoint);
             }
         }
     }
 
     private static byte[][] rest(ZMQ.Socket socket) {
-        byte[][] frames = new byte[0][];
+        List<byte[]> frames = new ArrayList<>(2);
         while (socket.hasReceiveMore()) {
-            byte[][] more = new byte[frames.length + 1][];
-            System.arraycopy(frames, 0, more, 0, frames.length);
-            more[frames.length] = socket.recv(0);
-            frames = more;
+            frames.add(socket.recv(0));
         }
-        return frames;
+        return frames.toArray(new byte[0][]);
     }
 
-    private void pong(String instance) {
-        lastPong = System.currentTimeMillis();
-        boolean restarted = workerInstance != null && !workerInstance.equals(instance);
-        boolean back = lost && workerInstance != null;
-        if (restarted || back) {
-            int n = resendUnsettled();
-            LOG.info("client {}: worker at {} {}; sending {} unfinished job(s) again", clientId,
-                    settings.connectJobs(), restarted ? "restarted" : "is back", n);
+    private void pong(Link l, String instance) {
+        l.lastPong = System.currentTimeMillis();
+        boolean restarted = l.instance != null && !l.instance.equals(instance);
+        boolean cameUp = !l.up;
+        l.instance = instance;
+        l.up = true;
+        if (restarted) {
+            l.draining = false;
+            int n = reroute(l, true);
+            LOG.info("client {}: worker at {} restarted; sending {} unfinished job(s) again", clientId, l.endpoint, n);
+        } else if (cameUp) {
+            LOG.debug("client {}: worker at {} is up", clientId, l.endpoint);
         }
-        workerInstance = instance;
-        lost = false;
+        if (restarted || cameUp) {
+            drainWaiting();
+        }
     }
 
-    private int resendUnsettled() {
-        int n = 0;
-        for (Outgoing o : unsettled.values()) {
-            if (!o.queued) {
-                o.queued = true;
-                backlog.add(o);
-                n++;
-            }
+    /** The worker is stopping and did not run this job: it goes to another worker (or this one's next instance). */
+    private void handedBack(Link l, String jobId) {
+        l.draining = true;
+        Outgoing o = unsettled.get(jobId);
+        if (o != null && o.link == l && !o.queued) {
+            unassign(o);
+            route(o);
         }
-        return n;
+        LOG.debug("client {}: job {} handed back by the worker at {}", clientId, jobId, l.endpoint);
     }
 
-    private void checkWorker(long now) {
-        if (!lost && workerInstance != null && now - lastPong > settings.workerTimeout().toMillis()) {
-            lost = true;
-            LOG.warn("client {}: no answer from the worker at {} for {} ms; {} job(s) wait for it", clientId,
-                    settings.connectJobs(), now - lastPong, unsettled.size());
+    private void checkLink(Link l, long now) {
+        if (l.up && now - l.lastPong > settings.workerTimeout().toMillis()) {
+            l.up = false;
+            l.draining = false;
+            int n = reroute(l, false);
+            LOG.warn("client {}: no answer from the worker at {} for {} ms; it is taken out, and its {} unfinished "
+                    + "job(s) go to {}", clientId, l.endpoint, now - l.lastPong, n,
+                    links.stream().anyMatch(Link::eligible) ? "the other workers" : "the first worker up");
         }
     }
 

@@ -173,6 +173,37 @@ public final class CoreClient implements TasqClient {
     }
 
     @Override
+    public void addWorker(String address) {
+        Objects.requireNonNull(address, "address == null");
+        JobProducer p;
+        synchronized (lock) {
+            p = producer;
+        }
+        if (p == null) {
+            throw new IllegalStateException("client " + clientId + " is not connected; connect() first");
+        }
+        try {
+            p.addWorker(address).toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new TasqException("could not add worker " + address + ": " + e.getCause(), e.getCause(), true);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new TasqException("the backend took more than 10 s to add worker " + address, e, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TasqException("interrupted while adding worker " + address, e, true);
+        }
+    }
+
+    private boolean isClosed() {
+        synchronized (lock) {
+            return state == State.CLOSED;
+        }
+    }
+
+    @Override
     public boolean isConnected() {
         synchronized (lock) {
             return state == State.CONNECTED;
@@ -244,6 +275,8 @@ public final class CoreClient implements TasqClient {
         producer.send(entry.out).whenComplete((ok, failure) -> {
             if (failure == null) {
                 entry.sent = true;
+            } else if (failure instanceof ClientClosedException && isClosed()) {
+                LOG.trace("job {} not taken: the client is closing, which fails it", entry.future.jobId());
             } else {
                 TasqException e = failure instanceof TasqException te ? te
                         : new TasqException("the backend did not take job '" + entry.future.name() + "': " + failure,
