@@ -19,6 +19,11 @@ final class Messages {
         return (int) Math.max(1, number(p, Topology.ATTEMPT));
     }
 
+    /** The run number of a repeating job's run; 0 for every other job. */
+    static long run(AMQP.BasicProperties p) {
+        return number(p, Topology.RUN);
+    }
+
     /** The not-before time a message carries, in epoch milliseconds; 0 for none. */
     static long notBefore(AMQP.BasicProperties p) {
         return number(p, Topology.NOT_BEFORE);

@@ -56,6 +56,7 @@ final class RabbitMqConsumer implements JobConsumer {
     private final ConsumerOptions options;
     private final Connection connection;
     private final Settlements settlements;
+    private final RabbitMqScheduleStore schedules;
     private final LinkedBlockingQueue<WorkerOp> inbox = new LinkedBlockingQueue<>();
     /** The life of the channel: raised whenever it is lost, so that its unconfirmed publishes are sorted out. */
     private final AtomicInteger epoch = new AtomicInteger();
@@ -78,6 +79,7 @@ final class RabbitMqConsumer implements JobConsumer {
             Channel ch = connection.createChannel();
             topology.declareJobQueues(ch);
             setUp(ch);
+            schedules = new RabbitMqScheduleStore(connection, topology, options.workerId());
         } catch (IOException | RuntimeException e) {
             Connections.quietlyClose(connection);
             throw e instanceof TasqException te ? te : new BackendUnavailableException("cannot set up the queues of "
@@ -124,6 +126,11 @@ final class RabbitMqConsumer implements JobConsumer {
     @Override
     public String describe() {
         return settings + " (queue " + topology.jobs() + ", dead letters in " + topology.dead() + ")";
+    }
+
+    @Override
+    public java.util.Optional<io.tasq.spi.ScheduleStore> schedules() {
+        return java.util.Optional.of(schedules);
     }
 
     @Override
@@ -272,6 +279,7 @@ final class RabbitMqConsumer implements JobConsumer {
         }
         paused = true;
         running = false;
+        schedules.close();
         if (io == null) {
             Connections.quietlyClose(connection);
             return;

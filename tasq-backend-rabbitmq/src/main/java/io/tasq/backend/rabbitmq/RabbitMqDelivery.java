@@ -58,6 +58,11 @@ final class RabbitMqDelivery implements Delivery {
     }
 
     @Override
+    public long run() {
+        return Messages.run(properties);
+    }
+
+    @Override
     public void complete(ResultMessage result) {
         Objects.requireNonNull(result, "result == null");
         if (settled.compareAndSet(false, true)) {

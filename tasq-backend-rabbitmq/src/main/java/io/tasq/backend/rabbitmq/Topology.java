@@ -24,7 +24,9 @@ import java.util.concurrent.TimeoutException;
  *       wait for a client that is away; deleted by the broker after {@code result-ttl} unused;
  *   <li>{@code tasq.NAME.delay.MILLIS}: delayed jobs wait here for {@code MILLIS} (a per-queue
  *       message TTL, so no job waits behind a later one) and are then dead-lettered into the job
- *       queue; deleted by the broker once unused.
+ *       queue; deleted by the broker once unused;
+ *   <li>{@code tasq.NAME.schedules}: durable, single active consumer: the repeating jobs, held by
+ *       one worker at a time (see {@link RabbitMqScheduleStore}); declared by workers.
  * </ul>
  *
  * <p>Thread-safe.
@@ -35,6 +37,8 @@ final class Topology {
     static final String ATTEMPT = "x-tasq-attempt";
     /** Header: epoch milliseconds before which the job must not run. */
     static final String NOT_BEFORE = "x-tasq-not-before";
+    /** Header on a run of a repeating job: its run number, from 1. */
+    static final String RUN = "x-tasq-run";
     /** Header on dead letters: why the worker refused the job. */
     static final String REASON = "x-tasq-reason";
     /** Header on dead letters: which worker refused it. */
@@ -59,6 +63,7 @@ final class Topology {
     private final String prefix;
     private final String jobs;
     private final String dead;
+    private final String schedules;
     private final Map<Long, Long> delayDeclaredAt = new ConcurrentHashMap<>();
 
     Topology(RabbitMqSettings settings) {
@@ -66,6 +71,7 @@ final class Topology {
         this.prefix = "tasq." + settings.name() + ".";
         this.jobs = prefix + "jobs";
         this.dead = prefix + "dead";
+        this.schedules = prefix + "schedules";
     }
 
     String jobs() {
@@ -74,6 +80,10 @@ final class Topology {
 
     String dead() {
         return dead;
+    }
+
+    String schedules() {
+        return schedules;
     }
 
     /** The reply queue of {@code clientId}. */
@@ -155,6 +165,14 @@ final class Topology {
         jobArgs.put("x-dead-letter-routing-key", dead);
         expires(jobArgs);
         declare(channel, jobs, jobArgs);
+    }
+
+    /** Declares the queue of repeating jobs: one consumer at a time, the leader. */
+    void declareSchedules(Channel channel) throws IOException {
+        Map<String, Object> args = new HashMap<>();
+        args.put("x-single-active-consumer", true);
+        expires(args);
+        declare(channel, schedules, args);
     }
 
     /** Declares {@code clientId}'s reply queue. */

@@ -118,6 +118,7 @@ final class TestBroker {
         try (Connection c = admin(); Channel ch = c.createChannel()) {
             ch.queueDelete("tasq." + name + ".jobs");
             ch.queueDelete("tasq." + name + ".dead");
+            ch.queueDelete("tasq." + name + ".schedules");
         } catch (Exception e) {
             // they expire anyway
         }

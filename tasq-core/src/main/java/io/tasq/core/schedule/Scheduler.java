@@ -98,8 +98,17 @@ public final class Scheduler implements AutoCloseable {
         return next.equals(Instant.MAX) ? Long.MAX_VALUE : next.toEpochMilli();
     }
 
+    /** Stops firing; a fire in progress is let finish (a few seconds at most), so that it is not fired twice. */
     @Override
     public void close() {
-        thread.shutdownNow();
+        thread.shutdown();
+        try {
+            if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
+                thread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            thread.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

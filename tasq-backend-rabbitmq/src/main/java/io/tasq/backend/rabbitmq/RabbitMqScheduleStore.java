@@ -1,0 +1,391 @@
+package io.tasq.backend.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.tasq.BackendUnavailableException;
+import io.tasq.spi.Recurring;
+import io.tasq.spi.ScheduleStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Repeating jobs kept by the broker, in the durable queue {@code tasq.NAME.schedules} with
+ * {@code x-single-active-consumer}: every worker consumes it, the broker delivers to one at a time,
+ * the <em>leader</em>. Each repeating job is one persistent message (its state: envelope, next run,
+ * runs fired so far) that the leader holds unacknowledged; when the leader is lost, the broker
+ * gives them all, unacknowledged, to the next consumer, which takes over.
+ *
+ * <p>Only the leader fires: it publishes the run into the job queue and the job's next state into
+ * the schedules queue, waits for both confirms, then acknowledges the old state. A leader lost in
+ * between leaves two states of a job; the next leader keeps the one with more runs. So each tick is
+ * fired once while the leader lives, and at least once when it dies mid-fire.
+ *
+ * <p>Any worker registers a job by publishing its state; it cancels or lists by publishing a
+ * request that the leader answers through direct reply-to.
+ *
+ * <p>Thread-safe: the held states are guarded by {@code lock} (taken before {@code publishLock}
+ * where both are needed), the publishing channel by {@code publishLock}.
+ */
+final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RabbitMqScheduleStore.class);
+    /** Header: what a message in the schedules queue is: a job's state, or a request. */
+    static final String KIND = "x-tasq-schedule";
+    private static final String STATE = "state";
+    private static final String REMOVE = "remove";
+    private static final String LIST = "list";
+    private static final String NAME = "x-tasq-name";
+    private static final String CLIENT = "x-tasq-client";
+    private static final String NEXT_RUN = "x-tasq-next-run";
+    private static final String LAST_RUN = "x-tasq-last-run";
+    private static final String WRITTEN = "x-tasq-written";
+    private static final String DIRECT_REPLY = "amq.rabbitmq.reply-to";
+    /** How long a request or a publish waits for the broker or the leader. */
+    private static final long WAIT_MILLIS = 10_000;
+    /** How long a cancelled job's id is remembered, to drop a state of it still on its way. */
+    private static final long FORGET_REMOVED_MILLIS = 600_000;
+
+    private final Topology topology;
+    private final String workerId;
+    private final Object lock = new Object();
+    private final Object publishLock = new Object();
+    private final Map<String, Held> held = new HashMap<>();
+    private final Map<String, Long> removed = new LinkedHashMap<>();
+    private final Map<String, CompletableFuture<byte[]>> calls = new ConcurrentHashMap<>();
+    private final Channel leaderChannel;
+    private final Channel publishChannel;
+
+    /** A state the leader holds: {@code tag} is -1 while its newest state is still on its way back. */
+    private record Held(Recurring job, long written, long tag) {
+    }
+
+    RabbitMqScheduleStore(Connection connection, Topology topology, String workerId) throws IOException {
+        this.topology = topology;
+        this.workerId = workerId;
+        this.publishChannel = connection.createChannel();
+        publishChannel.confirmSelect();
+        publishChannel.basicConsume(DIRECT_REPLY, true, new DefaultConsumer(publishChannel) {
+            @Override
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties p, byte[] body) {
+                CompletableFuture<byte[]> call = p.getCorrelationId() == null ? null : calls.remove(p.getCorrelationId());
+                if (call != null) {
+                    call.complete(body);
+                }
+            }
+        });
+        this.leaderChannel = connection.createChannel();
+        topology.declareSchedules(leaderChannel);
+        leaderChannel.basicConsume(topology.schedules(), false, new Leader(leaderChannel));
+        connection.addShutdownListener(cause -> {
+            // the broker gives what this worker held to the next consumer
+            synchronized (lock) {
+                held.clear();
+            }
+        });
+    }
+
+    @Override
+    public void add(Recurring job) {
+        synchronized (publishLock) {
+            publishAndConfirm(topology.schedules(), stateProperties(job, System.currentTimeMillis()), job.envelope());
+        }
+    }
+
+    @Override
+    public boolean remove(String name) {
+        byte[] answer = call(REMOVE, name);
+        return answer.length == 1 && answer[0] == 1;
+    }
+
+    @Override
+    public List<Recurring> due(long nowMillis, int max) {
+        synchronized (lock) {
+            return held.values().stream().map(Held::job).filter(j -> j.nextRunMillis() <= nowMillis)
+                    .sorted(Comparator.comparingLong(Recurring::nextRunMillis)).limit(max).toList();
+        }
+    }
+
+    @Override
+    public boolean fire(Recurring job, long nextRunMillis) {
+        synchronized (lock) {
+            Held h = held.get(job.name());
+            if (h == null || !sameState(h.job(), job)) {
+                return false;
+            }
+            long run = job.lastRun() + 1;
+            Recurring next = new Recurring(job.name(), job.jobId(), job.replyTo(), job.envelope(), nextRunMillis, run);
+            long now = System.currentTimeMillis();
+            synchronized (publishLock) {
+                Map<String, Object> headers = new HashMap<>();
+                headers.put(Topology.RUN, run);
+                AMQP.BasicProperties runProps = new AMQP.BasicProperties.Builder().deliveryMode(2)
+                        .messageId(job.jobId()).replyTo(topology.reply(job.replyTo())).headers(headers).build();
+                basicPublish(topology.jobs(), runProps, job.envelope());
+                if (nextRunMillis != Long.MAX_VALUE) {
+                    basicPublish(topology.schedules(), stateProperties(next, now), job.envelope());
+                }
+                waitForConfirms();
+            }
+            ack(h.tag());
+            if (nextRunMillis == Long.MAX_VALUE) {
+                held.remove(job.name());
+                remember(job.jobId(), now);
+            } else {
+                held.put(job.name(), new Held(next, now, -1));
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public List<Recurring> list() {
+        return decodeList(call(LIST, ""));
+    }
+
+    @Override
+    public void close() {
+        Connections.forget(leaderChannel);
+        Connections.forget(publishChannel);
+    }
+
+    private static boolean sameState(Recurring a, Recurring b) {
+        return a.name().equals(b.name()) && a.jobId().equals(b.jobId()) && a.nextRunMillis() == b.nextRunMillis()
+                && a.lastRun() == b.lastRun();
+    }
+
+    /** Sends a request to the leader and waits for its answer. */
+    private byte[] call(String kind, String name) {
+        String id = UUID.randomUUID().toString();
+        CompletableFuture<byte[]> answer = new CompletableFuture<>();
+        calls.put(id, answer);
+        try {
+            Map<String, Object> headers = new HashMap<>();
+            headers.put(KIND, kind);
+            headers.put(NAME, name);
+            AMQP.BasicProperties p = new AMQP.BasicProperties.Builder().deliveryMode(2).correlationId(id)
+                    .replyTo(DIRECT_REPLY).headers(headers).build();
+            synchronized (publishLock) {
+                publishAndConfirm(topology.schedules(), p, new byte[0]);
+            }
+            return answer.get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new BackendUnavailableException("no worker of " + topology.schedules() + " answered a '" + kind
+                    + "' request for the repeating jobs within " + WAIT_MILLIS + " ms", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("interrupted while waiting for the repeating jobs", e);
+        } catch (ExecutionException e) {
+            throw new BackendUnavailableException("asking for the repeating jobs failed: " + e.getCause(), e);
+        } finally {
+            calls.remove(id);
+        }
+    }
+
+    private void publishAndConfirm(String queue, AMQP.BasicProperties p, byte[] body) {
+        basicPublish(queue, p, body);
+        waitForConfirms();
+    }
+
+    private void basicPublish(String queue, AMQP.BasicProperties p, byte[] body) {
+        try {
+            publishChannel.basicPublish("", queue, false, p, body);
+        } catch (IOException | ShutdownSignalException e) {
+            throw new BackendUnavailableException("cannot publish to " + queue + ": " + e, e);
+        }
+    }
+
+    private void waitForConfirms() {
+        try {
+            publishChannel.waitForConfirmsOrDie(WAIT_MILLIS);
+        } catch (IOException | TimeoutException | ShutdownSignalException e) {
+            throw new BackendUnavailableException("the broker did not confirm a repeating job's state: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendUnavailableException("interrupted while waiting for the broker's confirm", e);
+        }
+    }
+
+    private static AMQP.BasicProperties stateProperties(Recurring job, long written) {
+        Map<String, Object> h = new HashMap<>();
+        h.put(KIND, STATE);
+        h.put(NAME, job.name());
+        h.put(CLIENT, job.replyTo());
+        h.put(NEXT_RUN, job.nextRunMillis());
+        h.put(LAST_RUN, job.lastRun());
+        h.put(WRITTEN, written);
+        return new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(job.jobId()).headers(h).build();
+    }
+
+    /** Acknowledges a state this leader held; called with {@code lock} held. */
+    private void ack(long tag) {
+        if (tag < 0) {
+            return;
+        }
+        try {
+            leaderChannel.basicAck(tag, false);
+        } catch (IOException | ShutdownSignalException e) {
+            // the channel is gone: the broker gives the state to the next leader, which keeps the newest
+            LOG.debug("worker {}: could not acknowledge an old schedule state: {}", workerId, e.toString());
+        }
+    }
+
+    /** Remembers a removed job's id for a while; called with {@code lock} held. */
+    private void remember(String jobId, long now) {
+        removed.values().removeIf(at -> now - at > FORGET_REMOVED_MILLIS);
+        removed.put(jobId, now);
+    }
+
+    private static String text(Map<String, Object> headers, String key) {
+        Object v = headers == null ? null : headers.get(key);
+        return v == null ? null : v.toString();
+    }
+
+    private static long number(Map<String, Object> headers, String key) {
+        return headers != null && headers.get(key) instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static byte[] encodeList(List<Recurring> jobs) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(jobs.size());
+            for (Recurring r : jobs) {
+                out.writeUTF(r.name());
+                out.writeUTF(r.jobId());
+                out.writeUTF(r.replyTo());
+                out.writeLong(r.nextRunMillis());
+                out.writeLong(r.lastRun());
+                out.writeInt(r.envelope().length);
+                out.write(r.envelope());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static List<Recurring> decodeList(byte[] body) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(body))) {
+            int n = in.readInt();
+            List<Recurring> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                String name = in.readUTF();
+                String jobId = in.readUTF();
+                String replyTo = in.readUTF();
+                long next = in.readLong();
+                long last = in.readLong();
+                byte[] envelope = new byte[in.readInt()];
+                in.readFully(envelope);
+                out.add(new Recurring(name, jobId, replyTo, envelope, next, last));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new BackendUnavailableException("the leader's list of repeating jobs could not be read: " + e, e);
+        }
+    }
+
+    /** Receives the schedules queue while this worker is the broker's single active consumer. */
+    private final class Leader extends DefaultConsumer {
+
+        Leader(Channel channel) {
+            super(channel);
+        }
+
+        @Override
+        public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties p, byte[] body) {
+            long tag = envelope.getDeliveryTag();
+            Map<String, Object> h = p.getHeaders();
+            String kind = text(h, KIND);
+            synchronized (lock) {
+                try {
+                    if (STATE.equals(kind)) {
+                        keep(p, h, body, tag);
+                    } else if (REMOVE.equals(kind)) {
+                        Held gone = held.remove(String.valueOf(text(h, NAME)));
+                        if (gone != null) {
+                            ack(gone.tag());
+                            remember(gone.job().jobId(), System.currentTimeMillis());
+                            LOG.debug("worker {}: removed repeating job {}", workerId, gone.job().name());
+                        }
+                        answer(p, new byte[] {(byte) (gone != null ? 1 : 0)});
+                        ack(tag);
+                    } else if (LIST.equals(kind)) {
+                        answer(p, encodeList(held.values().stream().map(Held::job)
+                                .sorted(Comparator.comparingLong(Recurring::nextRunMillis)).toList()));
+                        ack(tag);
+                    } else {
+                        LOG.warn("worker {}: dropping a message of unknown kind '{}' from {}", workerId, kind,
+                                topology.schedules());
+                        ack(tag);
+                    }
+                } catch (RuntimeException e) {
+                    // never let an exception reach the client library: it would close the channel
+                    LOG.error("worker {}: could not handle a message from {}", workerId, topology.schedules(), e);
+                }
+            }
+        }
+
+        /** Keeps the newer of a job's state and the one held; acknowledges the other. */
+        private void keep(AMQP.BasicProperties p, Map<String, Object> h, byte[] body, long tag) {
+            String name = text(h, NAME);
+            String client = text(h, CLIENT);
+            if (name == null || client == null || p.getMessageId() == null) {
+                LOG.warn("worker {}: dropping a malformed schedule state from {}", workerId, topology.schedules());
+                ack(tag);
+                return;
+            }
+            Recurring job = new Recurring(name, p.getMessageId(), client, body, number(h, NEXT_RUN),
+                    number(h, LAST_RUN));
+            long written = number(h, WRITTEN);
+            if (removed.containsKey(job.jobId())) {
+                ack(tag);
+                return;
+            }
+            Held old = held.get(name);
+            boolean newer = old == null || (old.job().jobId().equals(job.jobId())
+                    ? job.lastRun() >= old.job().lastRun()
+                    : written >= old.written());
+            if (newer) {
+                if (old != null && old.tag() != tag) {
+                    ack(old.tag());
+                }
+                held.put(name, new Held(job, written, tag));
+            } else {
+                ack(tag);
+            }
+        }
+
+        private void answer(AMQP.BasicProperties request, byte[] body) {
+            if (request.getReplyTo() == null || request.getCorrelationId() == null) {
+                return;
+            }
+            try {
+                getChannel().basicPublish("", request.getReplyTo(),
+                        new AMQP.BasicProperties.Builder().correlationId(request.getCorrelationId()).build(), body);
+            } catch (IOException | ShutdownSignalException e) {
+                LOG.debug("worker {}: could not answer a schedules request: {}", workerId, e.toString());
+            }
+        }
+    }
+}
