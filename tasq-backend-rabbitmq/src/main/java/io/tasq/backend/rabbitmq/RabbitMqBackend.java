@@ -26,6 +26,7 @@ final class RabbitMqBackend implements Backend {
     private final RabbitMqSettings settings;
     private final Topology topology;
     private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+    private RabbitMqAdmin admin;
 
     RabbitMqBackend(RabbitMqSettings settings) {
         this.settings = settings;
@@ -58,6 +59,15 @@ final class RabbitMqBackend implements Backend {
         RabbitMqConsumer c = new RabbitMqConsumer(settings, topology, options);
         open.add(c);
         return c;
+    }
+
+    @Override
+    public synchronized java.util.Optional<io.tasq.spi.QueueAdmin> admin() {
+        if (admin == null) {
+            admin = new RabbitMqAdmin(settings, topology);
+            open.add(admin);
+        }
+        return java.util.Optional.of(admin);
     }
 
     @Override

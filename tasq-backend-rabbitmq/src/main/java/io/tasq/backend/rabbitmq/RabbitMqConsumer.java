@@ -57,6 +57,7 @@ final class RabbitMqConsumer implements JobConsumer {
     private final Connection connection;
     private final Settlements settlements;
     private final RabbitMqScheduleStore schedules;
+    private final Presence presence;
     private final LinkedBlockingQueue<WorkerOp> inbox = new LinkedBlockingQueue<>();
     /** The life of the channel: raised whenever it is lost, so that its unconfirmed publishes are sorted out. */
     private final AtomicInteger epoch = new AtomicInteger();
@@ -80,6 +81,7 @@ final class RabbitMqConsumer implements JobConsumer {
             topology.declareJobQueues(ch);
             setUp(ch);
             schedules = new RabbitMqScheduleStore(connection, topology, options.workerId());
+            presence = new Presence(connection, topology, options.workerId());
         } catch (IOException | RuntimeException e) {
             Connections.quietlyClose(connection);
             throw e instanceof TasqException te ? te : new BackendUnavailableException("cannot set up the queues of "
@@ -131,6 +133,11 @@ final class RabbitMqConsumer implements JobConsumer {
     @Override
     public java.util.Optional<io.tasq.spi.ScheduleStore> schedules() {
         return java.util.Optional.of(schedules);
+    }
+
+    @Override
+    public void heartbeat(io.tasq.spi.WorkerInfo info) {
+        presence.update(info);
     }
 
     @Override
@@ -280,6 +287,7 @@ final class RabbitMqConsumer implements JobConsumer {
         paused = true;
         running = false;
         schedules.close();
+        presence.close();
         if (io == null) {
             Connections.quietlyClose(connection);
             return;

@@ -26,7 +26,9 @@ import java.util.concurrent.TimeoutException;
  *       message TTL, so no job waits behind a later one) and are then dead-lettered into the job
  *       queue; deleted by the broker once unused;
  *   <li>{@code tasq.NAME.schedules}: durable, single active consumer: the repeating jobs, held by
- *       one worker at a time (see {@link RabbitMqScheduleStore}); declared by workers.
+ *       one worker at a time (see {@link RabbitMqScheduleStore}); declared by workers;
+ *   <li>{@code tasq.NAME.presence}: a fanout exchange (auto-deleted) to which each worker binds an
+ *       exclusive queue of its own, to answer who is there (see {@link Presence}).
  * </ul>
  *
  * <p>Thread-safe.
@@ -64,6 +66,7 @@ final class Topology {
     private final String jobs;
     private final String dead;
     private final String schedules;
+    private final String presence;
     private final Map<Long, Long> delayDeclaredAt = new ConcurrentHashMap<>();
 
     Topology(RabbitMqSettings settings) {
@@ -72,6 +75,7 @@ final class Topology {
         this.jobs = prefix + "jobs";
         this.dead = prefix + "dead";
         this.schedules = prefix + "schedules";
+        this.presence = prefix + "presence";
     }
 
     String jobs() {
@@ -84,6 +88,11 @@ final class Topology {
 
     String schedules() {
         return schedules;
+    }
+
+    /** The fanout exchange through which the workers are asked who is there. */
+    String presence() {
+        return presence;
     }
 
     /** The reply queue of {@code clientId}. */

@@ -63,30 +63,30 @@ final class ZmqAdmin implements DeadLetters, QueueAdmin, AutoCloseable {
         }
         String requestId = UUID.randomUUID().toString();
         ZMQ.Poller poller = ctx.createPoller(dealers.size());
-        int asked = 0;
+        // a dealer whose worker is not connected yet (connecting is asynchronous) takes no message:
+        // it is tried again until the deadline, so that a first request does not fail for nothing
+        List<ZMQ.Socket> unsent = new ArrayList<>(dealers);
+        List<ZMQ.Socket> asked = new ArrayList<>();
+        List<byte[]> answers = new ArrayList<>();
+        List<ZMQ.Socket> answered = new ArrayList<>();
+        long deadline = System.currentTimeMillis() + timeoutMillis;
         try {
-            for (ZMQ.Socket dealer : dealers) {
-                if (!dealer.send(Frames.ADMIN, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
-                    continue;
+            for (long left; answered.size() < dealers.size() && (left = deadline - System.currentTimeMillis()) > 0; ) {
+                for (var it = unsent.iterator(); it.hasNext(); ) {
+                    ZMQ.Socket dealer = it.next();
+                    if (send(dealer, requestId, op, args)) {
+                        it.remove();
+                        poller.register(dealer, ZMQ.Poller.POLLIN);
+                        asked.add(dealer);
+                    }
                 }
-                dealer.send(Frames.utf8(requestId), ZMQ.SNDMORE);
-                dealer.send(Frames.utf8(op), args.length == 0 ? 0 : ZMQ.SNDMORE);
-                for (int i = 0; i < args.length; i++) {
-                    dealer.send(args[i], i == args.length - 1 ? 0 : ZMQ.SNDMORE);
-                }
-                poller.register(dealer, ZMQ.Poller.POLLIN);
-                asked++;
-            }
-            List<byte[]> answers = new ArrayList<>();
-            boolean[] answered = new boolean[asked];
-            long deadline = System.currentTimeMillis() + timeoutMillis;
-            for (long left; answers.size() < answered.length && (left = deadline - System.currentTimeMillis()) > 0; ) {
-                poller.poll(left);
-                for (int i = 0; i < answered.length; i++) {
-                    if (!answered[i] && poller.pollin(i)) {
-                        byte[] payload = reply(poller.getSocket(i), requestId);
+                poller.poll(unsent.isEmpty() ? left : Math.min(left, 20));
+                for (int i = 0; i < asked.size(); i++) {
+                    ZMQ.Socket dealer = asked.get(i);
+                    if (!answered.contains(dealer) && poller.pollin(i)) {
+                        byte[] payload = reply(dealer, requestId);
                         if (payload != null) {
-                            answered[i] = true;
+                            answered.add(dealer);
                             answers.add(payload);
                         }
                     }
@@ -100,6 +100,19 @@ final class ZmqAdmin implements DeadLetters, QueueAdmin, AutoCloseable {
         } finally {
             poller.close();
         }
+    }
+
+    /** Sends a request without waiting; false if the dealer has no connected worker to take it yet. */
+    private static boolean send(ZMQ.Socket dealer, String requestId, String op, byte[]... args) {
+        if (!dealer.send(Frames.ADMIN, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+            return false;
+        }
+        dealer.send(Frames.utf8(requestId), ZMQ.SNDMORE);
+        dealer.send(Frames.utf8(op), args.length == 0 ? 0 : ZMQ.SNDMORE);
+        for (int i = 0; i < args.length; i++) {
+            dealer.send(args[i], i == args.length - 1 ? 0 : ZMQ.SNDMORE);
+        }
+        return true;
     }
 
     /** The payload of the reply to this request, or null for anything else (an answer to an earlier request). */
@@ -156,7 +169,7 @@ final class ZmqAdmin implements DeadLetters, QueueAdmin, AutoCloseable {
         List<WorkerInfo> live = new ArrayList<>();
         for (byte[] payload : askAll(QUICK_MILLIS, "workers")) {
             if (payload.length > 0) {
-                live.add(WorkerInfoCodec.decode(payload));
+                live.add(WorkerInfo.fromBytes(payload));
             }
         }
         return live;

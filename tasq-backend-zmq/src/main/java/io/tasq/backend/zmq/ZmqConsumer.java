@@ -256,7 +256,7 @@ final class ZmqConsumer implements JobConsumer {
             case "count" -> payload = java.nio.ByteBuffer.allocate(8).putLong(deadCount.get()).array();
             case "workers" -> {
                 io.tasq.spi.WorkerInfo me = lastHeartbeat;
-                payload = me == null ? new byte[0] : WorkerInfoCodec.encode(me);
+                payload = me == null ? new byte[0] : me.toBytes();
             }
             case "stats" -> {
                 io.tasq.spi.WorkerInfo me = lastHeartbeat;

@@ -460,11 +460,14 @@ public abstract class BackendContractTest {
         String token = "unique-" + System.nanoTime();
         JobOptions unique = JobOptions.defaults().unique(token, Duration.ofMinutes(1));
         TasqFuture<Integer> first = one.schedule(t -> {
-            Thread.sleep(800);
+            TestJobs.count(t + ":started");
+            Thread.sleep(1_500);
             return TestJobs.count(t);
         }, token, unique);
         TasqFuture<Integer> sameClient = one.schedule(t -> TestJobs.count(t) + 100, token, unique);
         assertThat(sameClient).isSameAs(first);
+        // the other client's twin comes while the first is pending (jobs of two clients have no order)
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestJobs.calls(token + ":started") == 1);
         TasqFuture<Integer> otherClient = two.schedule(t -> TestJobs.count(t) + 100, token, unique);
         assertThat(first.unwrap(Duration.ofSeconds(30))).isEqualTo(1);
         assertThat(otherClient.unwrap(Duration.ofSeconds(30))).isEqualTo(1);

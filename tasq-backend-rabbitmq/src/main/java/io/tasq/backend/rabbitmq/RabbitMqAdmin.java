@@ -1,0 +1,143 @@
+package io.tasq.backend.rabbitmq;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.tasq.BackendUnavailableException;
+import io.tasq.ConfigurationException;
+import io.tasq.spi.QueueAdmin;
+import io.tasq.spi.QueueStats;
+import io.tasq.spi.WorkerInfo;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What {@code tq inspect} and the dashboard ask of a RabbitMQ queue. The live workers answer a
+ * request published to the fanout exchange {@code tasq.NAME.presence} (see {@link Presence})
+ * within {@link #ANSWER_MILLIS}; the depths are the broker's message counts of the job and
+ * dead-letter queues (a passive declaration). Jobs delivered but not acknowledged, and delayed
+ * jobs, are not counted by AMQP: they are reported unknown. Opens its connection on first use.
+ *
+ * <p>Thread-safe.
+ */
+final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
+
+    /** How long workers have to answer. */
+    static final long ANSWER_MILLIS = 1_000;
+    private static final String DIRECT_REPLY = "amq.rabbitmq.reply-to";
+
+    private final RabbitMqSettings settings;
+    private final Topology topology;
+    private Connection connection;
+
+    RabbitMqAdmin(RabbitMqSettings settings, Topology topology) {
+        this.settings = settings;
+        this.topology = topology;
+    }
+
+    private synchronized Connection connection() {
+        if (connection == null) {
+            connection = Connections.open(settings, "tasq " + settings.name() + " admin");
+        }
+        return connection;
+    }
+
+    @Override
+    public List<WorkerInfo> workers() {
+        String id = UUID.randomUUID().toString();
+        Map<String, WorkerInfo> answers = new LinkedHashMap<>();
+        Channel ch = channel();
+        try {
+            ch.basicConsume(DIRECT_REPLY, true, new DefaultConsumer(ch) {
+                @Override
+                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties p, byte[] body) {
+                    if (id.equals(p.getCorrelationId())) {
+                        try {
+                            WorkerInfo w = WorkerInfo.fromBytes(body);
+                            synchronized (answers) {
+                                answers.put(w.workerId(), w);
+                            }
+                        } catch (IllegalArgumentException e) {
+                            // not a heartbeat: not a worker of ours
+                        }
+                    }
+                }
+            });
+            ch.basicPublish(topology.presence(), "", new AMQP.BasicProperties.Builder().correlationId(id)
+                    .replyTo(DIRECT_REPLY).build(), new byte[0]);
+            ch.basicQos(0); // a round trip: the publish above reached the broker, or the exchange is missing
+            Thread.sleep(ANSWER_MILLIS);
+        } catch (IOException | ShutdownSignalException e) {
+            if (notFound(e)) {
+                return List.of(); // no worker ever declared the exchange, or the last one is gone
+            }
+            throw new BackendUnavailableException("cannot ask the workers of " + settings + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            Connections.forget(ch);
+        }
+        long now = System.currentTimeMillis();
+        List<WorkerInfo> live = new ArrayList<>();
+        synchronized (answers) {
+            for (WorkerInfo w : answers.values()) {
+                if (w.liveAt(now)) {
+                    live.add(w);
+                }
+            }
+        }
+        live.sort(Comparator.comparing(WorkerInfo::workerId));
+        return live;
+    }
+
+    @Override
+    public QueueStats stats() {
+        return new QueueStats(count(topology.jobs()), -1, -1, count(topology.dead()));
+    }
+
+    /** The ready messages of {@code queue}, asked with a passive declaration. */
+    private long count(String queue) {
+        Channel ch = channel();
+        try {
+            return ch.queueDeclarePassive(queue).getMessageCount();
+        } catch (IOException | ShutdownSignalException e) {
+            if (notFound(e)) {
+                throw new ConfigurationException("there is no queue '" + queue + "' on " + settings
+                        + ": no client or worker has used the Tasq queue '" + settings.name() + "' there");
+            }
+            throw new BackendUnavailableException("cannot read the depth of " + queue + " on " + settings + ": " + e, e);
+        } finally {
+            Connections.forget(ch);
+        }
+    }
+
+    private Channel channel() {
+        try {
+            return connection().createChannel();
+        } catch (IOException e) {
+            throw new BackendUnavailableException("cannot open a channel to " + settings + ": " + e, e);
+        }
+    }
+
+    private static boolean notFound(Exception e) {
+        ShutdownSignalException s = Connections.shutdownCause(e);
+        return s != null && !s.isHardError() && s.getReason() instanceof AMQP.Channel.Close close
+                && close.getReplyCode() == 404;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (connection != null) {
+            Connections.quietlyClose(connection);
+            connection = null;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package io.tasq.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.tasq.JobOptions;
+import io.tasq.Tasq;
+import io.tasq.TasqClient;
+import io.tasq.core.testkit.TestKeys;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code tq inspect --json} against a RabbitMQ queue in a known state, with a real {@code tq worker} on it. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class RabbitInspectIT {
+
+    private static final Map<String, String> ENV = Map.of("TASQ_SIGN_KEY", TestKeys.KEY,
+            "TASQ_WORKER_ALLOW_CLASSES", "io.tasq.worker.**");
+
+    /** The broker of TASQ_TEST_AMQP_URL, else the local one; fails, saying how to start one, if it is not up. */
+    private static String broker() {
+        String base = System.getenv().getOrDefault("TASQ_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2f");
+        URI uri = URI.create(base);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 5672 : uri.getPort()), 2_000);
+        } catch (java.io.IOException e) {
+            fail("no RabbitMQ at " + uri.getHost() + ":" + uri.getPort() + " (" + e.getMessage() + "): start one "
+                    + "(apt-get install -y rabbitmq-server; rabbitmq-server -detached) or set TASQ_TEST_AMQP_URL");
+        }
+        return base;
+    }
+
+    @Test
+    void inspectShowsTheWorkerTheDepthTheDeadLettersAndTheRepeatingJobs() throws Exception {
+        String base = broker();
+        String name = "inspect-" + UUID.randomUUID().toString().substring(0, 8);
+        String url = base + "?name=" + name + "&queue-expires=10m&result-ttl=10m";
+        try (TqProcess tq = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url);
+                TasqClient client = Tasq.builder().url(url).settings(TestKeys.client()).client()) {
+            tq.awaitLine("Listening for jobs on", Duration.ofSeconds(60));
+            client.connect();
+            for (int i = 0; i < 2; i++) {
+                client.schedule(Sleepy::pid, i).unwrap(Duration.ofSeconds(30));
+            }
+            client.schedule(Sleepy::pid, 0, JobOptions.named("hourly").every("1h"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> client.listRecurring().unwrap(Duration.ofSeconds(10))
+                    .size() == 1);
+            ConnectionFactory f = new ConnectionFactory();
+            f.setUri(base);
+            try (Connection c = f.newConnection(); Channel ch = c.createChannel()) {
+                ch.basicPublish("", "tasq." + name + ".jobs", new AMQP.BasicProperties.Builder().deliveryMode(2)
+                        .messageId("garbage").build(), "not an envelope".getBytes(StandardCharsets.UTF_8));
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> ch.queueDeclarePassive("tasq." + name + ".dead").getMessageCount() == 1);
+            }
+            // a heartbeat after the last job
+            Thread.sleep(3_000);
+
+            try (TqProcess inspect = TqProcess.start(ENV, "inspect", "--backend", url, "--json")) {
+                assertThat(inspect.waitFor(Duration.ofSeconds(60))).isZero();
+                Map<String, Object> json = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(inspect.output()
+                        .substring(inspect.output().indexOf('{')));
+                assertThat(json).containsEntry("deadLetters", 1);
+                assertThat((List<?>) json.get("workers")).hasSize(1);
+                Map<?, ?> worker = (Map<?, ?>) ((List<?>) json.get("workers")).get(0);
+                assertThat(worker.get("pid")).isEqualTo((int) tq.pid());
+                assertThat(worker.get("succeeded")).isEqualTo(2);
+                assertThat(worker.get("rejected")).isEqualTo(1);
+                Map<?, ?> depth = (Map<?, ?>) json.get("depth");
+                assertThat(depth.get("waiting")).isEqualTo(0);
+                assertThat(depth.get("deadLetters")).isEqualTo(1);
+                assertThat((List<?>) json.get("recurring")).hasSize(1);
+                Map<?, ?> recurring = (Map<?, ?>) ((List<?>) json.get("recurring")).get(0);
+                assertThat(recurring.get("name")).isEqualTo("hourly");
+                assertThat(recurring.get("schedule")).isEqualTo("PT1H");
+            }
+            assertThat(tq.terminate(Duration.ofSeconds(30))).isZero();
+        } finally {
+            ConnectionFactory f = new ConnectionFactory();
+            f.setUri(base);
+            try (Connection c = f.newConnection(); Channel ch = c.createChannel()) {
+                for (String q : List.of("jobs", "dead", "schedules")) {
+                    ch.queueDelete("tasq." + name + "." + q);
+                }
+            }
+        }
+    }
+}
