@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -163,10 +164,10 @@ class TqCliIT {
                 Map<String, Object> json = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(inspect.output()
                         .substring(inspect.output().indexOf('{')));
                 assertThat(json).containsEntry("queue", url).containsEntry("deadLetters", 0);
-                assertThat((java.util.List<?>) json.get("workers")).singleElement().satisfies(w ->
-                        assertThat((Map<?, ?>) w).containsEntry("pid", (int) tq.pid()).containsEntry("succeeded", 3));
-                assertThat((java.util.List<?>) json.get("recurring")).singleElement().satisfies(r ->
-                        assertThat((Map<?, ?>) r).containsEntry("name", "hourly").containsEntry("schedule", "PT1H"));
+                assertThat((java.util.List<?>) json.get("workers")).singleElement(InstanceOfAssertFactories.map(
+                        String.class, Object.class)).containsEntry("pid", (int) tq.pid()).containsEntry("succeeded", 3);
+                assertThat((java.util.List<?>) json.get("recurring")).singleElement(InstanceOfAssertFactories.map(
+                        String.class, Object.class)).containsEntry("name", "hourly").containsEntry("schedule", "PT1H");
             }
             java.net.http.HttpResponse<String> scrape = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics"))
