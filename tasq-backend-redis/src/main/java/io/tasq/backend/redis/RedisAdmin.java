@@ -28,6 +28,8 @@ final class RedisAdmin implements QueueAdmin {
     }
 
     /**
+     * The workers whose latest heartbeat is live by this backend's clock, by id.
+     *
      * @throws io.tasq.TasqException naming the address if the server cannot be reached
      */
     @Override
@@ -41,6 +43,8 @@ final class RedisAdmin implements QueueAdmin {
     }
 
     /**
+     * Waiting, in flight, delayed and dead jobs, counted in one script so that they add up.
+     *
      * @throws io.tasq.TasqException naming the address if the server cannot be reached
      */
     @Override
