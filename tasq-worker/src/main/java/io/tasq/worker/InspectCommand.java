@@ -58,6 +58,7 @@ final class InspectCommand implements Callable<Integer> {
             DeadLetters dead = b.deadLetters().orElse(null);
             report.put("workers", workers);
             report.put("depth", stats);
+            // a backend that cannot list its dead letters may still count them (Redis: its dead stream)
             report.put("deadLetters", dead == null ? stats.deadLetters() : dead.count());
             report.put("recurring", recurring(url, settings));
         }

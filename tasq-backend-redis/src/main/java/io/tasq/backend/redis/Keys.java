@@ -18,6 +18,7 @@ final class Keys {
     private final byte[] dead;
     private final byte[] schedules;
     private final byte[] scheduleTimes;
+    private final byte[] workers;
 
     Keys(String queue) {
         this.prefix = "tasq:{" + queue + "}:";
@@ -26,6 +27,7 @@ final class Keys {
         this.dead = bytes(prefix + "dead");
         this.schedules = bytes(prefix + "schedules");
         this.scheduleTimes = bytes(prefix + "schedule-times");
+        this.workers = bytes(prefix + "workers");
     }
 
     /** The stream of jobs ready to run, read by the group {@link #GROUP}. */
@@ -51,6 +53,19 @@ final class Keys {
     /** The sorted set of the repeating jobs' names, scored by their next run time in epoch milliseconds. */
     byte[] scheduleTimes() {
         return scheduleTimes;
+    }
+
+    /**
+     * The sorted set of the ids of the workers that sent a heartbeat, scored by when each counts as
+     * gone (server time, epoch milliseconds); see {@link Heartbeats}.
+     */
+    byte[] workers() {
+        return workers;
+    }
+
+    /** The hash of the latest heartbeat of the worker {@code workerId}, expiring with it. */
+    byte[] worker(String workerId) {
+        return bytes(prefix + "worker:" + workerId);
     }
 
     /** The stream of results waiting for the client {@code clientId} (field {@code body}). */

@@ -6,20 +6,23 @@ import io.tasq.spi.BackendCapability;
 import io.tasq.spi.ConsumerOptions;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobProducer;
+import io.tasq.spi.QueueAdmin;
 import io.tasq.spi.ResultListener;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The Redis backend for one queue: jobs in a stream read by a consumer group, delayed jobs in a
  * sorted set, repeating jobs in a hash and a sorted set, results in one stream per client, refused
- * jobs in a dead-letter stream (see {@link Keys}). Everything is kept by the server, so jobs and
- * results survive the restart of any client or worker, and, with persistence on, of Redis itself.
- * The connection pool is made when the first producer or consumer opens.
+ * jobs in a dead-letter stream, each live worker's heartbeat in a hash (see {@link Keys}).
+ * Everything is kept by the server, so jobs and results survive the restart of any client or
+ * worker, and, with persistence on, of Redis itself. The connection pool is made when the first
+ * producer, consumer or admin call needs it.
  *
  * <p>Thread-safe.
  */
@@ -33,6 +36,7 @@ final class RedisBackend implements Backend {
     private final Clock clock;
     private final Keys keys;
     private final Connections connections;
+    private final RedisAdmin admin;
     private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
@@ -42,6 +46,7 @@ final class RedisBackend implements Backend {
         this.clock = clock;
         this.keys = new Keys(settings.queue());
         this.connections = new Connections(settings, description);
+        this.admin = new RedisAdmin(connections, keys, clock);
     }
 
     @Override
@@ -72,6 +77,15 @@ final class RedisBackend implements Backend {
         RedisConsumer c = new RedisConsumer(connections, keys, settings, options, clock, blockMillis());
         open.add(c);
         return c;
+    }
+
+    /**
+     * The queue's live workers (from their heartbeats) and depth, read from Redis on the backend's
+     * pooled connections; nothing is opened before the first call.
+     */
+    @Override
+    public Optional<QueueAdmin> admin() {
+        return Optional.of(admin);
     }
 
     private long blockMillis() {

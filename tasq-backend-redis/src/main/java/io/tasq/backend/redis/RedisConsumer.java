@@ -5,6 +5,7 @@ import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobListener;
 import io.tasq.spi.ResultMessage;
 import io.tasq.spi.ScheduleStore;
+import io.tasq.spi.WorkerInfo;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * into the stream, keeps the entries in hand from looking abandoned and forgets consumers that
  * left; a {@link Settler} writes settlements in batches. An entry stays pending in Redis from its
  * delivery until its settlement is written, so a worker that dies loses nothing. The queue's
- * repeating jobs are kept in Redis too ({@link RedisScheduleStore}), for the worker's scheduler.
+ * repeating jobs are kept in Redis too ({@link RedisScheduleStore}), for the worker's scheduler,
+ * and so are its heartbeats ({@link Heartbeats}), for operators.
  *
  * <p>Thread-safe: deliveries may be settled from any thread.
  */
@@ -55,6 +57,9 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean paused;
     private volatile JobListener listener;
+    /** Guards heartbeats against close, so that none lands after the worker's entry was deleted. */
+    private final Object beating = new Object();
+    private boolean gone;
     private final ReaderConnection connection;
     private Thread reader;
 
@@ -115,6 +120,26 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
     public void publish(ResultMessage result) {
         Objects.requireNonNull(result, "result == null");
         settler.submit(ops.complete(null, result));
+    }
+
+    /**
+     * Writes the worker's heartbeat on a pooled connection, in the caller's thread.
+     *
+     * @throws io.tasq.TasqException naming the address if the server cannot be reached
+     */
+    @Override
+    public void heartbeat(WorkerInfo info) {
+        Objects.requireNonNull(info, "info == null");
+        synchronized (beating) {
+            if (gone) {
+                return;
+            }
+            try (Jedis j = connections.borrow()) {
+                Heartbeats.write(j, keys, info);
+            } catch (JedisException e) {
+                throw connections.failure(e);
+            }
+        }
     }
 
     @Override
@@ -303,5 +328,14 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
         }
         settler.close(settings.timeout().toMillis() * 2);
         upkeep.goodbye();
+        synchronized (beating) {
+            gone = true;
+            try (Jedis j = connections.borrow()) {
+                Heartbeats.delete(j, keys, workerId);
+            } catch (JedisException e) {
+                LOG.debug("worker {} could not delete its heartbeat (it expires by itself): {}", workerId,
+                        e.getMessage());
+            }
+        }
     }
 }

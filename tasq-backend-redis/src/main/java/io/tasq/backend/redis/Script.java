@@ -32,9 +32,11 @@ final class Script {
     static final Script SCHEDULE_REMOVE = load("schedule-remove");
     static final Script SCHEDULE_DUE = load("schedule-due");
     static final Script SCHEDULE_FIRE = load("schedule-fire");
+    static final Script HEARTBEAT = load("heartbeat");
+    static final Script STATS = load("stats");
 
     private static final List<Script> ALL = List.of(COMPLETE, ACK, REJECT, REQUEUE, TOUCH, CLAIM, PROMOTE, PRUNE,
-            SCHEDULE_ADD, SCHEDULE_REMOVE, SCHEDULE_DUE, SCHEDULE_FIRE);
+            SCHEDULE_ADD, SCHEDULE_REMOVE, SCHEDULE_DUE, SCHEDULE_FIRE, HEARTBEAT, STATS);
 
     private final String name;
     private final byte[] source;

@@ -90,6 +90,8 @@ class RedisSettingsTest {
         assertThat(Keys.name(k.delayed())).isEqualTo("tasq:{orders}:delayed");
         assertThat(Keys.name(k.dead())).isEqualTo("tasq:{orders}:dead");
         assertThat(Keys.name(k.results("c-1"))).isEqualTo("tasq:{orders}:results:c-1");
+        assertThat(Keys.name(k.workers())).isEqualTo("tasq:{orders}:workers");
+        assertThat(Keys.name(k.worker("w-1"))).isEqualTo("tasq:{orders}:worker:w-1");
     }
 
     @Test
