@@ -24,6 +24,14 @@ final class Messages {
         return number(p, Topology.RUN);
     }
 
+    /**
+     * How many times a quorum queue delivered this message before ({@code x-delivery-count}, set by
+     * the broker on redelivery); 0 on classic queues and on a first delivery.
+     */
+    static int deliveryCount(AMQP.BasicProperties p) {
+        return (int) number(p, "x-delivery-count");
+    }
+
     /** The not-before time a message carries, in epoch milliseconds; 0 for none. */
     static long notBefore(AMQP.BasicProperties p) {
         return number(p, Topology.NOT_BEFORE);

@@ -22,9 +22,10 @@ import java.util.UUID;
 /**
  * What {@code tq inspect} and the dashboard ask of a RabbitMQ queue. The live workers answer a
  * request published to the fanout exchange {@code tasq.NAME.presence} (see {@link Presence})
- * within {@link #ANSWER_MILLIS}; the depths are the broker's message counts of the job and
+ * within {@link #ANSWER_MILLIS} (or until {@link #QUIET_MILLIS} pass without another answer); the depths are the broker's message counts of the job and
  * dead-letter queues (a passive declaration). Jobs delivered but not acknowledged, and delayed
- * jobs, are not counted by AMQP: they are reported unknown. Opens its connection on first use.
+ * jobs, are not counted by AMQP: they are reported unknown. Uses a worker's connection where the
+ * backend has one, else opens its own on first use.
  *
  * <p>Thread-safe.
  */
@@ -32,18 +33,30 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
 
     /** How long workers have to answer. */
     static final long ANSWER_MILLIS = 1_000;
+    /** Once some answered, how long a silence ends the wait: workers answer within milliseconds. */
+    static final long QUIET_MILLIS = 200;
     private static final String DIRECT_REPLY = "amq.rabbitmq.reply-to";
 
     private final RabbitMqSettings settings;
     private final Topology topology;
+    private final java.util.function.Supplier<Connection> shared;
     private Connection connection;
 
-    RabbitMqAdmin(RabbitMqSettings settings, Topology topology) {
+    /**
+     * @param shared a connection this backend has open already (a worker's), or null: used rather
+     *     than opening one more
+     */
+    RabbitMqAdmin(RabbitMqSettings settings, Topology topology, java.util.function.Supplier<Connection> shared) {
         this.settings = settings;
         this.topology = topology;
+        this.shared = shared;
     }
 
     private synchronized Connection connection() {
+        Connection open = shared.get();
+        if (open != null && open.isOpen()) {
+            return open;
+        }
         if (connection == null) {
             connection = Connections.open(settings, "tasq " + settings.name() + " admin");
         }
@@ -53,7 +66,9 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
     @Override
     public List<WorkerInfo> workers() {
         String id = UUID.randomUUID().toString();
+        // a worker's heartbeat, and whether it was fresh when it arrived (not after the wait)
         Map<String, WorkerInfo> answers = new LinkedHashMap<>();
+        long[] lastAnswer = {0};
         Channel ch = channel();
         try {
             ch.basicConsume(DIRECT_REPLY, true, new DefaultConsumer(ch) {
@@ -62,8 +77,11 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
                     if (id.equals(p.getCorrelationId())) {
                         try {
                             WorkerInfo w = WorkerInfo.fromBytes(body);
-                            synchronized (answers) {
-                                answers.put(w.workerId(), w);
+                            if (w.liveAt(System.currentTimeMillis())) {
+                                synchronized (answers) {
+                                    answers.put(w.workerId(), w);
+                                    lastAnswer[0] = System.nanoTime();
+                                }
                             }
                         } catch (IllegalArgumentException e) {
                             // not a heartbeat: not a worker of ours
@@ -74,7 +92,15 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
             ch.basicPublish(topology.presence(), "", new AMQP.BasicProperties.Builder().correlationId(id)
                     .replyTo(DIRECT_REPLY).build(), new byte[0]);
             ch.basicQos(0); // a round trip: the publish above reached the broker, or the exchange is missing
-            Thread.sleep(ANSWER_MILLIS);
+            long deadline = System.nanoTime() + ANSWER_MILLIS * 1_000_000;
+            while (System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                synchronized (answers) {
+                    if (lastAnswer[0] != 0 && System.nanoTime() - lastAnswer[0] > QUIET_MILLIS * 1_000_000) {
+                        break;
+                    }
+                }
+            }
         } catch (IOException | ShutdownSignalException e) {
             if (notFound(e)) {
                 return List.of(); // no worker ever declared the exchange, or the last one is gone
@@ -85,14 +111,9 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
         } finally {
             Connections.forget(ch);
         }
-        long now = System.currentTimeMillis();
-        List<WorkerInfo> live = new ArrayList<>();
+        List<WorkerInfo> live;
         synchronized (answers) {
-            for (WorkerInfo w : answers.values()) {
-                if (w.liveAt(now)) {
-                    live.add(w);
-                }
-            }
+            live = new ArrayList<>(answers.values());
         }
         live.sort(Comparator.comparing(WorkerInfo::workerId));
         return live;

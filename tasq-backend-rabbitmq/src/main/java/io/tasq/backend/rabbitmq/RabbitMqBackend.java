@@ -1,5 +1,6 @@
 package io.tasq.backend.rabbitmq;
 
+import com.rabbitmq.client.Connection;
 import io.tasq.spi.Backend;
 import io.tasq.spi.BackendCapability;
 import io.tasq.spi.ConsumerOptions;
@@ -64,7 +65,9 @@ final class RabbitMqBackend implements Backend {
     @Override
     public synchronized java.util.Optional<io.tasq.spi.QueueAdmin> admin() {
         if (admin == null) {
-            admin = new RabbitMqAdmin(settings, topology);
+            admin = new RabbitMqAdmin(settings, topology, () -> open.stream()
+                    .filter(RabbitMqConsumer.class::isInstance).map(c -> ((RabbitMqConsumer) c).connection())
+                    .filter(Connection::isOpen).findFirst().orElse(null));
             open.add(admin);
         }
         return java.util.Optional.of(admin);

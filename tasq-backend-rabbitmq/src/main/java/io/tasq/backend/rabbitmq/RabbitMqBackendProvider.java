@@ -4,7 +4,9 @@ import com.google.auto.service.AutoService;
 import io.tasq.spi.Backend;
 import io.tasq.spi.BackendProvider;
 import io.tasq.spi.BackendUri;
+import io.tasq.spi.SettingInfo;
 import io.tasq.spi.Settings;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -19,6 +21,20 @@ public final class RabbitMqBackendProvider implements BackendProvider {
     @Override
     public Set<String> schemes() {
         return Set.of("amqp", "amqps");
+    }
+
+    @Override
+    public List<SettingInfo> settings() {
+        return List.of(
+                new SettingInfo("amqp.result-ttl", "1h", "how long a client's reply queue outlives its last connection"),
+                new SettingInfo("amqp.queue-expires", "0", "delete the job queues after unused this long; 0 never"),
+                new SettingInfo("amqp.heartbeat", "20s", "AMQP heartbeat; 0 turns it off"),
+                new SettingInfo("amqp.connect-timeout", "10s", "how long opening a connection may take"),
+                new SettingInfo("amqp.recovery-interval", "2s", "how long to wait between attempts to reconnect"),
+                new SettingInfo("amqp.prefetch", "0", "jobs a worker takes ahead; 0 is twice its concurrency"),
+                new SettingInfo("amqp.queue-type", "classic", "classic, or quorum for replicated queues"),
+                new SettingInfo("amqp.delivery-limit", "20",
+                        "quorum queues: deliveries of a job before the broker dead-letters it"));
     }
 
     @Override

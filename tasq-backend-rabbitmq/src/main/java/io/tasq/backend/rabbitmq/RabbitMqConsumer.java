@@ -135,6 +135,11 @@ final class RabbitMqConsumer implements JobConsumer {
         return java.util.Optional.of(schedules);
     }
 
+    /** The worker's connection, which the backend's admin may share. */
+    Connection connection() {
+        return connection;
+    }
+
     @Override
     public void heartbeat(io.tasq.spi.WorkerInfo info) {
         presence.update(info);
@@ -317,8 +322,18 @@ final class RabbitMqConsumer implements JobConsumer {
                     inbox.add(new WorkerOp.Release(from, tag));
                     return;
                 }
-                int attempt = Messages.attempt(properties);
                 long notBefore = Messages.notBefore(properties);
+                if (settings.quorum()) {
+                    // the broker counts deliveries itself, and dead-letters past its delivery limit
+                    int attempt = Messages.attempt(properties) + Messages.deliveryCount(properties);
+                    if (notBefore > System.currentTimeMillis()) {
+                        inbox.add(new WorkerOp.Forward(from, tag, properties, body, attempt, notBefore));
+                    } else {
+                        listener.onJob(new RabbitMqDelivery(from, tag, properties, body, attempt, inbox::add));
+                    }
+                    return;
+                }
+                int attempt = Messages.attempt(properties);
                 if (envelope.isRedeliver() || notBefore > System.currentTimeMillis()) {
                     int next = envelope.isRedeliver() ? attempt + 1 : attempt;
                     inbox.add(new WorkerOp.Forward(from, tag, properties, body, next, notBefore));

@@ -30,11 +30,15 @@ import java.util.regex.Pattern;
  * @param recoveryInterval how long to wait between attempts to reconnect
  * @param prefetch how many jobs a worker takes from the broker ahead of acknowledging them, or 0 for
  *     the worker's own choice (twice its concurrency)
+ * @param quorum whether the job, dead-letter and schedules queues are quorum queues (replicated) rather
+ *     than classic ones
+ * @param deliveryLimit on quorum queues, how many times the broker delivers a job before it
+ *     dead-letters it ({@code x-delivery-limit})
  * @param description the URL, password masked
  */
 record RabbitMqSettings(boolean tls, List<BackendUri.HostPort> hosts, String user, String password, String vhost,
         String name, Duration resultTtl, Duration queueExpires, Duration heartbeat, Duration connectTimeout,
-        Duration recoveryInterval, int prefetch, String description) {
+        Duration recoveryInterval, int prefetch, boolean quorum, int deliveryLimit, String description) {
 
     static final int PORT = 5672;
     static final int TLS_PORT = 5671;
@@ -53,6 +57,8 @@ record RabbitMqSettings(boolean tls, List<BackendUri.HostPort> hosts, String use
         d.put("connect-timeout", "10s");
         d.put("recovery-interval", "2s");
         d.put("prefetch", "0");
+        d.put("queue-type", "classic");
+        d.put("delivery-limit", "20");
         return d;
     }
 
@@ -92,7 +98,18 @@ record RabbitMqSettings(boolean tls, List<BackendUri.HostPort> hosts, String use
                 duration(uri, settings, "connect-timeout", Duration.ofMillis(100), true),
                 duration(uri, settings, "recovery-interval", Duration.ofMillis(10), true),
                 integer(uri, settings, "prefetch", 0, 65_535),
+                quorum(value(uri, settings, "queue-type")),
+                integer(uri, settings, "delivery-limit", 1, 1_000_000),
                 uri.toString());
+    }
+
+    private static boolean quorum(Value v) {
+        return switch (v.text().strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "classic" -> false;
+            case "quorum" -> true;
+            default -> throw new ConfigurationException(v.source() + ": '" + v.text()
+                    + "' is not a queue type; use classic or quorum");
+        };
     }
 
     /** A setting's value and where it came from: the URL, else the settings, else its default. */

@@ -164,23 +164,37 @@ final class Topology {
         delayDeclaredAt.clear();
     }
 
-    /** Declares the job and dead-letter queues. */
+    /**
+     * Declares the job and dead-letter queues. Quorum queues dead-letter a job delivered more than
+     * {@code delivery-limit} times (a job that keeps killing its workers) into the dead letters.
+     */
     void declareJobQueues(Channel channel) throws IOException {
         Map<String, Object> deadArgs = new HashMap<>();
-        expires(deadArgs);
+        kept(deadArgs);
         declare(channel, dead, deadArgs);
         Map<String, Object> jobArgs = new HashMap<>();
         jobArgs.put("x-dead-letter-exchange", "");
         jobArgs.put("x-dead-letter-routing-key", dead);
-        expires(jobArgs);
+        kept(jobArgs);
+        if (settings.quorum()) {
+            jobArgs.put("x-delivery-limit", settings.deliveryLimit());
+        }
         declare(channel, jobs, jobArgs);
+    }
+
+    /** The arguments of a queue that keeps what matters: its type, and its expiry if one is set. */
+    private void kept(Map<String, Object> args) {
+        if (settings.quorum()) {
+            args.put("x-queue-type", "quorum");
+        }
+        expires(args);
     }
 
     /** Declares the queue of repeating jobs: one consumer at a time, the leader. */
     void declareSchedules(Channel channel) throws IOException {
         Map<String, Object> args = new HashMap<>();
         args.put("x-single-active-consumer", true);
-        expires(args);
+        kept(args);
         declare(channel, schedules, args);
     }
 
@@ -231,7 +245,8 @@ final class Topology {
                     && close.getReplyCode() == 406) {
                 throw new ConfigurationException("queue '" + queue + "' on " + settings + " already exists with "
                         + "other settings than " + args + " (" + close.getReplyText() + "): every client and worker "
-                        + "of a queue must use the same queue-expires and result-ttl, or delete the queue", e);
+                        + "of a queue must use the same queue-type, delivery-limit, queue-expires and result-ttl, "
+                        + "or delete the queue", e);
             }
             throw e;
         }

@@ -31,7 +31,8 @@ class RabbitMqSettingsTest {
         assertThat(Providers.backend("amqps")).isInstanceOf(RabbitMqBackendProvider.class);
         try (Backend b = Providers.backend("amqp://bob:s3cret@broker:5673/prod?name=reports", Settings.empty())) {
             assertThat(b.capabilities()).containsExactlyInAnyOrder(BackendCapability.DURABLE,
-                    BackendCapability.NATIVE_DELAY, BackendCapability.REDELIVERY, BackendCapability.RESULT_RETENTION);
+                    BackendCapability.NATIVE_DELAY, BackendCapability.REDELIVERY, BackendCapability.RESULT_RETENTION,
+                    BackendCapability.DURABLE_SCHEDULES);
             assertThat(b.describe()).contains("bob:****@broker:5673").doesNotContain("s3cret");
         }
     }
@@ -51,6 +52,21 @@ class RabbitMqSettingsTest {
         assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.recoveryInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.prefetch()).isZero();
+        assertThat(s.quorum()).isFalse();
+        assertThat(s.deliveryLimit()).isEqualTo(20);
+    }
+
+    @Test
+    void quorumQueuesAndTheirDeliveryLimitAreChosenByUrlOrSetting() {
+        RabbitMqSettings s = parse("amqp://localhost/?name=x&queue-type=quorum&delivery-limit=3");
+        assertThat(s.quorum()).isTrue();
+        assertThat(s.deliveryLimit()).isEqualTo(3);
+        assertThat(parse("amqp://localhost/", Map.of("amqp.queue-type", "QUORUM")).quorum()).isTrue();
+        assertThatThrownBy(() -> parse("amqp://localhost/?queue-type=stream"))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("'stream' is not a queue type; use classic or quorum");
+        assertThatThrownBy(() -> parse("amqp://localhost/?delivery-limit=0"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("delivery-limit");
     }
 
     @Test

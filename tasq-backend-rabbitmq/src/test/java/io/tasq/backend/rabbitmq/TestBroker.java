@@ -159,7 +159,7 @@ final class TestBroker {
         return pids.size();
     }
 
-    private static String rabbitmqctl(String... args) throws Exception {
+    static String rabbitmqctl(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("rabbitmqctl"));
         cmd.addAll(List.of(args));
         if (container != null) {
