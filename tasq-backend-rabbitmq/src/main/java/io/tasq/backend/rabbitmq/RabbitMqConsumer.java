@@ -161,6 +161,11 @@ final class RabbitMqConsumer implements JobConsumer {
     }
 
     @Override
+    public void deadLetter(String jobId, String replyTo, byte[] envelope, String reason, int attempts) {
+        inbox.add(new WorkerOp.Bury(jobId, replyTo, envelope, reason == null ? "" : reason, attempts));
+    }
+
+    @Override
     public void pause() {
         if (!paused) {
             paused = true;

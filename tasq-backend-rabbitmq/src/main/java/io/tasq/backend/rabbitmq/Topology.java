@@ -45,6 +45,8 @@ final class Topology {
     static final String REJECTED_BY = "x-tasq-rejected-by";
     /** Header on dead letters: when, in epoch milliseconds. */
     static final String REJECTED_AT = "x-tasq-rejected-at";
+    /** Header on dead letters: the dead letter's own id, for {@code tq dead retry|purge}. */
+    static final String DEAD_ID = "x-tasq-dead-id";
 
     /** The longest queue name (and so routing key) AMQP allows, in bytes. */
     static final int MAX_NAME_BYTES = 255;
