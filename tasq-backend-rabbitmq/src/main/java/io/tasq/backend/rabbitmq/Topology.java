@@ -19,14 +19,17 @@ import java.util.concurrent.TimeoutException;
  * <ul>
  *   <li>{@code tasq.NAME.jobs}: the durable job queue, declared by clients and workers alike; what
  *       the broker dead-letters from it goes to {@code tasq.NAME.dead};
- *   <li>{@code tasq.NAME.dead}: durable, the jobs workers refused, with the reason in a header;
+ *   <li>{@code tasq.NAME.dead}: durable, the jobs workers refused, failed after their last retry or
+ *       that stopped their workers too often, with the reason in a header;
  *   <li>{@code tasq.NAME.reply.CLIENTID}: a client's results, durable and not exclusive, so results
  *       wait for a client that is away; deleted by the broker after {@code result-ttl} unused;
  *   <li>{@code tasq.NAME.delay.MILLIS}: delayed jobs wait here for {@code MILLIS} (a per-queue
  *       message TTL, so no job waits behind a later one) and are then dead-lettered into the job
  *       queue; deleted by the broker once unused;
  *   <li>{@code tasq.NAME.schedules}: durable, single active consumer: the repeating jobs, held by
- *       one worker at a time (see {@link RabbitMqScheduleStore}); declared by workers.
+ *       one worker at a time (see {@link RabbitMqScheduleStore}); declared by workers;
+ *   <li>{@code tasq.NAME.locks}: durable, single active consumer: the unique-job locks, held by one
+ *       worker at a time (see {@link RabbitMqUniqueLocks}); declared by workers.
  * </ul>
  *
  * <p>Thread-safe.
@@ -66,6 +69,7 @@ final class Topology {
     private final String jobs;
     private final String dead;
     private final String schedules;
+    private final String locks;
     private final Map<Long, Long> delayDeclaredAt = new ConcurrentHashMap<>();
 
     Topology(RabbitMqSettings settings) {
@@ -74,6 +78,7 @@ final class Topology {
         this.jobs = prefix + "jobs";
         this.dead = prefix + "dead";
         this.schedules = prefix + "schedules";
+        this.locks = prefix + "locks";
     }
 
     String jobs() {
@@ -86,6 +91,10 @@ final class Topology {
 
     String schedules() {
         return schedules;
+    }
+
+    String locks() {
+        return locks;
     }
 
     /** The reply queue of {@code clientId}. */
@@ -175,6 +184,14 @@ final class Topology {
         args.put("x-single-active-consumer", true);
         expires(args);
         declare(channel, schedules, args);
+    }
+
+    /** Declares the queue of unique-job locks: one consumer at a time, the leader. */
+    void declareLocks(Channel channel) throws IOException {
+        Map<String, Object> args = new HashMap<>();
+        args.put("x-single-active-consumer", true);
+        expires(args);
+        declare(channel, locks, args);
     }
 
     /** Declares {@code clientId}'s reply queue. */
