@@ -144,6 +144,49 @@ class TqCliIT {
         }
     }
 
+    /** The RabbitMQ of the backend's own tests: {@code TASQ_TEST_AMQP_URL}, else the local one. */
+    private static String amqpQueueUrl() {
+        String base = System.getenv().getOrDefault("TASQ_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2f");
+        return base + (base.contains("?") ? "&" : "?") + "name=tq-dead-" + System.nanoTime() + "&queue-expires=10m";
+    }
+
+    @Test
+    void tqDeadListsRetriesAndPurgesRabbitMqDeadLetters() throws Exception {
+        String url = amqpQueueUrl();
+        try (TqProcess tq = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url);
+                TasqClient unsigned = Tasq.builder().url(url).setting("sign.algorithm", "none").client()) {
+            tq.awaitLine("Listening for jobs on", Duration.ofSeconds(60));
+            unsigned.connect();
+            TasqFuture<Long> refused = unsigned.schedule(Sleepy::pid, 0);
+            assertThatThrownBy(() -> refused.unwrap(Duration.ofSeconds(30))).isInstanceOf(io.tasq.JobRejectedException.class);
+            String id;
+            try (TqProcess list = TqProcess.start(ENV, "dead", "list", "--backend", url)) {
+                assertThat(list.waitFor(Duration.ofSeconds(60))).isZero();
+                assertThat(list.output()).contains("1 dead letter in amqp://").contains(refused.jobId()).contains("unsigned");
+                java.util.regex.Matcher m = Pattern.compile("(?m)^(\\S+)\\s+job " + Pattern.quote(refused.jobId()))
+                        .matcher(list.output());
+                assertThat(m.find()).as(list.output()).isTrue();
+                id = m.group(1);
+            }
+            // sent back, it is refused again (still unsigned) and comes back to the dead letters
+            try (TqProcess retry = TqProcess.start(ENV, "dead", "retry", "--backend", url, id)) {
+                assertThat(retry.waitFor(Duration.ofSeconds(60))).isZero();
+                assertThat(retry.output()).contains("sent 1 dead letter(s) back");
+            }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                try (TqProcess list = TqProcess.start(ENV, "dead", "list", "--backend", url)) {
+                    assertThat(list.waitFor(Duration.ofSeconds(60))).isZero();
+                    assertThat(list.output()).contains("1 dead letter in").doesNotContain(id);
+                }
+            });
+            try (TqProcess purge = TqProcess.start(ENV, "dead", "purge", "--backend", url)) {
+                assertThat(purge.waitFor(Duration.ofSeconds(60))).isZero();
+                assertThat(purge.output()).contains("deleted 1 dead letter(s)");
+            }
+            assertThat(tq.terminate(Duration.ofSeconds(30))).isZero();
+        }
+    }
+
     @Test
     void tqInspectShowsTheQueueAndMetricsAreServedForPrometheus() throws Exception {
         String url = "zmq://127.0.0.1:" + Ports.freePair();

@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import io.tasq.spi.ResultMessage;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /** The AMQP properties Tasq reads and writes: attempt count, not-before time, dead-letter reason. Stateless. */
 final class Messages {
@@ -43,26 +44,57 @@ final class Messages {
     }
 
     /**
-     * A delivered job's properties for its copy: the attempt count set, and the broker's
-     * dead-lettering history dropped (it grows with every pass through a delay queue).
+     * A delivered job's properties for its copy: the attempt count and not-before time set (a
+     * {@code notBeforeMillis} of 0 keeps the job's own), and the broker's dead-lettering history
+     * dropped (it grows with every pass through a delay queue).
      */
-    static AMQP.BasicProperties forwarded(AMQP.BasicProperties p, int attempt) {
+    static AMQP.BasicProperties forwarded(AMQP.BasicProperties p, int attempt, long notBeforeMillis) {
         Map<String, Object> h = ownHeaders(p);
         if (attempt > 1) {
             h.put(Topology.ATTEMPT, attempt);
         } else {
             h.remove(Topology.ATTEMPT);
         }
+        if (notBeforeMillis > 0) {
+            h.put(Topology.NOT_BEFORE, notBeforeMillis);
+        }
         return p.builder().deliveryMode(2).expiration(null).headers(h.isEmpty() ? null : h).build();
     }
 
-    /** A refused job's properties in the dead-letter queue: why, by whom, when. */
+    /** A refused job's properties in the dead-letter queue: why, by whom, when, under which id. */
     static AMQP.BasicProperties deadLetter(AMQP.BasicProperties p, String reason, String workerId, long nowMillis) {
         Map<String, Object> h = ownHeaders(p);
+        deadHeaders(h, reason, workerId, nowMillis);
+        return p.builder().deliveryMode(2).expiration(null).headers(h).build();
+    }
+
+    /** The properties of a job a worker held itself (a retry it waited for) in the dead-letter queue. */
+    static AMQP.BasicProperties deadLetter(WorkerOp.Bury b, String replyQueue, String workerId, long nowMillis) {
+        Map<String, Object> h = new HashMap<>();
+        if (b.attempts() > 1) {
+            h.put(Topology.ATTEMPT, b.attempts());
+        }
+        deadHeaders(h, b.reason(), workerId, nowMillis);
+        return new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(b.jobId()).replyTo(replyQueue).headers(h)
+                .build();
+    }
+
+    private static void deadHeaders(Map<String, Object> h, String reason, String workerId, long nowMillis) {
         h.put(Topology.REASON, reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON) + "..." : reason);
         h.put(Topology.REJECTED_BY, workerId);
         h.put(Topology.REJECTED_AT, nowMillis);
-        return p.builder().deliveryMode(2).expiration(null).headers(h).build();
+        h.put(Topology.DEAD_ID, Long.toString(nowMillis, 36) + "-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /**
+     * A dead letter's properties when an operator sends it back: a new job again (attempt 1, due
+     * now), without the dead-letter headers.
+     */
+    static AMQP.BasicProperties revived(AMQP.BasicProperties p) {
+        Map<String, Object> h = ownHeaders(p);
+        h.keySet().removeAll(java.util.List.of(Topology.ATTEMPT, Topology.NOT_BEFORE, Topology.REASON,
+                Topology.REJECTED_BY, Topology.REJECTED_AT, Topology.DEAD_ID));
+        return p.builder().deliveryMode(2).expiration(null).headers(h.isEmpty() ? null : h).build();
     }
 
     /** A result's properties: persistent, correlated with its job. */

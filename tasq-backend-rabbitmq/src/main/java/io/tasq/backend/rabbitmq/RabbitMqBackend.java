@@ -16,7 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * The RabbitMQ backend: a durable job queue per Tasq queue, persistent messages with publisher
  * confirms, acknowledgement after the job ran, a durable reply queue per client, delayed jobs held
- * by the broker in TTL queues, refused jobs in a dead-letter queue. See {@link Topology} for the
+ * by the broker in TTL queues, retries waiting there too, refused, failed and poison jobs in a
+ * dead-letter queue, unique-job locks held by one worker at a time. See {@link Topology} for the
  * queues. Each producer opens two connections (jobs out, results in) and each consumer one; all
  * reconnect by themselves.
  *
@@ -62,6 +63,18 @@ final class RabbitMqBackend implements Backend {
         return c;
     }
 
+    private RabbitMqDeadLetters deadLetters;
+
+    /** Opens its own connection when first asked for. */
+    @Override
+    public synchronized java.util.Optional<io.tasq.spi.DeadLetters> deadLetters() {
+        if (deadLetters == null) {
+            deadLetters = new RabbitMqDeadLetters(settings, topology);
+            open.add(deadLetters);
+        }
+        return java.util.Optional.of(deadLetters);
+    }
+
     @Override
     public synchronized java.util.Optional<io.tasq.spi.QueueAdmin> admin() {
         if (admin == null) {
@@ -75,6 +88,9 @@ final class RabbitMqBackend implements Backend {
 
     @Override
     public void close() {
+        synchronized (this) {
+            deadLetters = null;
+        }
         for (AutoCloseable c : open) {
             try {
                 c.close();

@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * their result); one IO thread owns the channel and carries out the
  * {@link Settlements}. A job the broker delivers again (its worker was lost, or handed it back) is
  * first published again with its attempt count raised, and the old copy acknowledged once that is
- * confirmed; a job that comes early goes back to a delay queue the same way. So the attempt count is
- * exact, and a job is never run before its time.
+ * confirmed; a job that comes early goes back to a delay queue the same way, and so does a failed job
+ * waiting for its retry ({@link RabbitMqDelivery#retry}). So the attempt count is exact, a job is
+ * never run before its time, and no worker holds a retry in memory. Unique-job locks are kept in
+ * the broker too ({@link RabbitMqUniqueLocks}).
  *
  * <p>Automatic recovery reconnects, declares the queues and consumes again; on top of it, what was
  * published but not confirmed on the lost channel is done again where still needed, a channel the
@@ -58,6 +60,7 @@ final class RabbitMqConsumer implements JobConsumer {
     private final Settlements settlements;
     private final RabbitMqScheduleStore schedules;
     private final Presence presence;
+    private final RabbitMqUniqueLocks locks;
     private final LinkedBlockingQueue<WorkerOp> inbox = new LinkedBlockingQueue<>();
     /** The life of the channel: raised whenever it is lost, so that its unconfirmed publishes are sorted out. */
     private final AtomicInteger epoch = new AtomicInteger();
@@ -82,6 +85,7 @@ final class RabbitMqConsumer implements JobConsumer {
             setUp(ch);
             schedules = new RabbitMqScheduleStore(connection, topology, options.workerId());
             presence = new Presence(connection, topology, options.workerId());
+            locks = new RabbitMqUniqueLocks(connection, topology, options.workerId());
         } catch (IOException | RuntimeException e) {
             Connections.quietlyClose(connection);
             throw e instanceof TasqException te ? te : new BackendUnavailableException("cannot set up the queues of "
@@ -146,6 +150,11 @@ final class RabbitMqConsumer implements JobConsumer {
     }
 
     @Override
+    public java.util.Optional<io.tasq.spi.UniqueLocks> uniqueLocks() {
+        return java.util.Optional.of(locks);
+    }
+
+    @Override
     public void start(JobListener listener) {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("already started");
@@ -170,6 +179,11 @@ final class RabbitMqConsumer implements JobConsumer {
     @Override
     public void publish(ResultMessage result) {
         inbox.add(new WorkerOp.Publish(result));
+    }
+
+    @Override
+    public void deadLetter(String jobId, String replyTo, byte[] envelope, String reason, int attempts) {
+        inbox.add(new WorkerOp.Bury(jobId, replyTo, envelope, reason == null ? "" : reason, attempts));
     }
 
     @Override
@@ -293,6 +307,7 @@ final class RabbitMqConsumer implements JobConsumer {
         running = false;
         schedules.close();
         presence.close();
+        locks.close();
         if (io == null) {
             Connections.quietlyClose(connection);
             return;

@@ -62,6 +62,19 @@ final class RabbitMqDelivery implements Delivery {
         return Messages.run(properties);
     }
 
+    /**
+     * The retry waits in a delay queue of the broker: a copy with the attempt count raised and the
+     * new not-before time is published (through the delay queue, or into the job queue if it is due
+     * already), and this delivery is acknowledged once the broker confirmed the copy.
+     */
+    @Override
+    public boolean retry(long notBeforeMillis) {
+        if (settled.compareAndSet(false, true)) {
+            ops.accept(new WorkerOp.Forward(from, tag, properties, body, attempt + 1, Math.max(1, notBeforeMillis)));
+        }
+        return true;
+    }
+
     @Override
     public void complete(ResultMessage result) {
         Objects.requireNonNull(result, "result == null");

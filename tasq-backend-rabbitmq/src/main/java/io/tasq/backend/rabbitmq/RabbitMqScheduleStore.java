@@ -5,7 +5,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
-import com.rabbitmq.client.ShutdownSignalException;
 import io.tasq.BackendUnavailableException;
 import io.tasq.spi.Recurring;
 import io.tasq.spi.ScheduleStore;
@@ -21,12 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +36,10 @@ import org.slf4j.LoggerFactory;
  * fired once while the leader lives, and at least once when it dies mid-fire.
  *
  * <p>Any worker registers a job by publishing its state; it cancels or lists by publishing a
- * request that the leader answers through direct reply-to.
+ * request that the leader answers through direct reply-to (the {@link LeaderQueue} machinery).
  *
- * <p>Thread-safe: the held states are guarded by {@code lock} (taken before {@code publishLock}
- * where both are needed), the publishing channel by {@code publishLock}.
+ * <p>Thread-safe: the held states are guarded by {@code lock} (taken before the queue's publish lock
+ * where both are needed).
  */
 final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
 
@@ -61,21 +54,15 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
     private static final String NEXT_RUN = "x-tasq-next-run";
     private static final String LAST_RUN = "x-tasq-last-run";
     private static final String WRITTEN = "x-tasq-written";
-    private static final String DIRECT_REPLY = "amq.rabbitmq.reply-to";
-    /** How long a request or a publish waits for the broker or the leader. */
-    private static final long WAIT_MILLIS = 10_000;
     /** How long a cancelled job's id is remembered, to drop a state of it still on its way. */
     private static final long FORGET_REMOVED_MILLIS = 600_000;
 
     private final Topology topology;
     private final String workerId;
     private final Object lock = new Object();
-    private final Object publishLock = new Object();
     private final Map<String, Held> held = new HashMap<>();
     private final Map<String, Long> removed = new LinkedHashMap<>();
-    private final Map<String, CompletableFuture<byte[]>> calls = new ConcurrentHashMap<>();
-    private final Channel leaderChannel;
-    private final Channel publishChannel;
+    private final LeaderQueue queue;
 
     /** A state the leader holds: {@code tag} is -1 while its newest state is still on its way back. */
     private record Held(Recurring job, long written, long tag) {
@@ -84,20 +71,9 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
     RabbitMqScheduleStore(Connection connection, Topology topology, String workerId) throws IOException {
         this.topology = topology;
         this.workerId = workerId;
-        this.publishChannel = connection.createChannel();
-        publishChannel.confirmSelect();
-        publishChannel.basicConsume(DIRECT_REPLY, true, new DefaultConsumer(publishChannel) {
-            @Override
-            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties p, byte[] body) {
-                CompletableFuture<byte[]> call = p.getCorrelationId() == null ? null : calls.remove(p.getCorrelationId());
-                if (call != null) {
-                    call.complete(body);
-                }
-            }
-        });
-        this.leaderChannel = connection.createChannel();
-        topology.declareSchedules(leaderChannel);
-        leaderChannel.basicConsume(topology.schedules(), false, new Leader(leaderChannel));
+        this.queue = new LeaderQueue(connection, topology.schedules(), "the repeating jobs", workerId,
+                topology::declareSchedules);
+        queue.consume(Leader::new);
         connection.addShutdownListener(cause -> {
             // the broker gives what this worker held to the next consumer
             synchronized (lock) {
@@ -108,9 +84,7 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
 
     @Override
     public void add(Recurring job) {
-        synchronized (publishLock) {
-            publishAndConfirm(topology.schedules(), stateProperties(job, System.currentTimeMillis()), job.envelope());
-        }
+        queue.publishAndConfirm(topology.schedules(), stateProperties(job, System.currentTimeMillis()), job.envelope());
     }
 
     @Override
@@ -137,18 +111,18 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
             long run = job.lastRun() + 1;
             Recurring next = new Recurring(job.name(), job.jobId(), job.replyTo(), job.envelope(), nextRunMillis, run);
             long now = System.currentTimeMillis();
-            synchronized (publishLock) {
+            synchronized (queue.publishLock()) {
                 Map<String, Object> headers = new HashMap<>();
                 headers.put(Topology.RUN, run);
                 AMQP.BasicProperties runProps = new AMQP.BasicProperties.Builder().deliveryMode(2)
                         .messageId(job.jobId()).replyTo(topology.reply(job.replyTo())).headers(headers).build();
-                basicPublish(topology.jobs(), runProps, job.envelope());
+                queue.basicPublish(topology.jobs(), runProps, job.envelope());
                 if (nextRunMillis != Long.MAX_VALUE) {
-                    basicPublish(topology.schedules(), stateProperties(next, now), job.envelope());
+                    queue.basicPublish(topology.schedules(), stateProperties(next, now), job.envelope());
                 }
-                waitForConfirms();
+                queue.waitForConfirms();
             }
-            ack(h.tag());
+            queue.ack(h.tag());
             if (nextRunMillis == Long.MAX_VALUE) {
                 held.remove(job.name());
                 remember(job.jobId(), now);
@@ -166,8 +140,7 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
 
     @Override
     public void close() {
-        Connections.forget(leaderChannel);
-        Connections.forget(publishChannel);
+        queue.close();
     }
 
     private static boolean sameState(Recurring a, Recurring b) {
@@ -177,54 +150,10 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
 
     /** Sends a request to the leader and waits for its answer. */
     private byte[] call(String kind, String name) {
-        String id = UUID.randomUUID().toString();
-        CompletableFuture<byte[]> answer = new CompletableFuture<>();
-        calls.put(id, answer);
-        try {
-            Map<String, Object> headers = new HashMap<>();
-            headers.put(KIND, kind);
-            headers.put(NAME, name);
-            AMQP.BasicProperties p = new AMQP.BasicProperties.Builder().deliveryMode(2).correlationId(id)
-                    .replyTo(DIRECT_REPLY).headers(headers).build();
-            synchronized (publishLock) {
-                publishAndConfirm(topology.schedules(), p, new byte[0]);
-            }
-            return answer.get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new BackendUnavailableException("no worker of " + topology.schedules() + " answered a '" + kind
-                    + "' request for the repeating jobs within " + WAIT_MILLIS + " ms", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackendUnavailableException("interrupted while waiting for the repeating jobs", e);
-        } catch (ExecutionException e) {
-            throw new BackendUnavailableException("asking for the repeating jobs failed: " + e.getCause(), e);
-        } finally {
-            calls.remove(id);
-        }
-    }
-
-    private void publishAndConfirm(String queue, AMQP.BasicProperties p, byte[] body) {
-        basicPublish(queue, p, body);
-        waitForConfirms();
-    }
-
-    private void basicPublish(String queue, AMQP.BasicProperties p, byte[] body) {
-        try {
-            publishChannel.basicPublish("", queue, false, p, body);
-        } catch (IOException | ShutdownSignalException e) {
-            throw new BackendUnavailableException("cannot publish to " + queue + ": " + e, e);
-        }
-    }
-
-    private void waitForConfirms() {
-        try {
-            publishChannel.waitForConfirmsOrDie(WAIT_MILLIS);
-        } catch (IOException | TimeoutException | ShutdownSignalException e) {
-            throw new BackendUnavailableException("the broker did not confirm a repeating job's state: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BackendUnavailableException("interrupted while waiting for the broker's confirm", e);
-        }
+        Map<String, Object> headers = new HashMap<>();
+        headers.put(KIND, kind);
+        headers.put(NAME, name);
+        return queue.call(kind, headers, new byte[0]);
     }
 
     private static AMQP.BasicProperties stateProperties(Recurring job, long written) {
@@ -236,19 +165,6 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
         h.put(LAST_RUN, job.lastRun());
         h.put(WRITTEN, written);
         return new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(job.jobId()).headers(h).build();
-    }
-
-    /** Acknowledges a state this leader held; called with {@code lock} held. */
-    private void ack(long tag) {
-        if (tag < 0) {
-            return;
-        }
-        try {
-            leaderChannel.basicAck(tag, false);
-        } catch (IOException | ShutdownSignalException e) {
-            // the channel is gone: the broker gives the state to the next leader, which keeps the newest
-            LOG.debug("worker {}: could not acknowledge an old schedule state: {}", workerId, e.toString());
-        }
     }
 
     /** Remembers a removed job's id for a while; called with {@code lock} held. */
@@ -324,20 +240,20 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
                     } else if (REMOVE.equals(kind)) {
                         Held gone = held.remove(String.valueOf(text(h, NAME)));
                         if (gone != null) {
-                            ack(gone.tag());
+                            queue.ack(gone.tag());
                             remember(gone.job().jobId(), System.currentTimeMillis());
                             LOG.debug("worker {}: removed repeating job {}", workerId, gone.job().name());
                         }
-                        answer(p, new byte[] {(byte) (gone != null ? 1 : 0)});
-                        ack(tag);
+                        queue.answer(p, new byte[] {(byte) (gone != null ? 1 : 0)});
+                        queue.ack(tag);
                     } else if (LIST.equals(kind)) {
-                        answer(p, encodeList(held.values().stream().map(Held::job)
+                        queue.answer(p, encodeList(held.values().stream().map(Held::job)
                                 .sorted(Comparator.comparingLong(Recurring::nextRunMillis)).toList()));
-                        ack(tag);
+                        queue.ack(tag);
                     } else {
                         LOG.warn("worker {}: dropping a message of unknown kind '{}' from {}", workerId, kind,
                                 topology.schedules());
-                        ack(tag);
+                        queue.ack(tag);
                     }
                 } catch (RuntimeException e) {
                     // never let an exception reach the client library: it would close the channel
@@ -352,14 +268,14 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
             String client = text(h, CLIENT);
             if (name == null || client == null || p.getMessageId() == null) {
                 LOG.warn("worker {}: dropping a malformed schedule state from {}", workerId, topology.schedules());
-                ack(tag);
+                queue.ack(tag);
                 return;
             }
             Recurring job = new Recurring(name, p.getMessageId(), client, body, number(h, NEXT_RUN),
                     number(h, LAST_RUN));
             long written = number(h, WRITTEN);
             if (removed.containsKey(job.jobId())) {
-                ack(tag);
+                queue.ack(tag);
                 return;
             }
             Held old = held.get(name);
@@ -368,23 +284,11 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
                     : written >= old.written());
             if (newer) {
                 if (old != null && old.tag() != tag) {
-                    ack(old.tag());
+                    queue.ack(old.tag());
                 }
                 held.put(name, new Held(job, written, tag));
             } else {
-                ack(tag);
-            }
-        }
-
-        private void answer(AMQP.BasicProperties request, byte[] body) {
-            if (request.getReplyTo() == null || request.getCorrelationId() == null) {
-                return;
-            }
-            try {
-                getChannel().basicPublish("", request.getReplyTo(),
-                        new AMQP.BasicProperties.Builder().correlationId(request.getCorrelationId()).build(), body);
-            } catch (IOException | ShutdownSignalException e) {
-                LOG.debug("worker {}: could not answer a schedules request: {}", workerId, e.toString());
+                queue.ack(tag);
             }
         }
     }

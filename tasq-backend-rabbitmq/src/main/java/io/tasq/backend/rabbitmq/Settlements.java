@@ -109,12 +109,18 @@ final class Settlements {
                 publish(ch, epoch, op, topology.dead(), Messages.deadLetter(d.properties(), r.reason(), workerId,
                         System.currentTimeMillis()), d.body());
             }
+        } else if (op instanceof WorkerOp.Bury b) {
+            LOG.warn("worker {}: job {} goes to the dead letters in {}: {}", workerId, b.jobId(), topology.dead(),
+                    b.reason());
+            publish(ch, epoch, op, topology.dead(), Messages.deadLetter(b, topology.reply(b.replyTo()), workerId,
+                    System.currentTimeMillis()), b.envelope());
         } else if (op instanceof WorkerOp.Publish p) {
             publishResult(ch, epoch, op, p.result());
         } else if (op instanceof WorkerOp.Forward f) {
             if (!stale(ch, f.from(), f.tag())) {
                 String queue = topology.route(connection, f.notBeforeMillis(), System.currentTimeMillis());
-                publish(ch, epoch, op, queue, Messages.forwarded(f.properties(), f.attempt()), f.body());
+                publish(ch, epoch, op, queue, Messages.forwarded(f.properties(), f.attempt(), f.notBeforeMillis()),
+                        f.body());
             }
         } else {
             throw new IllegalArgumentException("not a settlement: " + op);
@@ -232,7 +238,7 @@ final class Settlements {
                 continue;
             }
             for (Pending p : e.getValue().values()) {
-                if (p.op instanceof WorkerOp.Publish || !staleDelivery(ch, p.op)) {
+                if (p.op instanceof WorkerOp.Publish || p.op instanceof WorkerOp.Bury || !staleDelivery(ch, p.op)) {
                     again.add(p.op);
                 }
             }

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
  * <ul>
  *   <li>{@code tasq.NAME.jobs}: the durable job queue, declared by clients and workers alike; what
  *       the broker dead-letters from it goes to {@code tasq.NAME.dead};
- *   <li>{@code tasq.NAME.dead}: durable, the jobs workers refused, with the reason in a header;
+ *   <li>{@code tasq.NAME.dead}: durable, the jobs workers refused, failed after their last retry or
+ *       that stopped their workers too often, with the reason in a header;
  *   <li>{@code tasq.NAME.reply.CLIENTID}: a client's results, durable and not exclusive, so results
  *       wait for a client that is away; deleted by the broker after {@code result-ttl} unused;
  *   <li>{@code tasq.NAME.delay.MILLIS}: delayed jobs wait here for {@code MILLIS} (a per-queue
@@ -28,7 +29,9 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code tasq.NAME.schedules}: durable, single active consumer: the repeating jobs, held by
  *       one worker at a time (see {@link RabbitMqScheduleStore}); declared by workers;
  *   <li>{@code tasq.NAME.presence}: a fanout exchange (auto-deleted) to which each worker binds an
- *       exclusive queue of its own, to answer who is there (see {@link Presence}).
+ *       exclusive queue of its own, to answer who is there (see {@link Presence});
+ *   <li>{@code tasq.NAME.locks}: durable, single active consumer: the unique-job locks, held by one
+ *       worker at a time (see {@link RabbitMqUniqueLocks}); declared by workers.
  * </ul>
  *
  * <p>Thread-safe.
@@ -47,6 +50,8 @@ final class Topology {
     static final String REJECTED_BY = "x-tasq-rejected-by";
     /** Header on dead letters: when, in epoch milliseconds. */
     static final String REJECTED_AT = "x-tasq-rejected-at";
+    /** Header on dead letters: the dead letter's own id, for {@code tq dead retry|purge}. */
+    static final String DEAD_ID = "x-tasq-dead-id";
 
     /** The longest queue name (and so routing key) AMQP allows, in bytes. */
     static final int MAX_NAME_BYTES = 255;
@@ -67,6 +72,7 @@ final class Topology {
     private final String dead;
     private final String schedules;
     private final String presence;
+    private final String locks;
     private final Map<Long, Long> delayDeclaredAt = new ConcurrentHashMap<>();
 
     Topology(RabbitMqSettings settings) {
@@ -76,6 +82,7 @@ final class Topology {
         this.dead = prefix + "dead";
         this.schedules = prefix + "schedules";
         this.presence = prefix + "presence";
+        this.locks = prefix + "locks";
     }
 
     String jobs() {
@@ -93,6 +100,10 @@ final class Topology {
     /** The fanout exchange through which the workers are asked who is there. */
     String presence() {
         return presence;
+    }
+
+    String locks() {
+        return locks;
     }
 
     /** The reply queue of {@code clientId}. */
@@ -196,6 +207,14 @@ final class Topology {
         args.put("x-single-active-consumer", true);
         kept(args);
         declare(channel, schedules, args);
+    }
+
+    /** Declares the queue of unique-job locks: one consumer at a time, the leader. */
+    void declareLocks(Channel channel) throws IOException {
+        Map<String, Object> args = new HashMap<>();
+        args.put("x-single-active-consumer", true);
+        kept(args);
+        declare(channel, locks, args);
     }
 
     /** Declares {@code clientId}'s reply queue. */

@@ -27,13 +27,18 @@ sealed interface WorkerOp {
     record Reject(RabbitMqDelivery delivery, String reason) implements WorkerOp {
     }
 
+    /** Move a job the worker holds itself (it has no delivery) to the dead-letter queue. */
+    record Bury(String jobId, String replyTo, byte[] envelope, String reason, int attempts) implements WorkerOp {
+    }
+
     /** Publish a result that belongs to no delivery. */
     record Publish(ResultMessage result) implements WorkerOp {
     }
 
     /**
-     * Publish a copy of a delivered job with a new attempt count (it was delivered before) or to a
-     * delay queue (it came early), then acknowledge the delivered one.
+     * Publish a copy of a delivered job with a new attempt count (it was delivered before, or failed
+     * and is retried) or to a delay queue (it came early, or waits for its retry), then acknowledge
+     * the delivered one.
      */
     record Forward(Channel from, long tag, AMQP.BasicProperties properties, byte[] body, int attempt,
             long notBeforeMillis) implements WorkerOp {

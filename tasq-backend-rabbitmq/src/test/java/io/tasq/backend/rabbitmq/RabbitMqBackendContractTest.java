@@ -1,9 +1,17 @@
 package io.tasq.backend.rabbitmq;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.tasq.core.testkit.BackendContractTest;
+import io.tasq.spi.Backend;
+import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.JobConsumer;
+import io.tasq.spi.Providers;
+import io.tasq.spi.Settings;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /** The shared contract, against the real broker: each queue is a fresh queue name. */
 class RabbitMqBackendContractTest extends BackendContractTest {
@@ -15,6 +23,20 @@ class RabbitMqBackendContractTest extends BackendContractTest {
         String url = TestBroker.queueUrl();
         NAMES.add(TestBroker.nameOf(url));
         return url;
+    }
+
+    /**
+     * The contract checks dead letters and broker-kept locks only where a backend has them: here
+     * they must be there, so that those checks run (the stricter ones are in {@code JobLifecycleTest}).
+     */
+    @Test
+    void theLifecycleHooksAreKeptByTheBroker() {
+        try (Backend backend = Providers.backend(newQueueUrl(), Settings.empty());
+                JobConsumer consumer = backend.openConsumer(new ConsumerOptions("hooks", 1))) {
+            assertThat(backend.deadLetters()).isPresent();
+            assertThat(consumer.uniqueLocks()).isPresent();
+            assertThat(consumer.schedules()).isPresent();
+        }
     }
 
     @AfterAll

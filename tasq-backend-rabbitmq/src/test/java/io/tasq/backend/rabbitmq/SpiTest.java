@@ -19,7 +19,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The backend SPI itself: attempt counting, settling, pausing, and results kept for a client that is away. */
+/**
+ * The backend SPI itself: attempt counting, settling, retrying, pausing, dead letters, and results
+ * kept for a client that is away.
+ */
 class SpiTest extends BrokerTestSupport {
 
     private final BlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
@@ -130,6 +133,42 @@ class SpiTest extends BrokerTestSupport {
         held.get(0).ack(); // one settled: one more comes, and no other
         assertThat(next()).isNotNull();
         assertThat(deliveries.poll(500, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void aRetriedDeliveryComesBackAsTheNextAttemptNoEarlierThanAsked() throws Exception {
+        String url = newQueueUrl();
+        Backend backend = rawBackend(url);
+        JobProducer producer = closeLater(backend.openProducer("spi-client", body -> { }));
+        consumer(backend, "spi-worker");
+        send(producer, "r1", "spi-client");
+        Delivery d = next();
+        long due = System.currentTimeMillis() + 1_500;
+        assertThat(d.retry(due)).isTrue();
+        Delivery again = next();
+        assertThat(System.currentTimeMillis()).isGreaterThanOrEqualTo(due);
+        assertThat(again.attempt()).isEqualTo(2);
+        assertThat(text(again.body())).isEqualTo("job r1");
+        again.ack();
+        await().atMost(Duration.ofSeconds(5)).until(() -> messageCount("tasq." + TestBroker.nameOf(url) + ".jobs") == 0);
+    }
+
+    @Test
+    void aJobTheWorkerHoldsItselfGoesToTheDeadLettersThroughTheConsumer() throws Exception {
+        String url = newQueueUrl();
+        Backend backend = rawBackend(url);
+        JobConsumer c = consumer(backend, "spi-worker");
+        c.deadLetter("held-1", "spi-client", bytes("job held-1"), "failed after 4 attempts", 4);
+        io.tasq.spi.DeadLetters dead = backend.deadLetters().orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).until(() -> dead.count() == 1);
+        assertThat(dead.list(10)).singleElement().satisfies(l -> {
+            assertThat(l.jobId()).isEqualTo("held-1");
+            assertThat(text(l.envelope())).isEqualTo("job held-1");
+            assertThat(l.reason()).isEqualTo("failed after 4 attempts");
+            assertThat(l.attempts()).isEqualTo(4);
+        });
+        assertThat(dead.purge(List.of(dead.list(1).get(0).id()))).isEqualTo(1);
+        assertThat(dead.count()).isZero();
     }
 
     @Test

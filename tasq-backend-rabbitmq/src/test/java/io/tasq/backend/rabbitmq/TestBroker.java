@@ -119,6 +119,7 @@ final class TestBroker {
             ch.queueDelete("tasq." + name + ".jobs");
             ch.queueDelete("tasq." + name + ".dead");
             ch.queueDelete("tasq." + name + ".schedules");
+            ch.queueDelete("tasq." + name + ".locks");
         } catch (Exception e) {
             // they expire anyway
         }
