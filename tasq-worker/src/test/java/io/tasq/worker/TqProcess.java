@@ -61,6 +61,15 @@ public final class TqProcess implements AutoCloseable {
         return new TqProcess(pb.start());
     }
 
+    /** Starts another command (the image's entry point, say), reading its output as tq's is read. */
+    public static TqProcess command(List<String> command, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("TASQ_"));
+        pb.environment().putAll(env);
+        return new TqProcess(pb.start());
+    }
+
     /** Waits until a line containing {@code text} was printed, and returns it. */
     public String awaitLine(String text, Duration timeout) {
         await().atMost(timeout).until(() -> lines.stream().anyMatch(l -> l.contains(text)) || !process.isAlive());
