@@ -4,6 +4,7 @@ import io.tasq.ClientClosedException;
 import io.tasq.spi.Backend;
 import io.tasq.spi.BackendCapability;
 import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.DeadLetters;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobProducer;
 import io.tasq.spi.QueueAdmin;
@@ -37,6 +38,7 @@ final class RedisBackend implements Backend {
     private final Keys keys;
     private final Connections connections;
     private final RedisAdmin admin;
+    private final RedisDeadLetters deadLetters;
     private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
@@ -47,6 +49,7 @@ final class RedisBackend implements Backend {
         this.keys = new Keys(settings.queue());
         this.connections = new Connections(settings, description);
         this.admin = new RedisAdmin(connections, keys, clock);
+        this.deadLetters = new RedisDeadLetters(connections, keys);
     }
 
     @Override
@@ -86,6 +89,15 @@ final class RedisBackend implements Backend {
     @Override
     public Optional<QueueAdmin> admin() {
         return Optional.of(admin);
+    }
+
+    /**
+     * The queue's dead-letter stream, listed, retried and purged on the backend's pooled connections;
+     * nothing is opened before the first call.
+     */
+    @Override
+    public Optional<DeadLetters> deadLetters() {
+        return Optional.of(deadLetters);
     }
 
     private long blockMillis() {
