@@ -66,7 +66,12 @@ class PoisonKilledTest {
             for (int attempt = 1; attempt <= 3; attempt++) {
                 try (WorkerProcess w = WorkerProcess.start(url, 1, settings)) {
                     int expected = attempt;
-                    await().atMost(Duration.ofSeconds(60)).until(() -> runs() == expected);
+                    try {
+                        await().atMost(Duration.ofSeconds(90)).until(() -> runs() == expected);
+                    } catch (org.awaitility.core.ConditionTimeoutException e) {
+                        throw new AssertionError("attempt " + expected + " did not start (runs: " + runs()
+                                + ", future: " + f + "); the worker said:\n" + w.output(), e);
+                    }
                     w.kill();
                 }
             }
