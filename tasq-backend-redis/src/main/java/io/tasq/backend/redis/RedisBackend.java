@@ -19,8 +19,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The Redis backend for one queue: jobs in a stream read by a consumer group, delayed jobs in a
- * sorted set, repeating jobs in a hash and a sorted set, results in one stream per client, refused
- * jobs in a dead-letter stream, each live worker's heartbeat in a hash (see {@link Keys}).
+ * sorted set (with retries waiting for their backoff), repeating jobs in a hash and a sorted set,
+ * results in one stream per client, dead letters in a stream ({@link #deadLetters()}), unique-job
+ * locks in strings ({@link RedisUniqueLocks}), each live worker's heartbeat in a hash (see {@link Keys}).
  * Everything is kept by the server, so jobs and results survive the restart of any client or
  * worker, and, with persistence on, of Redis itself. The connection pool is made when the first
  * producer, consumer or admin call needs it.

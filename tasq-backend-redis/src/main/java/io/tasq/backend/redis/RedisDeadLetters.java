@@ -1,11 +1,13 @@
 package io.tasq.backend.redis;
 
+import io.tasq.ConfigurationException;
 import io.tasq.spi.DeadLetter;
 import io.tasq.spi.DeadLetters;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisException;
@@ -21,6 +23,7 @@ final class RedisDeadLetters implements DeadLetters {
 
     /** Dead letters handled per script call, so that none blocks the server for long. */
     private static final int BATCH = 500;
+    private static final Pattern ENTRY_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
 
     private final Connections connections;
     private final Keys keys;
@@ -123,6 +126,12 @@ final class RedisDeadLetters implements DeadLetters {
     }
 
     private static int run(Jedis j, Script script, List<byte[]> keys, List<String> ids) {
+        for (String id : ids) {
+            if (!ENTRY_ID.matcher(id).matches()) {
+                throw new ConfigurationException("'" + id + "' is not a dead-letter id on Redis: they are stream "
+                        + "entry ids like 1732802000000-0, as tq dead list shows them");
+            }
+        }
         List<byte[]> args = ids.stream().map(Keys::bytes).toList();
         return (int) (long) (Long) script.run(j, keys, args);
     }

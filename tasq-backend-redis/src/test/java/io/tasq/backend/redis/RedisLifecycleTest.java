@@ -129,6 +129,8 @@ class RedisLifecycleTest {
         String first = dead.list(1).get(0).id();
         assertThat(dead.purge(List.of(first))).isEqualTo(1);
         assertThat(dead.retry(List.of(first))).isZero();
+        assertThatThrownBy(() -> dead.purge(List.of("not-an-id"))).isInstanceOf(io.tasq.ConfigurationException.class)
+                .hasMessageContaining("'not-an-id' is not a dead-letter id");
         assertThat(dead.purge(List.of())).isEqualTo(1);
         assertThat(dead.count()).isZero();
         assertThat(dead.list(10)).isEmpty();
