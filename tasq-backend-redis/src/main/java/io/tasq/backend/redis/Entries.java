@@ -12,7 +12,8 @@ import java.util.Map;
  * How a job is laid out in Redis, and how raw replies are read back. A stream entry has the fields
  * {@code job} (the job id), {@code to} (the client id), {@code body} (the envelope), {@code run} (the
  * run number, for a run of a repeating job fired by {@link RedisScheduleStore}) and, once the job was
- * handed back, {@code tries} (deliveries before this entry). A delayed job is one member of the
+ * handed back or retried, {@code tries} (deliveries before this entry) and {@code lost} (how many of
+ * those went to workers that were lost). A delayed job is one member of the
  * sorted set: {@code <len>:<job id><len>:<client id><envelope>}, lengths in bytes, so that the
  * promotion script can split it without any other key. Stateless.
  */
@@ -23,6 +24,7 @@ final class Entries {
     static final String BODY = "body";
     static final String TRIES = "tries";
     static final String RUN = "run";
+    static final String LOST = "lost";
 
     private Entries() {
     }
@@ -46,9 +48,28 @@ final class Entries {
             return v == null ? "?" : text(v);
         }
 
+        /** The client id, or {@code ""} if the entry has none. */
+        String replyTo() {
+            byte[] v = fields.get(TO);
+            return v == null ? "" : text(v);
+        }
+
         /** How many times the job was delivered before this entry was written. */
         int tries() {
             byte[] v = fields.get(TRIES);
+            if (v == null) {
+                return 0;
+            }
+            try {
+                return Math.max(0, Integer.parseInt(text(v)));
+            } catch (NumberFormatException e) {
+                return 0;
+            }
+        }
+
+        /** How many deliveries before this entry went to workers that were lost (see {@code claim.lua}). */
+        int lost() {
+            byte[] v = fields.get(LOST);
             if (v == null) {
                 return 0;
             }
@@ -121,6 +142,20 @@ final class Entries {
         }
         Object stream = streams.get(0);
         if (!(stream instanceof List<?> s) || s.size() < 2 || !(s.get(1) instanceof List<?> entries)) {
+            return List.of();
+        }
+        List<Entry> out = new ArrayList<>(entries.size());
+        for (Object e : entries) {
+            if (e instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof byte[] id) {
+                out.add(entry(id, pair.get(1)));
+            }
+        }
+        return out;
+    }
+
+    /** The entries of an {@code XRANGE} or {@code XREVRANGE} reply (RESP2). */
+    static List<Entry> fromRange(Object reply) {
+        if (!(reply instanceof List<?> entries)) {
             return List.of();
         }
         List<Entry> out = new ArrayList<>(entries.size());

@@ -68,6 +68,16 @@ final class Keys {
         return bytes(prefix + "worker:" + workerId);
     }
 
+    /** The lock of the unique-job key {@code key}: the id of the job holding it, expiring with it. */
+    byte[] unique(String key) {
+        return bytes(prefix + "unique:" + key);
+    }
+
+    /** The list of the jobs following the holder of the unique-job key {@code key}, expiring with it. */
+    byte[] uniqueFollowers(String key) {
+        return bytes(prefix + "unique-followers:" + key);
+    }
+
     /** The stream of results waiting for the client {@code clientId} (field {@code body}). */
     byte[] results(String clientId) {
         return bytes(prefix + "results:" + clientId);

@@ -43,9 +43,9 @@ final class Ops {
     /** Hand {@code entry} back: a new entry saying it was delivered {@code attempts} times replaces it. */
     Settler.Op requeue(Entries.Entry entry, int attempts) {
         List<byte[]> args = new ArrayList<>(List.of(GROUP, Keys.bytes(entry.id()), consumer,
-                Keys.bytes(Integer.toString(attempts))));
+                Keys.bytes(Integer.toString(attempts)), Keys.bytes(Integer.toString(entry.lost()))));
         entry.fields().forEach((k, v) -> {
-            if (!k.equals(Entries.TRIES)) {
+            if (!k.equals(Entries.TRIES) && !k.equals(Entries.LOST)) {
                 args.add(Keys.bytes(k));
                 args.add(v);
             }
@@ -53,14 +53,47 @@ final class Ops {
         return new Settler.Op(Script.REQUEUE, List.of(keys.jobs()), args, "hand-back of job " + entry.jobId(), null);
     }
 
-    /** Move {@code entry} to the dead letters with {@code reason}, then acknowledge and delete it. */
-    Settler.Op reject(Entries.Entry entry, String reason, long nowMillis) {
-        List<byte[]> args = new ArrayList<>(List.of(GROUP, Keys.bytes(entry.id()), deadMax,
-                Keys.bytes("reason"), Keys.bytes(reason), Keys.bytes("worker"), consumer,
-                Keys.bytes("entry"), Keys.bytes(entry.id()), Keys.bytes("at"), Keys.bytes(Long.toString(nowMillis))));
+    /**
+     * Acknowledge and delete {@code entry}, in the same step as the job goes into the delayed set, due
+     * at {@code notBeforeMillis}, to be delivered again as attempt {@code attempt} + 1.
+     */
+    Settler.Op retry(Entries.Entry entry, int attempt, long notBeforeMillis) {
+        byte[] job = Entries.packed("", entry.jobId(), entry.replyTo(), entry.body());
+        return new Settler.Op(Script.RETRY, List.of(keys.jobs(), keys.delayed()), List.of(GROUP,
+                Keys.bytes(entry.id()), consumer, Keys.bytes(Long.toString(notBeforeMillis)),
+                Keys.bytes(Integer.toString(attempt)), Keys.bytes(Long.toString(entry.run())),
+                Keys.bytes(Integer.toString(entry.lost())), job), "retry of job " + entry.jobId(), null);
+    }
+
+    /**
+     * Move {@code entry} to the dead letters with {@code reason} and the {@code attempts} it had, then
+     * acknowledge and delete it.
+     */
+    Settler.Op reject(Entries.Entry entry, String reason, int attempts, long nowMillis) {
+        List<byte[]> args = new ArrayList<>(List.of(GROUP, Keys.bytes(entry.id())));
+        args.addAll(deadFields(reason, attempts, nowMillis));
+        args.add(Keys.bytes("entry"));
+        args.add(Keys.bytes(entry.id()));
         args.addAll(entry.flat());
         return new Settler.Op(Script.REJECT, List.of(keys.jobs(), keys.dead()), args,
                 "dead letter for job " + entry.jobId(), null);
+    }
+
+    /** Put a job the worker holds itself (no entry to settle) into the dead letters. */
+    Settler.Op deadLetter(String jobId, String replyTo, byte[] envelope, String reason, int attempts, long nowMillis) {
+        List<byte[]> args = new ArrayList<>(List.of(GROUP, NONE));
+        args.addAll(deadFields(reason, attempts, nowMillis));
+        args.addAll(List.of(Keys.bytes(Entries.JOB), Keys.bytes(jobId), Keys.bytes(Entries.TO), Keys.bytes(replyTo),
+                Keys.bytes(Entries.BODY), envelope));
+        return new Settler.Op(Script.REJECT, List.of(keys.jobs(), keys.dead()), args, "dead letter for job " + jobId,
+                null);
+    }
+
+    /** The dead-letter cap, then the fields every dead letter written by a worker starts with. */
+    private List<byte[]> deadFields(String reason, int attempts, long nowMillis) {
+        return List.of(deadMax, Keys.bytes("reason"), Keys.bytes(reason), Keys.bytes("worker"), consumer,
+                Keys.bytes("attempts"), Keys.bytes(Integer.toString(attempts)), Keys.bytes("at"),
+                Keys.bytes(Long.toString(nowMillis)));
     }
 
 }

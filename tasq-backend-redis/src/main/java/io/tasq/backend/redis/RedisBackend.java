@@ -4,6 +4,7 @@ import io.tasq.ClientClosedException;
 import io.tasq.spi.Backend;
 import io.tasq.spi.BackendCapability;
 import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.DeadLetters;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobProducer;
 import io.tasq.spi.QueueAdmin;
@@ -18,8 +19,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The Redis backend for one queue: jobs in a stream read by a consumer group, delayed jobs in a
- * sorted set, repeating jobs in a hash and a sorted set, results in one stream per client, refused
- * jobs in a dead-letter stream, each live worker's heartbeat in a hash (see {@link Keys}).
+ * sorted set (with retries waiting for their backoff), repeating jobs in a hash and a sorted set,
+ * results in one stream per client, dead letters in a stream ({@link #deadLetters()}), unique-job
+ * locks in strings ({@link RedisUniqueLocks}), each live worker's heartbeat in a hash (see {@link Keys}).
  * Everything is kept by the server, so jobs and results survive the restart of any client or
  * worker, and, with persistence on, of Redis itself. The connection pool is made when the first
  * producer, consumer or admin call needs it.
@@ -37,6 +39,7 @@ final class RedisBackend implements Backend {
     private final Keys keys;
     private final Connections connections;
     private final RedisAdmin admin;
+    private final RedisDeadLetters deadLetters;
     private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
@@ -47,6 +50,7 @@ final class RedisBackend implements Backend {
         this.keys = new Keys(settings.queue());
         this.connections = new Connections(settings, description);
         this.admin = new RedisAdmin(connections, keys, clock);
+        this.deadLetters = new RedisDeadLetters(connections, keys);
     }
 
     @Override
@@ -86,6 +90,15 @@ final class RedisBackend implements Backend {
     @Override
     public Optional<QueueAdmin> admin() {
         return Optional.of(admin);
+    }
+
+    /**
+     * The queue's dead-letter stream, listed, retried and purged on the backend's pooled connections;
+     * nothing is opened before the first call.
+     */
+    @Override
+    public Optional<DeadLetters> deadLetters() {
+        return Optional.of(deadLetters);
     }
 
     private long blockMillis() {

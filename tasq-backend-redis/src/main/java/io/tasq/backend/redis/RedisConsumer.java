@@ -5,6 +5,7 @@ import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobListener;
 import io.tasq.spi.ResultMessage;
 import io.tasq.spi.ScheduleStore;
+import io.tasq.spi.UniqueLocks;
 import io.tasq.spi.WorkerInfo;
 import java.time.Clock;
 import java.util.List;
@@ -53,6 +54,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
     private final Upkeep upkeep;
     private final Reclaimer reclaimer;
     private final RedisScheduleStore schedules;
+    private final RedisUniqueLocks uniqueLocks;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean paused;
@@ -90,6 +92,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
         this.upkeep = new Upkeep(this, connections, keys, settings, clock);
         this.reclaimer = new Reclaimer(keys, settings, workerId);
         this.schedules = new RedisScheduleStore(connections, keys, settings, workerId);
+        this.uniqueLocks = new RedisUniqueLocks(connections, keys, workerId);
     }
 
     @Override
@@ -101,6 +104,12 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
     @Override
     public Optional<ScheduleStore> schedules() {
         return Optional.of(schedules);
+    }
+
+    /** The queue's unique-job locks, kept in Redis: a key holds across every client and worker. */
+    @Override
+    public Optional<UniqueLocks> uniqueLocks() {
+        return Optional.of(uniqueLocks);
     }
 
     @Override
@@ -120,6 +129,14 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
     public void publish(ResultMessage result) {
         Objects.requireNonNull(result, "result == null");
         settler.submit(ops.complete(null, result));
+    }
+
+    /** Writes the job to the dead-letter stream, through the settler like any dead letter. */
+    @Override
+    public void deadLetter(String jobId, String replyTo, byte[] envelope, String reason, int attempts) {
+        Objects.requireNonNull(envelope, "envelope == null");
+        settler.submit(ops.deadLetter(String.valueOf(jobId), String.valueOf(replyTo), envelope,
+                reason == null ? "dead-lettered" : reason, attempts, now()));
     }
 
     /**
@@ -238,7 +255,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
             LOG.warn("worker {} moved stream entry {} to the dead letters: it has no '{}' field, so Tasq did not "
                     + "write it", workerId, entry.id(), Entries.BODY);
             slots.release();
-            settler.submit(ops.reject(entry, "not a Tasq job: the stream entry has no 'body' field", now()));
+            settler.submit(ops.reject(entry, "not a Tasq job: the stream entry has no 'body' field", attempt, now()));
             return;
         }
         RedisDelivery d = new RedisDelivery(entry, attempt, this);
@@ -314,6 +331,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
         }
         paused = true;
         schedules.close();
+        uniqueLocks.close();
         connection.stop(reader);
         upkeep.close();
         int released = 0;

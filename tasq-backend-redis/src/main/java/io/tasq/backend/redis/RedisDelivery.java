@@ -60,6 +60,15 @@ final class RedisDelivery implements Delivery {
         return entry.run();
     }
 
+    /** Moves the job into the delayed set in the same script that settles the entry ({@code retry.lua}). */
+    @Override
+    public boolean retry(long notBeforeMillis) {
+        if (settled.compareAndSet(false, true)) {
+            owner.settled(this, owner.ops().retry(entry, attempt, notBeforeMillis));
+        }
+        return true;
+    }
+
     @Override
     public void complete(ResultMessage result) {
         Objects.requireNonNull(result, "result == null");
@@ -85,7 +94,7 @@ final class RedisDelivery implements Delivery {
     @Override
     public void reject(String reason) {
         if (settled.compareAndSet(false, true)) {
-            owner.settled(this, owner.ops().reject(entry, reason == null ? "rejected" : reason, owner.now()));
+            owner.settled(this, owner.ops().reject(entry, reason == null ? "rejected" : reason, attempt, owner.now()));
         }
     }
 

@@ -34,9 +34,16 @@ final class Script {
     static final Script SCHEDULE_FIRE = load("schedule-fire");
     static final Script HEARTBEAT = load("heartbeat");
     static final Script STATS = load("stats");
+    static final Script RETRY = load("retry");
+    static final Script UNIQUE_ACQUIRE = load("unique-acquire");
+    static final Script UNIQUE_FOLLOW = load("unique-follow");
+    static final Script UNIQUE_RELEASE = load("unique-release");
+    static final Script DEAD_RETRY = load("dead-retry");
+    static final Script DEAD_PURGE = load("dead-purge");
 
     private static final List<Script> ALL = List.of(COMPLETE, ACK, REJECT, REQUEUE, TOUCH, CLAIM, PROMOTE, PRUNE,
-            SCHEDULE_ADD, SCHEDULE_REMOVE, SCHEDULE_DUE, SCHEDULE_FIRE, HEARTBEAT, STATS);
+            SCHEDULE_ADD, SCHEDULE_REMOVE, SCHEDULE_DUE, SCHEDULE_FIRE, HEARTBEAT, STATS, RETRY, UNIQUE_ACQUIRE,
+            UNIQUE_FOLLOW, UNIQUE_RELEASE, DEAD_RETRY, DEAD_PURGE);
 
     private final String name;
     private final byte[] source;
