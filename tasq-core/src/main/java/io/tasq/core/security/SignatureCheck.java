@@ -50,27 +50,31 @@ public final class SignatureCheck {
      * @throws SignatureVerificationException saying what is wrong and what to change
      */
     public void check(SignedJob job) {
-        String id = "job '" + job.job().name() + "' (" + job.job().jobId() + ")";
         if (job.unsigned()) {
             if (acceptUnsigned) {
                 return;
             }
-            throw new SignatureVerificationException(id + " is unsigned and this worker runs only signed jobs: give "
+            throw new SignatureVerificationException(id(job) + " is unsigned and this worker runs only signed jobs: give "
                     + "the client a key (TASQ_SIGN_KEY, or sign.key / sign.private-key) or start the worker with "
                     + "--insecure");
         }
         Verifier v = verifiers.get(job.algorithm());
         if (v == null) {
-            throw new SignatureVerificationException(id + " is signed with " + job.algorithm()
+            throw new SignatureVerificationException(id(job) + " is signed with " + job.algorithm()
                     + " but this worker has no key for it (it trusts: " + describe() + ")");
         }
         if (!v.keyIds().contains(job.keyId())) {
-            throw new SignatureVerificationException(id + " is signed with key " + job.keyId()
+            throw new SignatureVerificationException(id(job) + " is signed with key " + job.keyId()
                     + ", which this worker does not trust (it trusts: " + describe() + ")");
         }
         if (!v.verify(job.keyId(), job.encoded(), 0, job.signedLength(), job.signature())) {
-            throw new SignatureVerificationException(id + " has a signature that does not match its content: it was "
+            throw new SignatureVerificationException(id(job) + " has a signature that does not match its content: it was "
                     + "altered after signing, or corrupted in transit");
         }
+    }
+
+    /** How errors name the job; built only for a refused one, not on every job's path. */
+    private static String id(SignedJob job) {
+        return "job '" + job.job().name() + "' (" + job.job().jobId() + ")";
     }
 }

@@ -1,0 +1,49 @@
+package io.tasq.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import io.tasq.core.testkit.Ports;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** A smoke run of {@code tq bench}: a few hundred jobs on the brokerless backend, raw and through Tasq. */
+class BenchCommandTest {
+
+    @Test
+    void benchComparesTasqWithTheRawEchoAndPrintsJson() throws Exception {
+        String url = "zmq://127.0.0.1:" + Ports.freePair();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Tq()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+
+        int code = cli.execute("bench", "--backend", url, "--jobs", "300", "--in-flight", "16", "--warmup", "0s",
+                "--compare", "--json");
+
+        assertThat(code).as("exit code; stderr:\n%s", err).isZero();
+        Map<String, Object> report = JSON.std.mapFrom(out.toString());
+        assertThat(report).containsKeys("raw", "tasq", "throughputRatio", "p50Ratio");
+        for (String mode : new String[] {"raw", "tasq"}) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> run = (Map<String, Object>) report.get(mode);
+            assertThat(run.get("mode")).isEqualTo(mode);
+            assertThat(((Number) run.get("jobs")).longValue()).isGreaterThanOrEqualTo(300);
+            assertThat(((Number) run.get("errors")).longValue()).isZero();
+            assertThat(((Number) run.get("jobsPerSecond")).doubleValue()).isPositive();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> latency = (Map<String, Object>) run.get("latencyMicros");
+            assertThat(latency).containsKeys("p50", "p90", "p99", "p999", "max", "mean");
+            assertThat(((Number) latency.get("p50")).doubleValue()).isPositive()
+                    .isLessThanOrEqualTo(((Number) latency.get("max")).doubleValue());
+        }
+        assertThat(((Number) report.get("throughputRatio")).doubleValue()).isPositive();
+    }
+
+    @Test
+    void aBadLoadIsRefusedWithExitCodeTwo() {
+        assertThat(Tq.execute("bench", "--in-flight", "0")).isEqualTo(2);
+    }
+}
