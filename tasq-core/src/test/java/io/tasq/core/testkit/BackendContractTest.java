@@ -404,11 +404,13 @@ public abstract class BackendContractTest {
         assertThat(TestJobs.calls(always)).isEqualTo(3);
         Backend backend = Providers.backend(url, Settings.empty());
         opened.add(backend);
-        backend.deadLetters().ifPresent(dead -> await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+        io.tasq.spi.DeadLetters dead = backend.deadLetters()
+                .orElseThrow(() -> new AssertionError("every backend keeps dead letters"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(dead.list(1_000)).anySatisfy(d -> {
                     assertThat(d.jobId()).isEqualTo(doomed.jobId());
                     assertThat(d.reason()).contains("failed after 3 attempts");
-                })));
+                }));
     }
 
     @Test
@@ -482,10 +484,8 @@ public abstract class BackendContractTest {
         startWorker(url, 1);
         Backend backend = Providers.backend(url, Settings.empty());
         opened.add(backend);
-        if (backend.deadLetters().isEmpty()) {
-            return;
-        }
-        io.tasq.spi.DeadLetters dead = backend.deadLetters().get();
+        io.tasq.spi.DeadLetters dead = backend.deadLetters()
+                .orElseThrow(() -> new AssertionError("every backend keeps dead letters"));
         long before = dead.count();
         TasqClient unsigned = Tasq.builder().url(url).setting("sign.algorithm", "none").client();
         opened.add(unsigned);
@@ -512,10 +512,8 @@ public abstract class BackendContractTest {
         opened.add(() -> worker.stop(Duration.ofSeconds(5)));
         Backend backend = Providers.backend(url, Settings.empty());
         opened.add(backend);
-        io.tasq.spi.QueueAdmin admin = backend.admin().orElse(null);
-        if (admin == null) {
-            return; // this backend cannot tell (yet)
-        }
+        io.tasq.spi.QueueAdmin admin = backend.admin()
+                .orElseThrow(() -> new AssertionError("every backend lists its live workers"));
         TasqClient client = connected(url);
         assertThat(client.schedule(() -> "ran").unwrap(Duration.ofSeconds(30))).isEqualTo("ran");
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin.workers())
