@@ -5,6 +5,7 @@
 
 const WINDOW_MS = 10 * 60 * 1000; // as far back as the server keeps points
 const SVG = 'http://www.w3.org/2000/svg';
+const DEAD_SHOWN = 50; // the oldest ones; the count says how many there are
 const state = { actions: false, token: sessionStorage.getItem('tasq-token') || '', unlocked: false };
 
 function $(id) { return document.getElementById(id); }
@@ -206,6 +207,9 @@ function showDead(d) {
     return tr;
   });
   fill($('dead').tBodies[0], rows, 'no dead letter', 6);
+  const more = $('dead-more');
+  more.textContent = 'the oldest ' + d.letters.length + ' of ' + num(d.count, 0) + ' shown';
+  more.hidden = d.count <= d.letters.length;
 }
 
 function showMode() {
@@ -258,7 +262,7 @@ async function refreshOverview() {
 async function refreshLists() {
   await Promise.all([
     getJson('/api/recurring').then(showRecurring, e => { const p = $('recurring-error'); p.textContent = e.message; p.hidden = false; }),
-    getJson('/api/dead').then(showDead, e => { const p = $('dead-error'); p.textContent = e.message; p.hidden = false; }),
+    getJson('/api/dead?max=' + DEAD_SHOWN).then(showDead, e => { const p = $('dead-error'); p.textContent = e.message; p.hidden = false; }),
   ]);
   showMode();
 }
