@@ -23,6 +23,15 @@ final class Json {
         }
     }
 
+    /** On one line, for the dashboard's API. */
+    static String compact(Object value) {
+        try {
+            return JSON.std.asString(plain(value));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Records as maps, recursively, so jackson-jr writes them without bean conventions. */
     static Object plain(Object value) {
         if (value instanceof Map<?, ?> m) {

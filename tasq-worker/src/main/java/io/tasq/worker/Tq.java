@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tq", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Tasq for Java: start workers of a distributed task queue and operate them.",
         subcommands = {WorkerCommand.class, Shorthands.Zmq.class, Shorthands.Redis.class, Shorthands.RabbitMq.class,
-            WorkersCommand.class, InspectCommand.class, BenchCommand.class, DeadCommand.class, ConfigCommand.class, KeygenCommand.class, CommandLine.HelpCommand.class},
+            DashboardCommand.class, WorkersCommand.class, InspectCommand.class, BenchCommand.class, DeadCommand.class,
+            ConfigCommand.class, KeygenCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Settings come from a JSON file (-f or TASQ_CONF), then TASQ_* environment variables, then flags."})
 public final class Tq implements Runnable {
 

@@ -1,5 +1,6 @@
 package io.tasq.worker;
 
+import io.tasq.ConfigurationException;
 import io.tasq.core.config.Config;
 import io.tasq.core.worker.Worker;
 import io.tasq.spi.Settings;
@@ -43,15 +44,30 @@ class WorkerCommand implements Callable<Integer> {
         Settings settings = options.settings(backend == null ? Map.of() : Map.of("backend", backend));
         String url = settings.get("backend").filter(this::accepts).orElse(defaultBackend());
         Worker worker = Worker.builder().backend(url).settings(settings).build();
-        return run(List.of(worker), settings, options);
+        return run(List.of(worker), settings, options, url);
     }
 
-    /** Starts the workers, stops them all on SIGTERM or Ctrl-C, and returns when they stopped. */
-    static int run(List<Worker> workers, Settings settings, WorkerOptions options) throws InterruptedException {
+    /**
+     * Starts the workers, stops them all on SIGTERM or Ctrl-C, and returns when they stopped.
+     *
+     * @param url the queue the dashboard shows ({@code --dashboard-port}); {@code null} when the
+     *     workers are not one queue, which then refuses the option
+     */
+    static int run(List<Worker> workers, Settings settings, WorkerOptions options, String url)
+            throws InterruptedException {
         Duration grace = settings.getDuration("worker.shutdown-timeout", Duration.ofSeconds(30));
+        if (options.dashboardPort != null && url == null) {
+            throw new ConfigurationException("--dashboard-port shows one queue; for several brokerless workers run "
+                    + "tq dashboard --backend zmq://HOST:PORT,HOST:PORT,...");
+        }
         MetricsEndpoint metrics = options.metricsPort == null ? null
                 : new MetricsEndpoint(options.metricsHost, options.metricsPort);
+        Dashboard dashboard = options.dashboardPort == null ? null : new Dashboard(url, settings,
+                options.dashboardHost, options.dashboardPort, settings.get("dashboard.token", null));
         Shutdown.onSignal(() -> {
+            if (dashboard != null) {
+                dashboard.close();
+            }
             workers.parallelStream().forEach(w -> w.stop(grace));
             if (metrics != null) {
                 metrics.close();

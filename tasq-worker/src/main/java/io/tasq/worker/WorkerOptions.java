@@ -57,6 +57,15 @@ final class WorkerOptions {
             description = "The interface the metrics are served on.")
     String metricsHost;
 
+    @Option(names = "--dashboard-port", paramLabel = "PORT",
+            description = "Serve the queue's live dashboard at http://HOST:PORT/ (HOST: --dashboard-host, default"
+                    + " 127.0.0.1). Read-only unless TASQ_DASHBOARD_TOKEN (setting dashboard.token) is set.")
+    Integer dashboardPort;
+
+    @Option(names = "--dashboard-host", paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "The interface the dashboard is served on.")
+    String dashboardHost;
+
     @Option(names = {"-f", "--config"}, paramLabel = "FILE", description = "A JSON configuration file (else TASQ_CONF).")
     Path config;
 

@@ -32,7 +32,7 @@ final class WorkersCommand implements Callable<Integer> {
         for (String address : addresses) {
             workers.add(Worker.builder().backend(url(address.strip())).settings(settings).build());
         }
-        return WorkerCommand.run(workers, settings, options);
+        return WorkerCommand.run(workers, settings, options, null);
     }
 
     static String url(String address) {

@@ -72,6 +72,26 @@ class MetricsTest {
         }
     }
 
+    @Test
+    void heartbeatsCarryRunTimePercentilesWithoutAnyRegistry() throws Exception {
+        String url = "zmq://127.0.0.1:" + Ports.freePair();
+        Worker worker = Worker.builder().backend(url).settings(TestKeys.worker()).concurrency(2).build().start();
+        try (TasqClient client = Tasq.builder().url(url).settings(TestKeys.client()).client()) {
+            client.connect();
+            for (int i = 0; i < 4; i++) {
+                client.schedule(ms -> {
+                    Thread.sleep(ms);
+                    return ms;
+                }, 30).unwrap(Duration.ofSeconds(30));
+            }
+            assertThat(worker.info().runP50Millis()).as("nothing but the global registry, with no registry in it")
+                    .isGreaterThanOrEqualTo(25);
+            assertThat(worker.info().runP99Millis()).isGreaterThanOrEqualTo(worker.info().runP50Millis());
+        } finally {
+            worker.stop(Duration.ofSeconds(5));
+        }
+    }
+
     private static double count(SimpleMeterRegistry r, String outcome, String worker) {
         return r.get("tasq.worker.jobs").tag("outcome", outcome).tag("worker", worker).functionCounter().count();
     }

@@ -47,6 +47,7 @@ public final class Config {
             new Setting("worker.max-crashes", "3", "deliveries beyond 1 + retries a job may take before it is a poison job"),
             new Setting("worker.timeout-grace", "2s", "how long a job over its time limit has to stop before its slot is given away"),
             new Setting("worker.heartbeat", "2s", "how often a worker announces itself; it drops off the live list after three"),
+            new Setting("dashboard.token", null, "the token the dashboard's actions (cancel, retry, purge) need; read-only when unset"),
             new Setting("worker.code-shipping", "true", "define the classes jobs ship; when false, run only class-path code"),
             new Setting("worker.max-bundles", "256", "code bundles a worker keeps defined at once"),
             new Setting("worker.bundle-idle", "30m", "a code bundle unused this long is dropped"),

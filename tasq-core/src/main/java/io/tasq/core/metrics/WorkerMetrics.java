@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
@@ -25,6 +26,12 @@ public final class WorkerMetrics {
     private final MeterRegistry registry;
     private final Tags tags;
     private final Timer runTime;
+    /**
+     * The run time again, in a registry of its own, for the heartbeat's percentiles: the meters may
+     * go to the global registry, which records nothing until a registry joins it.
+     */
+    private final Timer heartbeatRunTime = Timer.builder("tasq.worker.job.run").publishPercentiles(0.5, 0.99)
+            .distributionStatisticExpiry(Duration.ofMinutes(2)).register(new SimpleMeterRegistry());
     private final AtomicLong[] depth = {new AtomicLong(-1), new AtomicLong(-1), new AtomicLong(-1), new AtomicLong(-1)};
 
     public WorkerMetrics(MeterRegistry registry, String workerId, String queue) {
@@ -56,13 +63,14 @@ public final class WorkerMetrics {
     /** Records one run. */
     public void ran(long nanos) {
         runTime.record(Duration.ofNanos(nanos));
+        heartbeatRunTime.record(Duration.ofNanos(nanos));
     }
 
     /** The median and 99th percentile run times over the last minutes, in milliseconds. */
     public double[] runPercentilesMillis() {
         double p50 = 0;
         double p99 = 0;
-        for (var v : runTime.takeSnapshot().percentileValues()) {
+        for (var v : heartbeatRunTime.takeSnapshot().percentileValues()) {
             if (v.percentile() == 0.5) {
                 p50 = v.value(java.util.concurrent.TimeUnit.MILLISECONDS);
             } else if (v.percentile() == 0.99) {
