@@ -21,8 +21,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code tq dead list|retry|purge}: a queue's dead letters. */
 @Command(name = "dead", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Show, send back or clear a queue's dead letters: jobs refused by their worker, failed after",
-            "their last retry, or poison jobs that kept stopping their workers."},
+        description = "Show, send back or clear a queue's dead letters: jobs refused by their worker, failed after "
+            + "their last retry, or poison jobs that kept stopping their workers.",
         footer = {"", "Examples:",
             "  tq dead list --backend 'redis://localhost:6379/0?name=orders'",
             "  tq dead retry --backend 'redis://localhost:6379/0?name=orders' 1732802-0 1732803-0",
