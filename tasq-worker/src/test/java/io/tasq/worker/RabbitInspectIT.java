@@ -1,7 +1,6 @@
 package io.tasq.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
@@ -12,9 +11,6 @@ import io.tasq.JobOptions;
 import io.tasq.Tasq;
 import io.tasq.TasqClient;
 import io.tasq.core.testkit.TestKeys;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -31,22 +27,9 @@ class RabbitInspectIT {
     private static final Map<String, String> ENV = Map.of("TASQ_SIGN_KEY", TestKeys.KEY,
             "TASQ_WORKER_ALLOW_CLASSES", "io.tasq.worker.**");
 
-    /** The broker of TASQ_TEST_AMQP_URL, else the local one; fails, saying how to start one, if it is not up. */
-    private static String broker() {
-        String base = System.getenv().getOrDefault("TASQ_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2f");
-        URI uri = URI.create(base);
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 5672 : uri.getPort()), 2_000);
-        } catch (java.io.IOException e) {
-            fail("no RabbitMQ at " + uri.getHost() + ":" + uri.getPort() + " (" + e.getMessage() + "): start one "
-                    + "(apt-get install -y rabbitmq-server; rabbitmq-server -detached) or set TASQ_TEST_AMQP_URL");
-        }
-        return base;
-    }
-
     @Test
     void inspectShowsTheWorkerTheDepthTheDeadLettersAndTheRepeatingJobs() throws Exception {
-        String base = broker();
+        String base = TestServers.amqp();
         String name = "inspect-" + UUID.randomUUID().toString().substring(0, 8);
         String url = base + "?name=" + name + "&queue-expires=10m&result-ttl=10m";
         try (TqProcess tq = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url);

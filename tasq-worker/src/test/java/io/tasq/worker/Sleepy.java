@@ -31,4 +31,10 @@ final class Sleepy {
     static long pid(int unused) {
         return ProcessHandle.current().pid();
     }
+
+    /** Sleeps, interruptibly, then says which process ran it: {@code pid:millis}. */
+    static String sleepAndTell(int millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return ProcessHandle.current().pid() + ":" + millis;
+    }
 }
