@@ -103,6 +103,22 @@ if base:
           f"{us(lat(before)['p50'])} | {n(a['jobsPerSecond'])}, {us(lat(a)['p50'])} | "
           f"{a['jobsPerSecond'] / before['jobsPerSecond']:.2f}x |")
 
+mc, mw = load("memory-client"), load("memory-worker")
+if mc or mw:
+    w("\n## Memory\n")
+    w("`tq bench --memory client|worker` (one JVM each, default heap settings): the used heap after a full GC, "
+      "read with `MemoryMXBean`; it includes everything else in the JVM (`tq`, its libraries, "
+      "about %s MiB before the client or worker started).\n" % ((mc or mw)["heapBeforeMiB"]))
+    w("| what | heap used | target | met? |")
+    w("|---|---|---|---|")
+    if mc:
+        w(f"| a client holding {n(mc['jobs'])} jobs submitted with no worker up (ZMQ; {n(mc['bytesPerJob'])} bytes per job) "
+          f"| {mc['heapUsedMiB']:.1f} MiB | < 150 MB ({150e6 / 1048576:.0f} MiB) "
+          f"| {'yes' if mc['heapUsedBytes'] < 150e6 else 'no'} |")
+    if mw:
+        w(f"| a worker idle for {mw['idleSeconds']} s (ZMQ, default settings) | {mw['heapUsedMiB']:.1f} MiB | < 64 MB "
+          f"({64e6 / 1048576:.0f} MiB) | {'yes' if mw['heapUsedBytes'] < 64e6 else 'no'} |")
+
 jmh = os.path.join(d, "jmh.json")
 if os.path.exists(jmh):
     w("\n## JMH: the hot path's pieces\n")

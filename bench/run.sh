@@ -2,6 +2,8 @@
 # Regenerates BENCHMARKS.md from measurements taken now, on this machine:
 #   - tq bench --compare on ZMQ, Redis and RabbitMQ, many jobs in flight and one at a time, so every
 #     Tasq figure stands beside its transport's raw echo measured in the same run;
+#   - heap: a client holding 100,000 jobs with no worker up, and an idle worker (tq bench --memory,
+#     each in its own JVM);
 #   - the JMH suite of tasq-core (short settings);
 #   - with BASELINE_TQ=/path/to/older/tq/bin/tq, the same Tasq loads on that build too (before/after).
 # Needs Redis on 127.0.0.1:6379 and RabbitMQ on 127.0.0.1:5672 (guest/guest); a backend that is not
@@ -63,6 +65,12 @@ for backend in zmq redis rabbitmq; do
     fi
   done
 done
+
+echo "== memory: a client holding 100,000 jobs, an idle worker" >&2
+"$TQ" bench --memory client --backend zmq://127.0.0.1:19520 --jobs 100000 --json > "$OUT/memory-client.json" \
+    2> "$OUT/memory-client.log" || { echo "   failed: see $OUT/memory-client.log" >&2; rm -f "$OUT/memory-client.json"; }
+"$TQ" bench --memory worker --backend zmq://127.0.0.1:19522 --duration 10s --json > "$OUT/memory-worker.json" \
+    2> "$OUT/memory-worker.log" || { echo "   failed: see $OUT/memory-worker.log" >&2; rm -f "$OUT/memory-worker.json"; }
 
 if [ -z "${SKIP_JMH:-}" ]; then
   echo "== JMH" >&2
