@@ -51,7 +51,8 @@ Commands:
 bench/run.sh                                    # all of this page (builds, then ~6 min)
 tq bench --backend zmq://127.0.0.1:19500 --in-flight 100 --duration 15s --warmup 5s --compare
 tq bench --backend 'redis://127.0.0.1:6379/0' --in-flight 1 --compare --json
-./mvnw -B -q -pl tasq-core -am -Pjmh verify -DskipTests -Djmh.args="-f 1 -wi 2 -w 1s -i 3 -r 2s io.tasq.core.bench"
+./mvnw -B -q -pl tasq-core -am -Pjmh verify -DskipTests -Djmh.args="-f 1 -wi 2 -w 1s -i 3 -r 2s io.tasq.core.bench|ShippingBenchmark"
+tq bench --memory client --backend zmq://127.0.0.1:19520 --jobs 100000 --json      # then: --memory worker
 ```
 """)
 w("## Figures\n")
@@ -103,20 +104,52 @@ if base:
           f"{us(lat(before)['p50'])} | {n(a['jobsPerSecond'])}, {us(lat(a)['p50'])} | "
           f"{a['jobsPerSecond'] / before['jobsPerSecond']:.2f}x |")
 
+mc, mw = load("memory-client"), load("memory-worker")
+if mc or mw:
+    w("\n## Memory\n")
+    w("`tq bench --memory client|worker` (one JVM each, default heap settings): the used heap after a full GC, "
+      "read with `MemoryMXBean`; it includes everything else in the JVM (`tq`, its libraries, "
+      "about %s MiB before the client or worker started).\n" % ((mc or mw)["heapBeforeMiB"]))
+    w("| what | heap used | target | met? |")
+    w("|---|---|---|---|")
+    if mc:
+        w(f"| a client holding {n(mc['jobs'])} jobs submitted with no worker up (ZMQ; {n(mc['bytesPerJob'])} bytes per job) "
+          f"| {mc['heapUsedMiB']:.1f} MiB | < 150 MB ({150e6 / 1048576:.0f} MiB) "
+          f"| {'yes' if mc['heapUsedBytes'] < 150e6 else 'no'} |")
+    if mw:
+        w(f"| a worker idle for {mw['idleSeconds']} s (ZMQ, default settings) | {mw['heapUsedMiB']:.1f} MiB | < 64 MB "
+          f"({64e6 / 1048576:.0f} MiB) | {'yes' if mw['heapUsedBytes'] < 64e6 else 'no'} |")
+
 jmh = os.path.join(d, "jmh.json")
+def short(name): return name.replace("io.tasq.core.bench.", "").replace("com.example.shiptest.", "")
+def key(e): return (short(e["benchmark"]), ", ".join(f"{k}={v}" for k, v in (e.get("params") or {}).items()))
 if os.path.exists(jmh):
+    before = {}
+    bpath = os.path.join(d, "jmh-baseline.json")
+    if os.path.exists(bpath):
+        before = {key(e): e["primaryMetric"] for e in json.load(open(bpath))}
     w("\n## JMH: the hot path's pieces\n")
     w("`./mvnw -B -q -pl tasq-core -am -Pjmh verify -DskipTests` (here with `-f 1 -wi 2 -w 1s -i 3 -r 2s`), "
-      "average time per operation:\n")
-    w("| benchmark | parameters | time per op | ± (99.9%) |")
-    w("|---|---|---|---|")
+      "average time per operation" + (", and the same benchmarks on the baseline sources in the same run" if before
+      else "") + ":\n")
+    if before:
+        w("| benchmark | parameters | before | after | ± after (99.9%) | after / before |")
+        w("|---|---|---|---|---|---|")
+    else:
+        w("| benchmark | parameters | time per op | ± (99.9%) |")
+        w("|---|---|---|---|")
     for e in json.load(open(jmh)):
-        name = e["benchmark"].replace("io.tasq.core.bench.", "")
-        params = ", ".join(f"{k}={v}" for k, v in (e.get("params") or {}).items())
+        name, params = key(e)
         s = e["primaryMetric"]
         err = s.get("scoreError")
         err = "" if err is None or err != err else f"{err:,.1f}"
-        w(f"| {name} | {params} | {s['score']:,.1f} {s['scoreUnit']} | {err} |")
+        if before:
+            b = before.get((name, params))
+            bs = f"{b['score']:,.1f} {b['scoreUnit']}" if b else "n/a"
+            ratio = f"{s['score'] / b['score']:.2f}x" if b and b["score"] else ""
+            w(f"| {name} | {params} | {bs} | {s['score']:,.1f} {s['scoreUnit']} | {err} | {ratio} |")
+        else:
+            w(f"| {name} | {params} | {s['score']:,.1f} {s['scoreUnit']} | {err} |")
 
 w("")
 w(open(os.path.join(here, "analysis.md")).read().rstrip())

@@ -2,8 +2,11 @@
 # Regenerates BENCHMARKS.md from measurements taken now, on this machine:
 #   - tq bench --compare on ZMQ, Redis and RabbitMQ, many jobs in flight and one at a time, so every
 #     Tasq figure stands beside its transport's raw echo measured in the same run;
+#   - heap: a client holding 100,000 jobs with no worker up, and an idle worker (tq bench --memory,
+#     each in its own JVM);
 #   - the JMH suite of tasq-core (short settings);
-#   - with BASELINE_TQ=/path/to/older/tq/bin/tq, the same Tasq loads on that build too (before/after).
+#   - with BASELINE_TQ=/path/to/older/tq/bin/tq, the same Tasq loads on that build too (before/after);
+#   - with BASELINE_SRC=/path/to/an/older/checkout, the same JMH benchmarks on its sources too.
 # Needs Redis on 127.0.0.1:6379 and RabbitMQ on 127.0.0.1:5672 (guest/guest); a backend that is not
 # reachable is reported as skipped.
 #
@@ -64,11 +67,25 @@ for backend in zmq redis rabbitmq; do
   done
 done
 
+echo "== memory: a client holding 100,000 jobs, an idle worker" >&2
+"$TQ" bench --memory client --backend zmq://127.0.0.1:19520 --jobs 100000 --json > "$OUT/memory-client.json" \
+    2> "$OUT/memory-client.log" || { echo "   failed: see $OUT/memory-client.log" >&2; rm -f "$OUT/memory-client.json"; }
+"$TQ" bench --memory worker --backend zmq://127.0.0.1:19522 --duration 10s --json > "$OUT/memory-worker.json" \
+    2> "$OUT/memory-worker.log" || { echo "   failed: see $OUT/memory-worker.log" >&2; rm -f "$OUT/memory-worker.json"; }
+
+JMH_SELECT='io.tasq.core.bench|ShippingBenchmark'
+JMH_ARGS="-f 1 -wi 2 -w 1s -i 3 -r 2s -rf json"
 if [ -z "${SKIP_JMH:-}" ]; then
   echo "== JMH" >&2
   ./mvnw -B -q -pl tasq-core -am -Pjmh verify -DskipTests \
-      -Djmh.args="-f 1 -wi 2 -w 1s -i 3 -r 2s -rf json -rff $PWD/$OUT/jmh.json io.tasq.core.bench" > "$OUT/jmh.log" 2>&1 \
+      -Djmh.args="$JMH_ARGS -rff $PWD/$OUT/jmh.json $JMH_SELECT" > "$OUT/jmh.log" 2>&1 \
     || echo "   JMH failed: see $OUT/jmh.log" >&2
+  if [ -n "${BASELINE_SRC:-}" ]; then
+    echo "== JMH on the baseline sources ($BASELINE_SRC)" >&2
+    (cd "$BASELINE_SRC" && ./mvnw -B -q -pl tasq-core -am -Pjmh verify -DskipTests \
+        -Djmh.args="$JMH_ARGS -rff $OLDPWD/$OUT/jmh-baseline.json $JMH_SELECT") > "$OUT/jmh-baseline.log" 2>&1 \
+      || echo "   baseline JMH failed: see $OUT/jmh-baseline.log" >&2
+  fi
 fi
 
 python3 bench/report.py "$OUT" > BENCHMARKS.md

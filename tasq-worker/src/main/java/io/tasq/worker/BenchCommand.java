@@ -80,6 +80,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--raw-threads", paramLabel = "N", defaultValue = "4", description = "Redis echo: threads answering. Default ${DEFAULT-VALUE}.")
     int rawThreads;
 
+    @Option(names = "--memory", paramLabel = "client|worker", description = "Instead of a load, measure heap: 'client'"
+            + " submits --jobs trivial jobs (default 100000) with no worker up and holds them; 'worker' starts a worker and"
+            + " leaves it idle for --duration. Prints the used heap after a full GC; one measurement per JVM.")
+    String memory;
+
     @Option(names = "--json", description = "Print the figures as JSON (the progress line goes to stderr).")
     boolean json;
 
@@ -101,6 +106,9 @@ final class BenchCommand implements Callable<Integer> {
         String url = queueNamed(settings.get("backend").orElse("zmq://127.0.0.1:9000"));
         Load load = new Load(clients, inFlight, payload, workers, jobs, Durations.parse(duration, "--duration"),
                 Durations.parse(warmup, "--warmup"));
+        if (memory != null) {
+            return memory(url, settings, load);
+        }
         PrintWriter err = spec.commandLine().getErr();
         BenchDriver driver = new BenchDriver(load, quiet ? null : err);
         String shown = BackendUri.mask(url);
@@ -112,29 +120,61 @@ final class BenchCommand implements Callable<Integer> {
             }
         }
         if (!raw) {
-            String key = settings.get("sign.key").orElse(null);
-            boolean generated = false;
-            if (key == null && !settings.has("sign.private-key")) {
-                if (workers == 0) {
-                    throw new ConfigurationException("--workers 0 uses running workers: give their key in TASQ_SIGN_KEY");
-                }
-                byte[] k = new byte[32];
-                new SecureRandom().nextBytes(k);
-                key = Base64.getEncoder().encodeToString(k);
-                generated = true;
-            }
-            Settings workerSettings = generated ? settings.with("sign.key", key, "tq bench") : settings;
-            Map<String, String> clientSettings = new LinkedHashMap<>();
-            for (String k : workerSettings.keys()) {
-                if (k.startsWith("sign.") || k.startsWith("client.") || k.startsWith("ship.")) {
-                    clientSettings.put(k, workerSettings.get(k).orElseThrow());
-                }
-            }
+            Settings workerSettings = signed(settings);
+            Map<String, String> clientSettings = clientSettings(workerSettings);
+            String key = workerSettings.get("sign.key").orElse(null);
             try (BenchTarget t = TasqTarget.start(url, workerSettings, clientSettings, workers, spawn, key)) {
                 tasqResult = driver.run("tasq", shown, t);
             }
         }
         print(spec.commandLine().getOut(), rawResult, tasqResult);
+        return 0;
+    }
+
+    /** The settings with a signing key: the configured one, else one made for this run. */
+    private Settings signed(Settings settings) {
+        if (settings.has("sign.key") || settings.has("sign.private-key")) {
+            return settings;
+        }
+        if (workers == 0) {
+            throw new ConfigurationException("--workers 0 uses running workers: give their key in TASQ_SIGN_KEY");
+        }
+        byte[] k = new byte[32];
+        new SecureRandom().nextBytes(k);
+        return settings.with("sign.key", Base64.getEncoder().encodeToString(k), "tq bench");
+    }
+
+    /** What a client takes of the settings: signing, client and code-shipping ones. */
+    private static Map<String, String> clientSettings(Settings settings) {
+        Map<String, String> clientSettings = new LinkedHashMap<>();
+        for (String k : settings.keys()) {
+            if (k.startsWith("sign.") || k.startsWith("client.") || k.startsWith("ship.")) {
+                clientSettings.put(k, settings.get(k).orElseThrow());
+            }
+        }
+        return clientSettings;
+    }
+
+    private int memory(String url, Settings settings, Load load) throws InterruptedException {
+        Settings s = signed(settings);
+        Map<String, Object> m = switch (memory) {
+            case "client" -> BenchMemory.client(url, clientSettings(s), jobs > 0 ? jobs : 100_000, payload);
+            case "worker" -> BenchMemory.worker(url, s, load.duration());
+            default -> throw new ConfigurationException("--memory takes 'client' or 'worker', not '" + memory + "'");
+        };
+        m.put("backend", BackendUri.mask(url));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(m));
+        } else if (memory.equals("client")) {
+            out.printf(Locale.ROOT, "client holding %,d jobs (no worker up): %.1f MiB of heap used after GC (%.1f MiB "
+                    + "before the client; %,d bytes per job)%n", m.get("jobs"), m.get("heapUsedMiB"), m.get("heapBeforeMiB"),
+                    m.get("bytesPerJob"));
+        } else {
+            out.printf(Locale.ROOT, "worker idle for %d s: %.1f MiB of heap used after GC (%.1f MiB before it started)%n",
+                    m.get("idleSeconds"), m.get("heapUsedMiB"), m.get("heapBeforeMiB"));
+        }
+        out.flush();
         return 0;
     }
 

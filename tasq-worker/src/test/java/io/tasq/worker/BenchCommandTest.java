@@ -43,6 +43,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void memoryOfAClientHoldingJobsWithNoWorkerIsPrintedAsJson() throws Exception {
+        String url = "zmq://127.0.0.1:" + Ports.freePair();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new Tq()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+
+        int code = cli.execute("bench", "--backend", url, "--memory", "client", "--jobs", "500", "--json");
+
+        assertThat(code).as("exit code; stderr:\n%s", err).isZero();
+        Map<String, Object> report = JSON.std.mapFrom(out.toString());
+        assertThat(report).containsEntry("memory", "client").containsEntry("jobs", 500).containsEntry("pending", 500);
+        assertThat(((Number) report.get("heapUsedBytes")).longValue()).isPositive();
+    }
+
+    @Test
     void aBadLoadIsRefusedWithExitCodeTwo() {
         assertThat(Tq.execute("bench", "--in-flight", "0")).isEqualTo(2);
     }

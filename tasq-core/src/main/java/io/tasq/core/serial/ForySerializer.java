@@ -9,6 +9,7 @@ import org.apache.fory.Fory;
 import org.apache.fory.ThreadSafeFory;
 import org.apache.fory.config.Language;
 import org.apache.fory.exception.InsecureException;
+import org.apache.fory.serializer.LambdaSerializer;
 
 /**
  * Apache Fory in Java mode with reference tracking (so shared and cyclic graphs survive), lambdas
@@ -35,7 +36,7 @@ final class ForySerializer implements Serializer {
     }
 
     private static ThreadSafeFory build(ClassLoader loader, ClassFilter filter) {
-        return Fory.builder()
+        ThreadSafeFory fory = Fory.builder()
                 .withLanguage(Language.JAVA)
                 .withRefTracking(true)
                 .requireClassRegistration(false)
@@ -46,6 +47,9 @@ final class ForySerializer implements Serializer {
                 // loader they were first made for: a code bundle's loader gets interpreted ones
                 .withCodegen(loader == ForySerializer.class.getClassLoader())
                 .buildThreadSafeFory();
+        // lambdas are read with the capturing class and its $deserializeLambda$ cached (see LambdaReader)
+        fory.registerCallback(f -> f.registerSerializer(LambdaSerializer.STUB_LAMBDA_CLASS, LambdaReader::new));
+        return fory;
     }
 
     @Override

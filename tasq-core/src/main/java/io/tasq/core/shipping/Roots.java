@@ -1,5 +1,8 @@
 package io.tasq.core.shipping;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Array;
 import java.lang.reflect.Field;
@@ -73,15 +76,11 @@ final class Roots {
         }
         add(c);
         for (Class<?> k = c; k != null && !isJdk(k); k = k.getSuperclass()) {
-            for (Field f : k.getDeclaredFields()) {
-                if (Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) {
-                    continue;
-                }
+            for (Field f : FIELDS.get(k)) {
                 try {
-                    f.setAccessible(true);
                     visit(f.get(o));
-                } catch (InaccessibleObjectException | IllegalAccessException e) {
-                    // a field of a module that does not open it: its class is still a root
+                } catch (IllegalAccessException e) {
+                    // made accessible when the plan was built; cannot happen
                 }
             }
         }
@@ -98,13 +97,29 @@ final class Roots {
     }
 
     private void lambda(Object o, Class<?> c) {
-        SerializedLambda sl = serializedForm(o, c);
-        if (sl == null) {
+        LambdaPlan plan = LAMBDAS.get(c);
+        if (plan.writeReplace == null) {
             return; // not a serializable lambda; serializing it will fail with a clear error anyway
         }
-        ClassLoader loader = c.getClassLoader();
-        load(sl.getCapturingClass(), loader);
-        load(sl.getImplClass(), loader);
+        List<Class<?>> roots = plan.roots;
+        if (roots != null && plan.captures == 0) {
+            roots.forEach(this::add); // nothing captured: the same roots for every instance, no reflection
+            return;
+        }
+        SerializedLambda sl;
+        try {
+            sl = (SerializedLambda) (Object) plan.writeReplace.invokeExact(o);
+        } catch (Throwable e) {
+            return;
+        }
+        if (roots == null) {
+            Set<Class<?>> found = new LinkedHashSet<>();
+            load(sl.getCapturingClass(), c.getClassLoader(), found);
+            load(sl.getImplClass(), c.getClassLoader(), found);
+            roots = List.copyOf(found);
+            plan.roots = roots; // a race computes the same list
+        }
+        roots.forEach(this::add);
         List<Object> captured = new ArrayList<>();
         for (int i = 0; i < sl.getCapturedArgCount(); i++) {
             captured.add(sl.getCapturedArg(i));
@@ -112,24 +127,80 @@ final class Roots {
         captured.forEach(this::visit);
     }
 
-    private static SerializedLambda serializedForm(Object o, Class<?> c) {
-        try {
-            Method writeReplace = c.getDeclaredMethod("writeReplace");
-            writeReplace.setAccessible(true);
-            Object replaced = writeReplace.invoke(o);
-            return replaced instanceof SerializedLambda sl ? sl : null;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
+    /**
+     * What every instance of a lambda class has in common, found once per class instead of per job
+     * (reflection on the hidden class was most of the walk's cost): its {@code writeReplace}, how
+     * many values it captures, and its capturing and implementation classes (from the first instance).
+     */
+    private static final class LambdaPlan {
+        final MethodHandle writeReplace;
+        final int captures;
+        volatile List<Class<?>> roots;
+
+        LambdaPlan(MethodHandle writeReplace, int captures) {
+            this.writeReplace = writeReplace;
+            this.captures = captures;
         }
     }
 
-    private void load(String internalName, ClassLoader loader) {
+    private static final ClassValue<LambdaPlan> LAMBDAS = new ClassValue<>() {
+        @Override
+        protected LambdaPlan computeValue(Class<?> c) {
+            int captures = 0;
+            for (Field f : c.getDeclaredFields()) {
+                if (!Modifier.isStatic(f.getModifiers())) {
+                    captures++;
+                }
+            }
+            try {
+                Method m = c.getDeclaredMethod("writeReplace");
+                m.setAccessible(true);
+                MethodHandle h = MethodHandles.lookup().unreflect(m).asType(MethodType.methodType(Object.class,
+                        Object.class));
+                return new LambdaPlan(h, captures);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return new LambdaPlan(null, captures);
+            }
+        }
+    };
+
+    /** Each non-static reference field of a class, made accessible once. */
+    private static final ClassValue<List<Field>> FIELDS = new ClassValue<>() {
+        @Override
+        protected List<Field> computeValue(Class<?> k) {
+            List<Field> fields = new ArrayList<>();
+            for (Field f : k.getDeclaredFields()) {
+                if (Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive() || leaf(f.getType())) {
+                    continue;
+                }
+                try {
+                    f.setAccessible(true);
+                    fields.add(f);
+                } catch (InaccessibleObjectException e) {
+                    // a field of a module that does not open it: its class is still a root
+                }
+            }
+            return List.copyOf(fields);
+        }
+    };
+
+    /** A type whose values never lead to an application class: final JDK value types and primitive arrays. */
+    private static boolean leaf(Class<?> type) {
+        if (type.isArray()) {
+            return type.getComponentType().isPrimitive();
+        }
+        return Modifier.isFinal(type.getModifiers()) && type.getClassLoader() == null
+                && (type == String.class || Number.class.isAssignableFrom(type) || type == Boolean.class
+                        || type == Character.class || type.isEnum() || type.getName().startsWith("java.time."));
+    }
+
+    private static void load(String internalName, ClassLoader loader, Set<Class<?>> into) {
         String name = internalName.replace('/', '.');
         if (Packages.neverShipped(name)) {
             return;
         }
         try {
-            add(Class.forName(name, false, loader));
+            into.add(Class.forName(name, false, loader));
         } catch (ClassNotFoundException | LinkageError e) {
             // not visible from the lambda's loader: nothing we can ship
         }

@@ -48,6 +48,26 @@ class ForySerializerTest {
                 .hasMessageContaining("io.tasq.core.serial.ForySerializerTest");
     }
 
+    /** Lambdas of another capturing class, to read alternately with this class's. */
+    static final class Other {
+        static Task1<Integer, Integer> times(int k) {
+            return n -> n * k;
+        }
+    }
+
+    @Test
+    void lambdasOfDifferentCapturingClassesReadAlternatelyByOneReader() throws Exception {
+        int offset = 7;
+        Task1<Integer, Integer> add = n -> n + offset;
+        byte[] mine = fory.serialize(new Call1<>(add, 5));
+        byte[] other = fory.serialize(new Call1<>(Other.times(3), 5));
+        ClassFilter filter = ClassFilter.ALLOW_ALL;
+        for (int i = 0; i < 3; i++) {
+            assertThat(((Job<?>) fory.deserialize(mine, loader, filter)).call()).isEqualTo(12);
+            assertThat(((Job<?>) fory.deserialize(other, loader, filter)).call()).isEqualTo(15);
+        }
+    }
+
     @Test
     void methodReferenceRoundTrips() throws Exception {
         Task1<String, Integer> len = String::length;
