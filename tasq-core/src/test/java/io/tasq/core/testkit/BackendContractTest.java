@@ -456,21 +456,26 @@ public abstract class BackendContractTest {
     @Test
     void aUniqueJobRunsOnceAndItsTwinsGetItsResult() {
         String url = newQueueUrl();
-        startWorker(url, 2);
+        Worker worker = startWorker(url, 2);
         TasqClient one = connected(url);
         TasqClient two = connected(url);
         String token = "unique-" + System.nanoTime();
         JobOptions unique = JobOptions.defaults().unique(token, Duration.ofMinutes(1));
+        // the first runs until the test lets it go, so that the twins surely come while it is pending
         TasqFuture<Integer> first = one.schedule(t -> {
             TestJobs.count(t + ":started");
-            Thread.sleep(1_500);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (TestJobs.calls(t + ":release") == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             return TestJobs.count(t);
         }, token, unique);
         TasqFuture<Integer> sameClient = one.schedule(t -> TestJobs.count(t) + 100, token, unique);
         assertThat(sameClient).isSameAs(first);
-        // the other client's twin comes while the first is pending (jobs of two clients have no order)
         await().atMost(Duration.ofSeconds(30)).until(() -> TestJobs.calls(token + ":started") == 1);
         TasqFuture<Integer> otherClient = two.schedule(t -> TestJobs.count(t) + 100, token, unique);
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.stats().received() >= 2);
+        TestJobs.count(token + ":release");
         assertThat(first.unwrap(Duration.ofSeconds(30))).isEqualTo(1);
         assertThat(otherClient.unwrap(Duration.ofSeconds(30))).isEqualTo(1);
         assertThat(TestJobs.calls(token)).isEqualTo(1);
