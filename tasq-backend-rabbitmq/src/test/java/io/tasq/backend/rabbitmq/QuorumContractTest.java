@@ -17,6 +17,17 @@ class QuorumContractTest extends BackendContractTest {
         return url;
     }
 
+    @Override
+    protected long footprint(String url) {
+        return TestBroker.footprint(TestBroker.nameOf(url));
+    }
+
+    /** The full 100,000 run once, on classic queues; a shorter one here. */
+    @Override
+    protected int steadyLoadJobs() {
+        return 10_000;
+    }
+
     @AfterAll
     static void deleteQueues() {
         NAMES.forEach(TestBroker::deleteQueues);

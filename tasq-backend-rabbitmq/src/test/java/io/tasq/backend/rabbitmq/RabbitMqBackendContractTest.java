@@ -39,6 +39,12 @@ class RabbitMqBackendContractTest extends BackendContractTest {
         }
     }
 
+    /** The queue's RabbitMQ queues, plus the messages in them (ready and unacknowledged). */
+    @Override
+    protected long footprint(String url) {
+        return TestBroker.footprint(TestBroker.nameOf(url));
+    }
+
     @AfterAll
     static void deleteQueues() {
         NAMES.forEach(TestBroker::deleteQueues);

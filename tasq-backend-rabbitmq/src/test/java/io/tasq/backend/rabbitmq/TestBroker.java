@@ -160,6 +160,22 @@ final class TestBroker {
         return pids.size();
     }
 
+    /** How many queues of the Tasq queue {@code name} exist, plus the messages they hold, ready or not. */
+    static long footprint(String name) {
+        try {
+            long total = 0;
+            for (String line : rabbitmqctl("list_queues", "-q", "--no-table-headers", "name", "messages").split("\n")) {
+                String[] cols = line.trim().split("\\s+");
+                if (cols.length == 2 && cols[0].startsWith("tasq." + name + ".")) {
+                    total += 1 + Long.parseLong(cols[1]);
+                }
+            }
+            return total;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot list the queues of " + name + ": " + e, e);
+        }
+    }
+
     static String rabbitmqctl(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("rabbitmqctl"));
         cmd.addAll(List.of(args));

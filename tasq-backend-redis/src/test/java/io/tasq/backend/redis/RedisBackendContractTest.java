@@ -17,6 +17,32 @@ class RedisBackendContractTest extends BackendContractTest {
         return url;
     }
 
+    /** The queue's keys, plus the entries each holds (stream, sorted set, hash, list or set members). */
+    @Override
+    protected long footprint(String url) {
+        String name = io.tasq.spi.BackendUri.parse(url).param("name").orElseThrow();
+        try (redis.clients.jedis.Jedis j = TestRedis.jedis(url)) {
+            long total = 0;
+            String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;
+            do {
+                var page = j.scan(cursor, new redis.clients.jedis.params.ScanParams().match("tasq:{" + name + "}:*")
+                        .count(1_000));
+                for (String key : page.getResult()) {
+                    total += 1 + switch (j.type(key)) {
+                        case "stream" -> j.xlen(key);
+                        case "zset" -> j.zcard(key);
+                        case "hash" -> j.hlen(key);
+                        case "list" -> j.llen(key);
+                        case "set" -> j.scard(key);
+                        default -> 0;
+                    };
+                }
+                cursor = page.getCursor();
+            } while (!cursor.equals(redis.clients.jedis.params.ScanParams.SCAN_POINTER_START));
+            return total;
+        }
+    }
+
     @AfterAll
     static void deleteQueues() {
         TestRedis.deleteQueues(URLS);

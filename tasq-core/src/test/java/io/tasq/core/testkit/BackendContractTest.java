@@ -509,6 +509,65 @@ public abstract class BackendContractTest {
         assertThat(dead.count()).isZero();
     }
 
+    /** How many jobs {@link #aSteadyLoadLeavesNothingBehind} runs. */
+    protected int steadyLoadJobs() {
+        return 100_000;
+    }
+
+    /**
+     * What the queue at {@code url} holds in its server, in whatever unit the backend counts (keys
+     * and entries, queues and messages), for {@link #aSteadyLoadLeavesNothingBehind}; -1 for a
+     * backend without a server, whose footprint is this JVM's heap (its workers run here).
+     */
+    protected long footprint(String url) {
+        return -1;
+    }
+
+    private long measure(String url) {
+        long f = footprint(url);
+        if (f >= 0) {
+            return f;
+        }
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        memory.gc();
+        return memory.getHeapMemoryUsage().getUsed() >> 20; // MiB
+    }
+
+    @Test
+    @Timeout(value = 600, unit = TimeUnit.SECONDS)
+    void aSteadyLoadLeavesNothingBehind() throws Exception {
+        String url = newQueueUrl();
+        startWorker(url, 4);
+        TasqClient client = connected(url);
+        assertThat(client.schedule(() -> 0).unwrap(Duration.ofSeconds(30))).isZero();
+        boolean heap = footprint(url) < 0;
+        long before = measure(url);
+        int n = steadyLoadJobs();
+        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(500);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(n);
+        java.util.concurrent.atomic.AtomicLong sum = new java.util.concurrent.atomic.AtomicLong();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < n; i++) {
+            window.acquire();
+            client.schedule((Integer x) -> x + 1, i).whenComplete((v, e) -> {
+                if (e == null) {
+                    sum.addAndGet(v);
+                } else {
+                    errors.add(e);
+                }
+                window.release();
+                done.countDown();
+            });
+        }
+        assertThat(done.await(8, TimeUnit.MINUTES)).as("%d of %d jobs done", n - done.getCount(), n).isTrue();
+        assertThat(errors).isEmpty();
+        assertThat(sum.get()).isEqualTo((long) n * (n + 1) / 2);
+        // what the queue used comes back to where it was: for a server, what it holds; else, the heap (MiB)
+        long slack = heap ? 64 : 0;
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> measure(url), now -> now <= before + slack);
+    }
+
     @Test
     void liveWorkersAnnounceThemselvesAndDropOffWhenTheyStop() {
         String url = newQueueUrl();
