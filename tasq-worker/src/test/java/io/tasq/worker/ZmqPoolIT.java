@@ -71,6 +71,8 @@ class ZmqPoolIT {
         String url = "zmq://127.0.0.1:" + a + ",127.0.0.1:" + b + ",127.0.0.1:" + c + "?router=least-pending";
         try (TasqClient client = Tasq.builder().url(url).settings(TestKeys.client()).client()) {
             client.connect();
+            // jobs go only to workers that answered a ping: wait until all three did
+            await().atMost(Duration.ofSeconds(60)).until(() -> check(submit(client, 0, 30), 0).size() == 3);
             List<TasqFuture<String>> first = submit(client, 0, 900);
             await().atMost(Duration.ofSeconds(120)).until(() -> first.stream().filter(CompletableFuture::isDone).count() >= 150);
 
