@@ -43,14 +43,14 @@ class GracefulStopIT {
     void sigtermFinishesWhatEndsInTimeHandsBackTheRestAndExitsZero(String backend) throws Exception {
         String url = url(backend);
         try (TqProcess first = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url, "--workers", "2",
-                "--shutdown-timeout", "5s");
+                "--shutdown-timeout", "3s");
                 TasqClient client = Tasq.builder().url(url).settings(TestKeys.client()).client()) {
             first.awaitLine("Listening for jobs on", Duration.ofSeconds(60));
             client.connect();
             // the code is shipped and defined once, before the jobs whose timing counts
             assertThat(client.schedule(Sleepy::sleepAndTell, 0).unwrap(Duration.ofSeconds(60))).endsWith(":0");
             TasqFuture<String> quick = client.schedule(Sleepy::sleepAndTell, 500);
-            TasqFuture<String> slow = client.schedule(Sleepy::sleepAndTell, 10_000);
+            TasqFuture<String> slow = client.schedule(Sleepy::sleepAndTell, 5_000);
             await().atMost(Duration.ofSeconds(30)).until(() -> client.pendingJobs().stream().allMatch(p -> p.sent()));
             Thread.sleep(1_000); // both running
 
@@ -64,7 +64,7 @@ class GracefulStopIT {
 
             try (TqProcess second = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url)) {
                 second.awaitLine("Listening for jobs on", Duration.ofSeconds(60));
-                assertThat(slow.unwrap(Duration.ofSeconds(60))).isEqualTo(second.pid() + ":10000");
+                assertThat(slow.unwrap(Duration.ofSeconds(60))).isEqualTo(second.pid() + ":5000");
                 assertThat(slow.result()).hasValueSatisfying(r -> assertThat(r.attempt()).isGreaterThanOrEqualTo(2));
                 assertThat(second.terminate(Duration.ofSeconds(30))).isZero();
             }
