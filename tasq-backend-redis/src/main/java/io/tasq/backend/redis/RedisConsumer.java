@@ -199,7 +199,11 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
                     recreateGroup();
                     continue;
                 }
-                if (!backoff.failing()) {
+                boolean passing = connection.refused(e); // MOVED on a cluster: reconnect to the new master
+                if (!backoff.failing() && passing) {
+                    LOG.warn("worker {}: {} cannot deliver jobs from {} now ({}); trying again", workerId,
+                            connections.url(), Keys.name(keys.jobs()), e.getMessage());
+                } else if (!backoff.failing()) {
                     LOG.error("worker {}: Redis refused to deliver jobs from {}: {}", workerId, Keys.name(keys.jobs()),
                             e.getMessage());
                 }
