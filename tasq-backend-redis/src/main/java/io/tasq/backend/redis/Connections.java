@@ -14,6 +14,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ConnectionPool;
@@ -156,6 +157,12 @@ final class Connections implements AutoCloseable {
         }
         suspect();
         return true;
+    }
+
+    /** On a cluster, the queue's slot and the master serving it as last found, for messages; else empty. */
+    Optional<String> node() {
+        HostAndPort a = address;
+        return route == null || a == null ? Optional.empty() : Optional.of("slot " + route.slot() + " of master " + a);
     }
 
     /** What the backend talks to, for messages: the server, or the cluster and the node in use. */

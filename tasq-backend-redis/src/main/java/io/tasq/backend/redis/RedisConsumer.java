@@ -97,7 +97,8 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
 
     @Override
     public String describe() {
-        return connections.url() + " (stream " + Keys.name(keys.jobs()) + ", group " + Keys.GROUP + ")";
+        return connections.url() + " (stream " + Keys.name(keys.jobs()) + ", group " + Keys.GROUP
+                + connections.node().map(n -> ", on " + n).orElse("") + ")";
     }
 
     /** The queue's repeating jobs, kept in Redis and shared by every worker of the queue. */

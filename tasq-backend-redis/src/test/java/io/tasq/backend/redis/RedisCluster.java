@@ -35,6 +35,8 @@ final class RedisCluster implements AutoCloseable {
 
     private RedisCluster(Path dir) {
         this.dir = dir;
+        // should the test JVM end before close(), the servers must not outlive it
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "redis-cluster-cleanup"));
     }
 
     /** Starts six nodes in {@code dir}, makes them one cluster and waits until every node says it is ok. */

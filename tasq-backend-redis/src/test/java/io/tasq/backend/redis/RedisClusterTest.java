@@ -119,12 +119,13 @@ class RedisClusterTest {
         List<TasqFuture<Integer>> futures = new ArrayList<>(jobs);
         for (int i = 0; i < jobs / 2; i++) {
             futures.add(client.schedule(n -> {
-                LockSupport.parkNanos(1_000_000); // keep jobs in flight through the failover
+                LockSupport.parkNanos(5_000_000); // 1,500 x 5 ms over 6 actors: jobs in flight through the failover
                 return n * 2;
             }, i));
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> done(futures) >= jobs / 10);
         int after = cluster.failover(queue);
+        assertThat(done(futures)).as("jobs done when the failover ended").isLessThan(jobs / 2);
         assertThat(after).isNotEqualTo(before);
         for (int i = jobs / 2; i < jobs; i++) {
             futures.add(client.schedule(n -> n * 2, i));
@@ -146,7 +147,7 @@ class RedisClusterTest {
         List<TasqFuture<Integer>> futures = new ArrayList<>(jobs);
         for (int i = 0; i < jobs / 2; i++) {
             futures.add(client.schedule(n -> {
-                LockSupport.parkNanos(3_000_000); // keep jobs in flight when the master dies
+                LockSupport.parkNanos(10_000_000); // 1,500 x 10 ms over 6 actors: 2.5 s, running when the master dies
                 return n * 2;
             }, i));
         }
