@@ -20,8 +20,8 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * name as its hash tag, so the whole queue lives in one slot, and one master holds all of it: the
  * backend talks to that node alone, with its usual connections, and asks again here when that node
  * fails or answers {@code MOVED} (a failover, or the slot was moved). The slot map comes from
- * {@code CLUSTER SLOTS}, asked of the last master, then the nodes of the URL, then every node of the
- * last map, whichever answers first. Thread-safe.
+ * {@code CLUSTER SLOTS}, asked of the nodes of the URL, then every node of the last map, then the
+ * last master, whichever answers first. Thread-safe.
  */
 final class ClusterRoute {
 
@@ -45,7 +45,7 @@ final class ClusterRoute {
     /**
      * The master that serves the queue's slot now.
      *
-     * @param last the master found the last time, asked first, or null
+     * @param last the master found the last time, asked last, or null
      * @throws JedisConnectionException naming every node tried if none answered
      * @throws JedisClusterException if the answer shows no master for the slot (the cluster is not
      *     ready: a transient error)
@@ -53,12 +53,14 @@ final class ClusterRoute {
      *     in cluster mode; the message names the node
      */
     HostAndPort master(HostAndPort last) {
-        Set<HostAndPort> candidates = new LinkedHashSet<>();
+        // the last master comes last: after a failover it is often the one node that is gone, and a host
+        // that is gone can take the whole connect timeout to say so
+        Set<HostAndPort> candidates = new LinkedHashSet<>(seeds);
+        candidates.addAll(known);
         if (last != null) {
+            candidates.remove(last);
             candidates.add(last);
         }
-        candidates.addAll(seeds);
-        candidates.addAll(known);
         List<String> failures = new ArrayList<>();
         for (HostAndPort node : candidates) {
             List<?> slots;
