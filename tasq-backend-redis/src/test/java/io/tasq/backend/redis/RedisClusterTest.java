@@ -11,6 +11,8 @@ import io.tasq.core.worker.Worker;
 import io.tasq.spi.Backend;
 import io.tasq.spi.Providers;
 import io.tasq.spi.Settings;
+import java.io.File;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,7 +109,7 @@ class RedisClusterTest {
     }
 
     @Test
-    void aGracefulFailoverDuringARunLosesNoJob() {
+    void aGracefulFailoverDuringARunLosesNoJob() throws Exception {
         String queue = cluster.queueOn(cluster.masters().get(0));
         String url = cluster.url(queue);
         int before = cluster.masterOf(queue);
@@ -116,16 +118,13 @@ class RedisClusterTest {
         Worker b = worker(url, settings);
         TasqClient client = client(url);
         int jobs = 3_000;
-        List<TasqFuture<Integer>> futures = new ArrayList<>(jobs);
-        for (int i = 0; i < jobs / 2; i++) {
-            futures.add(client.schedule(n -> {
-                LockSupport.parkNanos(5_000_000); // 1,500 x 5 ms over 6 actors: jobs in flight through the failover
-                return n * 2;
-            }, i));
-        }
-        await().atMost(Duration.ofSeconds(60)).until(() -> done(futures) >= jobs / 10);
+        Path gate = dir.resolve("gate-failover");
+        List<TasqFuture<Integer>> futures = gated(client, gate, jobs / 2, 1_000_000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> entriesAdded(queue) >= jobs / 2);
+        // the first six jobs are running, the rest waiting in the stream, when the failover starts
+        assertThat(done(futures)).isZero();
+        Files.createFile(gate);
         int after = cluster.failover(queue);
-        assertThat(done(futures)).as("jobs done when the failover ended").isLessThan(jobs / 2);
         assertThat(after).isNotEqualTo(before);
         for (int i = jobs / 2; i < jobs; i++) {
             futures.add(client.schedule(n -> n * 2, i));
@@ -134,7 +133,7 @@ class RedisClusterTest {
     }
 
     @Test
-    void aMasterKilledDuringARunIsReplacedByItsReplicaAndNoReplicatedJobIsLost() {
+    void aMasterKilledDuringARunIsReplacedByItsReplicaAndNoReplicatedJobIsLost() throws Exception {
         String queue = cluster.queueOn(cluster.masters().get(1));
         String url = cluster.url(queue);
         int master = cluster.masterOf(queue);
@@ -144,26 +143,19 @@ class RedisClusterTest {
         Worker b = worker(url, settings);
         TasqClient client = client(url);
         int jobs = 3_000;
-        List<TasqFuture<Integer>> futures = new ArrayList<>(jobs);
-        for (int i = 0; i < jobs / 2; i++) {
-            futures.add(client.schedule(n -> {
-                LockSupport.parkNanos(10_000_000); // 1,500 x 10 ms over 6 actors: 2.5 s, running when the master dies
-                return n * 2;
-            }, i));
-        }
+        Path gate = dir.resolve("gate-kill");
+        List<TasqFuture<Integer>> futures = gated(client, gate, jobs / 2, 1_000_000);
         // replication is asynchronous: what the master took but had not passed on when it died is lost
         // with it, so the kill waits until the replica has every submission
-        try (Jedis m = RedisCluster.jedis(master)) {
-            Keys keys = new Keys(queue);
-            await().atMost(Duration.ofSeconds(30)).until(() -> entriesAdded(m, keys) >= jobs / 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> entriesAdded(queue) >= jobs / 2);
+        try (Jedis m = RedisCluster.jedis(master); Jedis r = RedisCluster.jedis(replica)) {
             long offset = replicationOffset(m, "master_repl_offset:");
-            try (Jedis r = RedisCluster.jedis(replica)) {
-                await().atMost(Duration.ofSeconds(30))
-                        .until(() -> replicationOffset(r, "slave_repl_offset:") >= offset);
-            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> replicationOffset(r, "slave_repl_offset:") >= offset);
         }
-        assertThat(done(futures)).as("jobs done before the kill").isLessThan(jobs / 2);
+        // six jobs running, the rest waiting in the stream, when the master dies
+        assertThat(done(futures)).isZero();
         cluster.kill(master);
+        Files.createFile(gate); // the running ones finish while the queue has no master
         // submitted while the queue has no master: the client keeps them until the replica has taken over
         for (int i = jobs / 2; i < jobs; i++) {
             futures.add(client.schedule(n -> n * 2, i));
@@ -172,13 +164,32 @@ class RedisClusterTest {
         assertEveryJobDone(futures, jobs, a, b);
     }
 
+    /** {@code count} jobs that each wait for {@code gate} to exist, work {@code nanos} and return twice their number. */
+    private static List<TasqFuture<Integer>> gated(TasqClient client, Path gate, int count, long nanos) {
+        String path = gate.toString();
+        List<TasqFuture<Integer>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            futures.add(client.schedule(n -> {
+                while (!new File(path).exists()) {
+                    LockSupport.parkNanos(1_000_000);
+                }
+                LockSupport.parkNanos(nanos);
+                return n * 2;
+            }, i));
+        }
+        return futures;
+    }
+
     private static long done(List<TasqFuture<Integer>> futures) {
         return futures.stream().filter(CompletableFuture::isDone).count();
     }
 
-    private static long entriesAdded(Jedis j, Keys keys) {
-        Object added = j.xinfoStream(Keys.name(keys.jobs())).getStreamInfo().get("entries-added");
-        return added == null ? 0 : ((Number) added).longValue();
+    /** How many entries the queue's stream has taken so far, asked of its master. */
+    private long entriesAdded(String queue) {
+        try (Jedis j = RedisCluster.jedis(cluster.masterOf(queue))) {
+            Object added = j.xinfoStream(Keys.name(new Keys(queue).jobs())).getStreamInfo().get("entries-added");
+            return added == null ? 0 : ((Number) added).longValue();
+        }
     }
 
     private static long replicationOffset(Jedis j, String field) {
