@@ -29,6 +29,8 @@ public final class Providers {
             "tcp", "io.tasq:tasq-backend-zmq",
             "redis", "io.tasq:tasq-backend-redis",
             "rediss", "io.tasq:tasq-backend-redis",
+            "redis-cluster", "io.tasq:tasq-backend-redis",
+            "rediss-cluster", "io.tasq:tasq-backend-redis",
             "amqp", "io.tasq:tasq-backend-rabbitmq",
             "amqps", "io.tasq:tasq-backend-rabbitmq");
 
@@ -57,7 +59,7 @@ public final class Providers {
             String known = all.stream().flatMap(p -> p.schemes().stream()).sorted().collect(Collectors.joining(", "));
             throw new ProviderNotFoundException("no backend for the URL scheme '" + scheme + "'"
                     + (artifact != null ? ": add the artifact " + artifact + " to the classpath"
-                            : ": Tasq ships zmq, redis, rediss, amqp and amqps")
+                            : ": Tasq ships zmq, redis, rediss, redis-cluster, rediss-cluster, amqp and amqps")
                     + (known.isEmpty() ? " (no backend is on the classpath)" : " (on the classpath: " + known + ")"));
         }
         if (matching.size() > 1) {

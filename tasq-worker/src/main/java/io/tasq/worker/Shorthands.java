@@ -34,7 +34,8 @@ final class Shorthands {
 
         @Override
         boolean accepts(String url) {
-            return url.startsWith("redis:") || url.startsWith("rediss:");
+            return url.startsWith("redis:") || url.startsWith("rediss:") || url.startsWith("redis-cluster:")
+                    || url.startsWith("rediss-cluster:");
         }
     }
 

@@ -14,6 +14,9 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
 import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -28,26 +31,41 @@ import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * The connections of one backend: a pool shared by everything that sends commands and returns at
  * once (submitting, settling, upkeep), and dedicated connections for the blocking reads, so that a
  * blocked read never holds a connection anyone else needs. Every connection speaks RESP2, which the
- * raw replies are read as. Thread-safe.
+ * raw replies are read as.
+ *
+ * <p>On a Redis Cluster ({@code redis-cluster://}) all of them go to the master that serves the
+ * queue's slot, found by a {@link ClusterRoute}. A failure that may mean the queue has moved (a lost
+ * connection, {@code MOVED}, {@code CLUSTERDOWN}, {@code READONLY}) marks the route stale; the next
+ * connection asks the cluster again and, if the master changed, the pool is made anew for the new one
+ * and readers reconnect ({@link #epoch()}). Callers keep their own retry and backoff. Thread-safe.
  */
 final class Connections implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
+
+    /** The least time between two lookups of the cluster's slot map, so many failing threads ask once. */
+    private static final long LOOKUP_GAP_NANOS = 50_000_000;
+
     private final RedisSettings settings;
     private final String url;
-    private final HostAndPort address;
     private final JedisClientConfig config;
+    private final ClusterRoute route;
+    private volatile HostAndPort address;
+    private volatile boolean stale;
+    private volatile int epoch;
+    private long lookedUp;
     private ConnectionPool pool;
     private boolean closed;
 
     Connections(RedisSettings settings, String url) {
         this.settings = settings;
         this.url = url;
-        this.address = new HostAndPort(settings.host(), settings.port());
         int timeout = (int) settings.timeout().toMillis();
         DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder()
                 .protocol(RedisProtocol.RESP2)
@@ -68,6 +86,92 @@ final class Connections implements AutoCloseable {
             b.sslOptions(tls.build());
         }
         this.config = b.build();
+        if (settings.cluster()) {
+            this.route = new ClusterRoute(settings.nodes().stream().map(h -> new HostAndPort(h.host(), h.port()))
+                    .toList(), config, settings.queue());
+        } else {
+            this.route = null;
+            this.address = new HostAndPort(settings.host(), settings.port());
+        }
+    }
+
+    /**
+     * The server the queue lives on: the one of the URL, or on a cluster the master of the queue's
+     * slot, looked up first and again after a failure marked it stale.
+     *
+     * @throws JedisException if the cluster cannot tell (no node answers, no master for the slot)
+     */
+    HostAndPort address() {
+        HostAndPort a = address;
+        if (route == null || (a != null && !stale)) {
+            return a;
+        }
+        ConnectionPool old = null;
+        synchronized (this) {
+            a = address;
+            if (a != null && (!stale || System.nanoTime() - lookedUp < LOOKUP_GAP_NANOS)) {
+                return a;
+            }
+            lookedUp = System.nanoTime();
+            HostAndPort found = route.master(a);
+            stale = false;
+            if (!found.equals(a)) {
+                if (a == null) {
+                    LOG.debug("queue {} (slot {}) is served by {}", settings.queue(), route.slot(), found);
+                } else {
+                    LOG.info("queue {} (slot {}) moved from {} to {}; reconnecting", settings.queue(), route.slot(), a,
+                            found);
+                }
+                address = found;
+                epoch++;
+                old = pool;
+                pool = null;
+            }
+            a = found;
+        }
+        if (old != null) {
+            old.close();
+        }
+        return a;
+    }
+
+    /** Counts the changes of {@link #address()}: a reader whose connection is older reconnects. */
+    int epoch() {
+        return epoch;
+    }
+
+    /** After a failure that may mean the queue moved to another node: the next connection looks again. */
+    void suspect() {
+        if (route != null) {
+            stale = true;
+        }
+    }
+
+    /**
+     * Whether an error answered to a command may go away by itself, so the command should be sent
+     * again (after a pause); on a cluster, such an error also marks the route stale.
+     */
+    boolean retryable(JedisDataException e) {
+        if (!isTransient(e)) {
+            return false;
+        }
+        suspect();
+        return true;
+    }
+
+    /** On a cluster, the queue's slot and the master serving it as last found, for messages; else empty. */
+    Optional<String> node() {
+        HostAndPort a = address;
+        return route == null || a == null ? Optional.empty() : Optional.of("slot " + route.slot() + " of master " + a);
+    }
+
+    /** What the backend talks to, for messages: the server, or the cluster and the node in use. */
+    String where() {
+        if (route == null) {
+            return "Redis at " + settings.address();
+        }
+        HostAndPort a = address;
+        return "the Redis Cluster at " + settings.address() + (a != null ? " (node " + a + ")" : "");
     }
 
     /** The URL, password masked, for messages. */
@@ -83,7 +187,7 @@ final class Connections implements AutoCloseable {
      */
     Jedis open() {
         try {
-            return new Jedis(address, config);
+            return new Jedis(address(), config);
         } catch (JedisException e) {
             throw failure(e);
         }
@@ -94,8 +198,12 @@ final class Connections implements AutoCloseable {
         return new Jedis(pool().getResource());
     }
 
-    /** Drops the idle pooled connections, after a failure showed they may all be dead (a restart). */
+    /**
+     * Drops the idle pooled connections, after a failure showed they may all be dead (a restart); on a
+     * cluster, also looks the queue's master up again at the next connection.
+     */
     void clearIdle() {
+        suspect();
         ConnectionPool p;
         synchronized (this) {
             p = pool;
@@ -118,7 +226,14 @@ final class Connections implements AutoCloseable {
         }
     }
 
-    private synchronized ConnectionPool pool() {
+    private ConnectionPool pool() {
+        address(); // looks the master up if it is not known or stale
+        synchronized (this) {
+            return pool(address); // the current one: a change of address under this lock drops the pool
+        }
+    }
+
+    private ConnectionPool pool(HostAndPort a) {
         if (closed) {
             throw new JedisConnectionException("the Redis backend for " + url + " is closed");
         }
@@ -129,42 +244,52 @@ final class Connections implements AutoCloseable {
             pc.setMinIdle(0);
             pc.setBlockWhenExhausted(true);
             pc.setMaxWait(settings.timeout());
-            pool = new ConnectionPool(address, config, pc);
+            pool = new ConnectionPool(a, config, pc);
         }
         return pool;
     }
 
     /** A Tasq exception for a failure to connect, naming the address and what to check. */
     TasqException failure(JedisException e) {
+        suspect();
         String why = message(e);
         String upper = why.toUpperCase(Locale.ROOT);
+        String where = where();
+        if (route != null && why.contains("is not in cluster mode")) {
+            return new ConfigurationException("cannot use " + settings.address() + " as a Redis Cluster (" + url
+                    + "): " + why.replaceFirst("^ERR ", "")
+                    + "; use redis://host:port for a single server, or name nodes of a cluster "
+                    + "(cluster-enabled yes)", e);
+        }
         if (e instanceof JedisAccessControlException || upper.startsWith("WRONGPASS") || upper.startsWith("NOAUTH")
                 || upper.startsWith("NOPERM")) {
-            return new ConfigurationException("Redis at " + settings.address() + " (" + url + ") refused the credentials"
+            return new ConfigurationException(where + " (" + url + ") refused the credentials"
                     + settings.userName().map(u -> " of user '" + u + "'").orElse("") + ": " + why
                     + "; put the right ones in the URL, as redis://user:password@host:port", e);
         }
         if (e instanceof JedisDataException && upper.contains("DB INDEX")) {
-            return new ConfigurationException("Redis at " + settings.address() + " has no database "
+            return new ConfigurationException(where + " has no database "
                     + settings.database() + " (" + url + "): " + why, e);
         }
         if (e instanceof JedisDataException d && isTransient(d)) {
-            return new BackendUnavailableException("Redis at " + settings.address() + " (" + url + ") is not ready: "
+            return new BackendUnavailableException(where + " (" + url + ") is not ready: "
                     + why + "; try again in a moment", e);
         }
         if (e instanceof JedisDataException) {
-            return new TasqException("Redis at " + settings.address() + " (" + url + ") answered with an error: " + why
+            return new TasqException(where + " (" + url + ") answered with an error: " + why
                     + "; is another program using the keys tasq:{" + settings.queue() + "}:*?", e);
         }
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof javax.net.ssl.SSLException) {
-                return new BackendUnavailableException("the TLS handshake with Redis at " + settings.address() + " ("
+                return new BackendUnavailableException("the TLS handshake with " + where + " ("
                         + url + ") failed: " + why + "; trust the CA of its certificate with redis.tls-ca=<PEM file> "
                         + "(or the JVM trust store), and make sure the certificate names the host of the URL", e);
             }
         }
-        return new BackendUnavailableException("cannot reach Redis at " + settings.address() + " (" + url + "): "
-                + why + "; is redis-server running there and reachable" + (settings.tls() ? " over TLS" : "") + "?", e);
+        return new BackendUnavailableException("cannot reach " + where + " (" + url + "): "
+                + why + (route == null ? "; is redis-server running there and reachable"
+                        : "; are the nodes running, reachable and in one cluster (cluster_state:ok)")
+                + (settings.tls() ? " over TLS" : "") + "?", e);
     }
 
     /** The exception's message with its causes', which Jedis often leaves out, without final periods. */
@@ -187,8 +312,10 @@ final class Connections implements AutoCloseable {
     /** Whether a command error may go away by itself (the server is loading, busy or full). */
     static boolean isTransient(JedisDataException e) {
         String m = String.valueOf(e.getMessage());
-        return m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("TRYAGAIN") || m.startsWith("OOM")
-                || m.startsWith("READONLY") || m.startsWith("MASTERDOWN") || m.startsWith("CLUSTERDOWN");
+        return e instanceof JedisRedirectionException || m.startsWith("LOADING") || m.startsWith("BUSY")
+                || m.startsWith("TRYAGAIN") || m.startsWith("OOM") || m.startsWith("READONLY")
+                || m.startsWith("MASTERDOWN") || m.startsWith("CLUSTERDOWN") || m.startsWith("MOVED")
+                || m.startsWith("ASK");
     }
 
     /** A PKCS12 trust store, as bytes, of the PEM certificates in {@code redis.tls-ca}. */

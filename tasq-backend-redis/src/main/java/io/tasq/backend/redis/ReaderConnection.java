@@ -2,6 +2,7 @@ package io.tasq.backend.redis;
 
 import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -15,6 +16,7 @@ final class ReaderConnection {
     private final Connections connections;
     private volatile Jedis jedis;
     private volatile long id = -1;
+    private volatile int epoch;
 
     /**
      * Connects at once, so that a bad address fails the caller.
@@ -24,6 +26,7 @@ final class ReaderConnection {
     ReaderConnection(Connections connections) {
         this.connections = connections;
         Jedis first = connections.open();
+        this.epoch = connections.epoch();
         try {
             this.id = first.clientId();
         } catch (JedisException e) {
@@ -33,10 +36,14 @@ final class ReaderConnection {
         this.jedis = first;
     }
 
-    /** The connection, opened again if it was dropped. */
+    /** The connection, opened again if it was dropped or the queue moved to another node of a cluster. */
     Jedis get() {
+        if (jedis != null && epoch != connections.epoch()) {
+            disconnect();
+        }
         Jedis j = jedis;
         if (j == null) {
+            epoch = connections.epoch();
             try {
                 j = connections.open();
             } catch (RuntimeException e) {
@@ -48,8 +55,27 @@ final class ReaderConnection {
         return j;
     }
 
-    /** Closes the connection after a failure; {@link #get} opens a new one. */
+    /**
+     * After an error answered to a read: on a cluster, one that says the queue may have moved drops the
+     * connection, so that {@link #get} reconnects to the master found anew.
+     *
+     * @return whether the error may go away by itself (the read should be tried again after a pause)
+     */
+    boolean refused(JedisDataException e) {
+        if (connections.retryable(e)) {
+            drop();
+            return true;
+        }
+        return false;
+    }
+
+    /** Closes the connection after a failure; {@link #get} opens a new one (on a cluster, to the master found anew). */
     void drop() {
+        connections.suspect();
+        disconnect();
+    }
+
+    private void disconnect() {
         Jedis j = jedis;
         jedis = null;
         id = -1;

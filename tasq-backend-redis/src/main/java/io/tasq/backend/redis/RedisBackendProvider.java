@@ -12,14 +12,16 @@ import java.util.Set;
 /**
  * Serves {@code redis://[user:password@]host[:port][/db][?name=QUEUE]} and {@code rediss://} (TLS):
  * a durable queue on Redis 6.2 or newer, with the {@code redis.*} settings described in the module's
- * README. Stateless and thread-safe; creating a backend opens no connection.
+ * README; and {@code redis-cluster://host:port,host:port,...?name=QUEUE} ({@code rediss-cluster://}
+ * over TLS): the same queue on the master of a Redis Cluster that serves the queue's hash slot.
+ * Stateless and thread-safe; creating a backend opens no connection.
  */
 @AutoService(BackendProvider.class)
 public final class RedisBackendProvider implements BackendProvider {
 
     @Override
     public Set<String> schemes() {
-        return Set.of("redis", "rediss");
+        return RedisSettings.SCHEMES;
     }
 
     @Override

@@ -97,7 +97,8 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
 
     @Override
     public String describe() {
-        return connections.url() + " (stream " + Keys.name(keys.jobs()) + ", group " + Keys.GROUP + ")";
+        return connections.url() + " (stream " + Keys.name(keys.jobs()) + ", group " + Keys.GROUP
+                + connections.node().map(n -> ", on " + n).orElse("") + ")";
     }
 
     /** The queue's repeating jobs, kept in Redis and shared by every worker of the queue. */
@@ -199,7 +200,11 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
                     recreateGroup();
                     continue;
                 }
-                if (!backoff.failing()) {
+                boolean passing = connection.refused(e); // MOVED on a cluster: reconnect to the new master
+                if (!backoff.failing() && passing) {
+                    LOG.warn("worker {}: {} cannot deliver jobs from {} now ({}); trying again", workerId,
+                            connections.url(), Keys.name(keys.jobs()), e.getMessage());
+                } else if (!backoff.failing()) {
                     LOG.error("worker {}: Redis refused to deliver jobs from {}: {}", workerId, Keys.name(keys.jobs()),
                             e.getMessage());
                 }

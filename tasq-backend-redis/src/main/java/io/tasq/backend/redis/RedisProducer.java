@@ -137,7 +137,7 @@ final class RedisProducer implements JobProducer {
                 answers.get(i).get();
                 o.accepted.complete(null);
             } catch (JedisDataException e) {
-                if (Connections.isTransient(e)) {
+                if (connections.retryable(e)) {
                     again.add(o);
                 } else {
                     o.accepted.completeExceptionally(new TasqException("Redis at " + connections.url()

@@ -161,7 +161,7 @@ final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
                 }
                 return result;
             } catch (JedisException e) {
-                if (e instanceof JedisDataException d && !Connections.isTransient(d)) {
+                if (e instanceof JedisDataException d && !connections.retryable(d)) {
                     throw connections.failure(e);
                 }
                 if (!closed) {

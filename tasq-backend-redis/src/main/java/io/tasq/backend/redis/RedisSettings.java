@@ -5,18 +5,22 @@ import io.tasq.spi.BackendUri;
 import io.tasq.spi.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * The Redis backend's configuration, from the URL
- * {@code redis[s]://[user:password@]host[:port][/db][?name=QUEUE]} and the {@code redis.*}
- * settings. Immutable.
+ * {@code redis[s]://[user:password@]host[:port][/db][?name=QUEUE]} (one server) or
+ * {@code redis[s]-cluster://[user:password@]host[:port][,host[:port]...][?name=QUEUE]} (a Redis
+ * Cluster, reached through any of the nodes named) and the {@code redis.*} settings. Immutable.
  *
- * @param tls whether to connect over TLS ({@code rediss://})
- * @param host the server's host
- * @param port the server's port
+ * @param tls whether to connect over TLS ({@code rediss://}, {@code rediss-cluster://})
+ * @param cluster whether the URL names nodes of a Redis Cluster ({@code redis-cluster://})
+ * @param nodes the servers named in the URL: one, or for a cluster the nodes to learn its slot map from
+ * @param host the (first) server's host
+ * @param port the (first) server's port
  * @param user the ACL user, or {@code null} for the default user
  * @param password the password, or {@code null} for none
  * @param database the logical database number
@@ -32,15 +36,16 @@ import java.util.regex.Pattern;
  * @param timeout the connect and read timeout
  * @param tlsCa a PEM file of certificates to trust for TLS, or {@code null} for the JVM's trust store
  */
-record RedisSettings(boolean tls, String host, int port, String user, String password, int database, String queue,
-        Duration visibilityTimeout, Duration resultTtl, int maxHeldResults, int maxAttempts, int deadLetterMax,
-        int poolSize, Duration timeout, Path tlsCa) {
+record RedisSettings(boolean tls, boolean cluster, List<BackendUri.HostPort> nodes, String host, int port, String user,
+        String password, int database, String queue, Duration visibilityTimeout, Duration resultTtl, int maxHeldResults,
+        int maxAttempts, int deadLetterMax, int poolSize, Duration timeout, Path tlsCa) {
 
     static final int DEFAULT_PORT = 6379;
     static final String DEFAULT_QUEUE = "default";
     static final Set<String> KEYS = Set.of("redis.visibility-timeout", "redis.result-ttl", "redis.max-held-results",
             "redis.max-attempts", "redis.dead-letter-max", "redis.pool-size", "redis.timeout", "redis.tls-ca");
     static final Set<String> PARAMS = Set.of("name");
+    static final Set<String> SCHEMES = Set.of("redis", "rediss", "redis-cluster", "rediss-cluster");
 
     /** Letters, digits and {@code . _ - :}: no braces (they delimit the hash tag), no spaces. */
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9._:-]{1,200}");
@@ -58,14 +63,24 @@ record RedisSettings(boolean tls, String host, int port, String user, String pas
                         + "; the Redis backend knows name (the queue), as in redis://localhost:6379/0?name=jobs");
             }
         }
-        if (!uri.scheme().equals("redis") && !uri.scheme().equals("rediss")) {
-            throw new ConfigurationException("the Redis backend serves redis:// and rediss://, not " + uri);
+        if (!SCHEMES.contains(uri.scheme())) {
+            throw new ConfigurationException("the Redis backend serves redis://, rediss://, redis-cluster:// and "
+                    + "rediss-cluster://, not " + uri);
         }
-        if (uri.hosts().size() > 1) {
+        boolean tls = uri.scheme().startsWith("rediss");
+        boolean cluster = uri.scheme().endsWith("-cluster");
+        if (!cluster && uri.hosts().size() > 1) {
             throw new ConfigurationException("the Redis backend takes one host:port, got " + uri.hosts().size()
-                    + " in " + uri);
+                    + " in " + uri + "; for the nodes of a Redis Cluster write " + (tls ? "rediss" : "redis")
+                    + "-cluster://host:port,host:port,...");
         }
-        BackendUri.HostPort hp = uri.host("localhost", DEFAULT_PORT);
+        if (cluster && uri.hosts().isEmpty()) {
+            throw new ConfigurationException("no node in " + uri + "; name at least one node of the Redis Cluster, "
+                    + "as in redis-cluster://10.0.0.1:7000,10.0.0.2:7000?name=jobs");
+        }
+        List<BackendUri.HostPort> nodes = uri.hosts().isEmpty() ? List.of(uri.host("localhost", DEFAULT_PORT))
+                : uri.hosts().stream().map(h -> h.withDefaultPort(DEFAULT_PORT)).toList();
+        BackendUri.HostPort hp = nodes.get(0);
         String queue = uri.param("name").orElse(DEFAULT_QUEUE);
         if (!QUEUE_NAME.matcher(queue).matches()) {
             throw new ConfigurationException("queue name '" + queue + "' in " + uri + " is not allowed: use 1 to 200 "
@@ -85,12 +100,17 @@ record RedisSettings(boolean tls, String host, int port, String user, String pas
             throw settings.bad("redis.timeout", settings.get("redis.timeout", ""), "is out of range; use 100ms or more");
         }
         Path ca = settings.get("redis.tls-ca").map(String::strip).map(Path::of).orElse(null);
-        if (ca != null && !uri.scheme().equals("rediss")) {
+        if (ca != null && !uri.scheme().startsWith("rediss")) {
             throw new ConfigurationException("setting 'redis.tls-ca' (from " + settings.sourceOf("redis.tls-ca")
-                    + ") is for TLS, but " + uri + " is not TLS; use rediss://");
+                    + ") is for TLS, but " + uri + " is not TLS; use rediss:// or rediss-cluster://");
         }
-        return new RedisSettings(uri.scheme().equals("rediss"), hp.host(), hp.port(), uri.user().filter(u -> !u.isEmpty())
-                .orElse(null), uri.password().orElse(null), database(uri), queue, visibility, ttl,
+        int database = database(uri);
+        if (cluster && database != 0) {
+            throw new ConfigurationException("a Redis Cluster has only database 0, not " + database + " (" + uri
+                    + "); leave the /DB out");
+        }
+        return new RedisSettings(tls, cluster, nodes, hp.host(), hp.port(), uri.user().filter(u -> !u.isEmpty())
+                .orElse(null), uri.password().orElse(null), database, queue, visibility, ttl,
                 settings.getInt("redis.max-held-results", 100_000, 0, Integer.MAX_VALUE),
                 settings.getInt("redis.max-attempts", 10, 0, Integer.MAX_VALUE),
                 settings.getInt("redis.dead-letter-max", 10_000, 1, Integer.MAX_VALUE),
@@ -114,9 +134,9 @@ record RedisSettings(boolean tls, String host, int port, String user, String pas
                 + "redis://host:port/DB with DB a number from 0, or leave it out for 0");
     }
 
-    /** The server, as {@code host:port}, for messages. */
+    /** The server, as {@code host:port}, or the cluster's nodes named in the URL, for messages. */
     String address() {
-        return new BackendUri.HostPort(host, port).toString();
+        return String.join(",", nodes.stream().map(BackendUri.HostPort::toString).toList());
     }
 
     /** The user the credentials are for, for messages. */
@@ -127,7 +147,8 @@ record RedisSettings(boolean tls, String host, int port, String user, String pas
     /** Never shows the password. */
     @Override
     public String toString() {
-        return "RedisSettings{" + (tls ? "rediss://" : "redis://") + (user != null ? user + "@" : "") + address() + "/"
+        return "RedisSettings{" + (tls ? "rediss" : "redis") + (cluster ? "-cluster://" : "://")
+                + (user != null ? user + "@" : "") + address() + "/"
                 + database + "?name=" + queue + (password != null ? ", password ****" : "") + ", visibility-timeout="
                 + visibilityTimeout + ", result-ttl=" + resultTtl + ", max-held-results=" + maxHeldResults
                 + ", max-attempts=" + maxAttempts + ", dead-letter-max=" + deadLetterMax + ", pool-size=" + poolSize

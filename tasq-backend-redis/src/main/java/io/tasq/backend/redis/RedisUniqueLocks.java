@@ -121,7 +121,7 @@ final class RedisUniqueLocks implements UniqueLocks, AutoCloseable {
                 }
                 return result;
             } catch (JedisException e) {
-                if (e instanceof JedisDataException d && !Connections.isTransient(d)) {
+                if (e instanceof JedisDataException d && !connections.retryable(d)) {
                     throw connections.failure(e);
                 }
                 if (!closed) {

@@ -82,7 +82,11 @@ final class ResultReader {
                 lastSeen = results.get(results.size() - 1).id();
                 forget(j, results);
             } catch (JedisDataException e) {
-                if (!backoff.failing()) {
+                boolean passing = connection.refused(e); // MOVED on a cluster: reconnect to the new master
+                if (!backoff.failing() && passing) {
+                    LOG.warn("client {}: {} cannot give its results now ({}); trying again", clientId,
+                            connections.url(), e.getMessage());
+                } else if (!backoff.failing()) {
                     LOG.error("client {}: Redis refused to give its results: {}", clientId, e.getMessage());
                 }
                 if (!backoff.pause(() -> running)) {

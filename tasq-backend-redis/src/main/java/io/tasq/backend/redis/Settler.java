@@ -136,7 +136,7 @@ final class Settler {
                 missing = true;
                 again.add(op);
             } catch (JedisDataException e) {
-                if (Connections.isTransient(e)) {
+                if (connections.retryable(e)) {
                     again.add(op);
                 } else {
                     // a broken key (wrong type) cannot be mended by retrying; the entry stays pending

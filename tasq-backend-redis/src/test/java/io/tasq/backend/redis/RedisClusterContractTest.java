@@ -1,0 +1,36 @@
+package io.tasq.backend.redis;
+
+import io.tasq.core.testkit.BackendContractTest;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shared contract, against a private Redis Cluster of three masters and three replicas: each
+ * queue is a fresh name, so the queues land on the masters their slots fall to.
+ */
+class RedisClusterContractTest extends BackendContractTest {
+
+    @TempDir
+    static Path dir;
+
+    private static RedisCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = RedisCluster.start(dir);
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Override
+    protected String newQueueUrl() {
+        return cluster.url(TestRedis.newQueue());
+    }
+}
