@@ -250,19 +250,33 @@ public final class Worker implements AutoCloseable {
 
     /** Tells the backend this worker is alive, and reads the queue's depth for the metrics. */
     private void heartbeat() {
+        // nothing may escape: an executor stops a periodic task for good once it throws
         try {
             consumer.heartbeat(info());
-            if (!backend.capabilities().contains(BackendCapability.DURABLE)) {
-                return; // a brokerless queue's depth is in its clients: nothing to read here
+            heartbeatFailed = false;
+        } catch (RuntimeException | LinkageError e) {
+            if (!heartbeatFailed) {
+                LOG.warn("worker {} could not announce itself (it drops off the list of live workers until it can)",
+                        id, e);
             }
+            heartbeatFailed = true;
+            return;
+        }
+        if (!backend.capabilities().contains(BackendCapability.DURABLE)) {
+            return; // a brokerless queue's depth is in its clients: nothing to read here
+        }
+        try {
             backend.admin().ifPresent(a -> {
                 io.tasq.spi.QueueStats q = a.stats();
                 metrics.depth(q.waiting(), q.inFlight(), q.delayed(), q.deadLetters());
             });
-        } catch (RuntimeException e) {
-            LOG.debug("heartbeat of worker {} failed: {}", id, e.toString());
+        } catch (RuntimeException | LinkageError e) {
+            LOG.debug("worker {} could not read the queue's depth: {}", id, e.toString());
         }
     }
+
+    /** Whether the last heartbeat failed, so that a failure is logged once, not every interval. */
+    private volatile boolean heartbeatFailed;
 
     /** What this worker says about itself. */
     public io.tasq.spi.WorkerInfo info() {

@@ -580,7 +580,7 @@ public abstract class BackendContractTest {
                 .orElseThrow(() -> new AssertionError("every backend lists its live workers"));
         TasqClient client = connected(url);
         assertThat(client.schedule(() -> "ran").unwrap(Duration.ofSeconds(30))).isEqualTo("ran");
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin.workers())
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(admin.workers())
                 .anySatisfy(w -> {
                     assertThat(w.workerId()).isEqualTo(worker.id());
                     assertThat(w.concurrency()).isEqualTo(2);
