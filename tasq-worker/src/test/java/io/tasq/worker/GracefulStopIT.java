@@ -8,11 +8,14 @@ import io.tasq.TasqClient;
 import io.tasq.TasqFuture;
 import io.tasq.core.testkit.Ports;
 import io.tasq.core.testkit.TestKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,7 +43,8 @@ class GracefulStopIT {
 
     @ParameterizedTest
     @ValueSource(strings = {"zmq", "redis", "amqp"})
-    void sigtermFinishesWhatEndsInTimeHandsBackTheRestAndExitsZero(String backend) throws Exception {
+    void sigtermFinishesWhatEndsInTimeHandsBackTheRestAndExitsZero(String backend, @TempDir Path dir)
+            throws Exception {
         String url = url(backend);
         try (TqProcess first = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url, "--workers", "2",
                 "--shutdown-timeout", "3s");
@@ -49,10 +53,11 @@ class GracefulStopIT {
             client.connect();
             // the code is shipped and defined once, before the jobs whose timing counts
             assertThat(client.schedule(Sleepy::sleepAndTell, 0).unwrap(Duration.ofSeconds(60))).endsWith(":0");
-            TasqFuture<String> quick = client.schedule(Sleepy::sleepAndTell, 500);
-            TasqFuture<String> slow = client.schedule(Sleepy::sleepAndTell, 5_000);
-            await().atMost(Duration.ofSeconds(30)).until(() -> client.pendingJobs().stream().allMatch(p -> p.sent()));
-            Thread.sleep(1_000); // both running
+            String marks = dir.toString();
+            TasqFuture<String> quick = client.schedule(Sleepy::markThenSleep, marks, 500);
+            TasqFuture<String> slow = client.schedule(Sleepy::markThenSleep, marks, 5_000);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve("started-500"))
+                    && Files.exists(dir.resolve("started-5000")));
 
             first.signal("TERM");
             first.awaitLine("stopping: no new jobs", Duration.ofSeconds(30));

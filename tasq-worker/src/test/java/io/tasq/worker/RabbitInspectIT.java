@@ -50,8 +50,7 @@ class RabbitInspectIT {
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> ch.queueDeclarePassive("tasq." + name + ".dead").getMessageCount() == 1);
             }
-            // a heartbeat after the last job
-            Thread.sleep(3_000);
+            TestServers.awaitHeartbeat(url, w -> w.succeeded() == 2 && w.rejected() == 1);
 
             try (TqProcess inspect = TqProcess.start(ENV, "inspect", "--backend", url, "--json")) {
                 assertThat(inspect.waitFor(Duration.ofSeconds(60))).isZero();

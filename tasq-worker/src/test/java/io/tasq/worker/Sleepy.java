@@ -37,4 +37,10 @@ final class Sleepy {
         Thread.sleep(millis);
         return ProcessHandle.current().pid() + ":" + millis;
     }
+
+    /** Writes {@code dir/started-MILLIS} (so that a test sees it running), then does {@link #sleepAndTell}. */
+    static String markThenSleep(String dir, int millis) throws Exception {
+        java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "started-" + millis), "");
+        return sleepAndTell(millis);
+    }
 }

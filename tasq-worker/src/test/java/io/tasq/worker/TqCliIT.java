@@ -201,7 +201,7 @@ class TqCliIT {
             client.schedule(Sleepy::pid, 0, io.tasq.JobOptions.named("hourly").every("1h"));
             await().atMost(Duration.ofSeconds(30)).until(() -> client.listRecurring().unwrap(Duration.ofSeconds(10))
                     .size() == 1);
-            Thread.sleep(2_500); // a heartbeat (every 2 s) after the last job: what inspect reads
+            TestServers.awaitHeartbeat(url, w -> w.succeeded() == 3);
             try (TqProcess inspect = TqProcess.start(ENV, "inspect", "--backend", url, "--json")) {
                 assertThat(inspect.waitFor(Duration.ofSeconds(60))).isZero();
                 Map<String, Object> json = com.fasterxml.jackson.jr.ob.JSON.std.mapFrom(inspect.output()

@@ -89,7 +89,7 @@ class JobLifecycleTest extends BrokerTestSupport {
         JobOptions unique = JobOptions.defaults().unique(token, Duration.ofMinutes(1));
         TasqFuture<Integer> first = one.schedule(t -> {
             int n = TestJobs.count(t);
-            Thread.sleep(3_000);
+            TestJobs.holdUntilReleased(t);
             return n;
         }, token, unique);
         await().atMost(Duration.ofSeconds(30)).until(() -> TestJobs.calls(token) == 1);
@@ -99,6 +99,9 @@ class JobLifecycleTest extends BrokerTestSupport {
             TasqClient c = connected(url);
             twins.add(c.schedule(t -> TestJobs.count(t) + 100, token, unique));
         }
+        // the first runs until all three twins reached the other worker, which finds the key held
+        await().atMost(Duration.ofSeconds(30)).until(() -> other.stats().received() >= 3);
+        TestJobs.release(token);
         assertThat(first.unwrap(Duration.ofSeconds(30))).isEqualTo(1);
         for (TasqFuture<Integer> twin : twins) {
             assertThat(twin.unwrap(Duration.ofSeconds(30))).isEqualTo(1);
@@ -118,7 +121,7 @@ class JobLifecycleTest extends BrokerTestSupport {
         JobOptions unique = JobOptions.defaults().unique(token, Duration.ofMillis(500));
         TasqFuture<Integer> slow = connected(url).schedule(t -> {
             int n = TestJobs.count(t);
-            Thread.sleep(3_000);
+            TestJobs.holdUntilReleased(t);
             return n;
         }, token, unique);
         await().atMost(Duration.ofSeconds(30)).until(() -> TestJobs.calls(token) == 1);
@@ -126,6 +129,7 @@ class JobLifecycleTest extends BrokerTestSupport {
         // the lock is past its time: a twin from another client runs by itself
         TasqFuture<Integer> twin = connected(url).schedule(t -> TestJobs.count(t) + 100, token, unique);
         assertThat(twin.unwrap(Duration.ofSeconds(30))).isEqualTo(102);
+        TestJobs.release(token);
         assertThat(slow.unwrap(Duration.ofSeconds(30))).isEqualTo(1);
     }
 }

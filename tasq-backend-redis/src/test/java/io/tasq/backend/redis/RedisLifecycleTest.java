@@ -168,8 +168,7 @@ class RedisLifecycleTest {
         String token = "unique-" + System.nanoTime();
         JobOptions unique = JobOptions.defaults().unique(token, Duration.ofMinutes(1));
         TasqFuture<Integer> first = one.schedule(t -> {
-            TestJobs.count(t + ":started");
-            Thread.sleep(2_000);
+            TestJobs.holdUntilReleased(t);
             return TestJobs.count(t);
         }, token, unique);
         await().atMost(Duration.ofSeconds(30)).until(() -> TestJobs.calls(token + ":started") == 1);
@@ -178,6 +177,7 @@ class RedisLifecycleTest {
             // the first worker is busy: the twin goes to the second one, which finds the key held in Redis
             TasqFuture<Integer> twin = two.schedule(t -> TestJobs.count(t) + 100, token, unique);
             await().atMost(Duration.ofSeconds(10)).until(() -> j.llen(keys.uniqueFollowers(token)) == 1);
+            TestJobs.release(token);
             assertThat(first.unwrap(Duration.ofSeconds(30))).isEqualTo(1);
             assertThat(twin.unwrap(Duration.ofSeconds(30))).isEqualTo(1);
             assertThat(TestJobs.calls(token)).isEqualTo(1);

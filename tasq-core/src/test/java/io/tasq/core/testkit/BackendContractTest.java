@@ -463,11 +463,7 @@ public abstract class BackendContractTest {
         JobOptions unique = JobOptions.defaults().unique(token, Duration.ofMinutes(1));
         // the first runs until the test lets it go, so that the twins surely come while it is pending
         TasqFuture<Integer> first = one.schedule(t -> {
-            TestJobs.count(t + ":started");
-            long deadline = System.nanoTime() + 30_000_000_000L;
-            while (TestJobs.calls(t + ":release") == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            TestJobs.holdUntilReleased(t);
             return TestJobs.count(t);
         }, token, unique);
         TasqFuture<Integer> sameClient = one.schedule(t -> TestJobs.count(t) + 100, token, unique);
@@ -475,7 +471,7 @@ public abstract class BackendContractTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> TestJobs.calls(token + ":started") == 1);
         TasqFuture<Integer> otherClient = two.schedule(t -> TestJobs.count(t) + 100, token, unique);
         await().atMost(Duration.ofSeconds(30)).until(() -> worker.stats().received() >= 2);
-        TestJobs.count(token + ":release");
+        TestJobs.release(token);
         assertThat(first.unwrap(Duration.ofSeconds(30))).isEqualTo(1);
         assertThat(otherClient.unwrap(Duration.ofSeconds(30))).isEqualTo(1);
         assertThat(TestJobs.calls(token)).isEqualTo(1);

@@ -40,6 +40,28 @@ public final class TestJobs {
         return CALLS.computeIfAbsent(token, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
     }
 
+    private static final java.util.Map<String, java.util.concurrent.CountDownLatch> GATES =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static java.util.concurrent.CountDownLatch gate(String token) {
+        return GATES.computeIfAbsent(token, k -> new java.util.concurrent.CountDownLatch(1));
+    }
+
+    /**
+     * For a job that must still be running when the test does something: counts
+     * {@code token + ":started"}, then waits (at most a minute) until the test calls
+     * {@link #release}.
+     */
+    public static void holdUntilReleased(String token) throws InterruptedException {
+        count(token + ":started");
+        gate(token).await(60, TimeUnit.SECONDS);
+    }
+
+    /** Lets the jobs held under {@code token} go on. */
+    public static void release(String token) {
+        gate(token).countDown();
+    }
+
     /** How many calls of {@code token} so far. */
     public static int calls(String token) {
         java.util.concurrent.atomic.AtomicInteger n = CALLS.get(token);
