@@ -26,13 +26,9 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * {@code tq dead list|retry|purge} against a real {@code tq worker} on the real Redis
@@ -50,13 +46,8 @@ class RedisDeadIT {
     Path dir;
 
     private final String queue = "dead-" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-    private final String url = baseUrl() + "?name=" + queue;
+    private final String url = TestServers.redis() + "?name=" + queue;
     private final List<AutoCloseable> opened = new ArrayList<>();
-
-    private static String baseUrl() {
-        String configured = System.getenv("TASQ_TEST_REDIS_URL");
-        return configured == null || configured.isBlank() ? "redis://127.0.0.1:6379/0" : configured.strip();
-    }
 
     /** Fails until {@code dir/go} exists, then leaves {@code dir/done} and answers. */
     static String whenAllowed(String dir) throws IOException {
@@ -67,32 +58,12 @@ class RedisDeadIT {
         return "allowed";
     }
 
-    @BeforeEach
-    void redisIsThere() {
-        try (Jedis j = new Jedis(java.net.URI.create(baseUrl()))) {
-            j.ping();
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("RedisDeadIT needs a Redis at " + baseUrl() + " (" + e.getMessage()
-                    + "): start one with `redis-server --port 6379 --save '' --appendonly no --daemonize yes`, or "
-                    + "point TASQ_TEST_REDIS_URL at one", e);
-        }
-    }
-
     @AfterEach
     void closeAndDeleteTheQueue() throws Exception {
         for (int i = opened.size() - 1; i >= 0; i--) {
             opened.get(i).close();
         }
-        try (Jedis j = new Jedis(java.net.URI.create(baseUrl()))) {
-            String cursor = ScanParams.SCAN_POINTER_START;
-            do {
-                ScanResult<String> page = j.scan(cursor, new ScanParams().match("tasq:{" + queue + "}:*").count(1000));
-                if (!page.getResult().isEmpty()) {
-                    j.del(page.getResult().toArray(String[]::new));
-                }
-                cursor = page.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        }
+        TestServers.deleteRedisQueue(queue);
     }
 
     private TasqClient client(Map<String, String> settings) {

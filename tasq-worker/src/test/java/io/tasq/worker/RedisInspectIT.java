@@ -24,12 +24,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * {@code tq inspect --json} against a real {@code tq worker} on the real Redis
@@ -43,40 +39,15 @@ class RedisInspectIT {
             "TASQ_WORKER_ALLOW_CLASSES", "io.tasq.worker.**", "TASQ_WORKER_HEARTBEAT", "500ms");
 
     private final String queue = "inspect-" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
-    private final String url = baseUrl() + "?name=" + queue;
+    private final String url = TestServers.redis() + "?name=" + queue;
     private final List<AutoCloseable> opened = new ArrayList<>();
-
-    private static String baseUrl() {
-        String configured = System.getenv("TASQ_TEST_REDIS_URL");
-        return configured == null || configured.isBlank() ? "redis://127.0.0.1:6379/0" : configured.strip();
-    }
-
-    @BeforeEach
-    void redisIsThere() {
-        try (Jedis j = new Jedis(java.net.URI.create(baseUrl()))) {
-            j.ping();
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("RedisInspectIT needs a Redis at " + baseUrl() + " (" + e.getMessage()
-                    + "): start one with `redis-server --port 6379 --save '' --appendonly no --daemonize yes`, or "
-                    + "point TASQ_TEST_REDIS_URL at one", e);
-        }
-    }
 
     @AfterEach
     void closeAndDeleteTheQueue() throws Exception {
         for (int i = opened.size() - 1; i >= 0; i--) {
             opened.get(i).close();
         }
-        try (Jedis j = new Jedis(java.net.URI.create(baseUrl()))) {
-            String cursor = ScanParams.SCAN_POINTER_START;
-            do {
-                ScanResult<String> page = j.scan(cursor, new ScanParams().match("tasq:{" + queue + "}:*").count(1000));
-                if (!page.getResult().isEmpty()) {
-                    j.del(page.getResult().toArray(String[]::new));
-                }
-                cursor = page.getCursor();
-            } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        }
+        TestServers.deleteRedisQueue(queue);
     }
 
     private TasqClient client(Map<String, String> settings) {

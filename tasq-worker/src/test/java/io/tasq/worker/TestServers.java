@@ -29,6 +29,33 @@ public final class TestServers {
                 "rabbitmq-server -detached && rabbitmqctl await_startup");
     }
 
+    /**
+     * Waits until a worker of the queue at {@code url} announced, in a heartbeat, what {@code seen}
+     * looks for: what {@code tq inspect} reads next is then known.
+     */
+    public static void awaitHeartbeat(String url, java.util.function.Predicate<io.tasq.spi.WorkerInfo> seen) {
+        try (io.tasq.spi.Backend b = io.tasq.spi.Providers.backend(url, io.tasq.spi.Settings.empty())) {
+            io.tasq.spi.QueueAdmin admin = b.admin().orElseThrow();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> admin.workers().stream().anyMatch(seen));
+        }
+    }
+
+    /** Deletes every key of the Redis queue {@code queue} on the test Redis. */
+    public static void deleteRedisQueue(String queue) {
+        try (redis.clients.jedis.Jedis j = new redis.clients.jedis.Jedis(URI.create(redis()))) {
+            String cursor = redis.clients.jedis.params.ScanParams.SCAN_POINTER_START;
+            do {
+                var page = j.scan(cursor, new redis.clients.jedis.params.ScanParams().match("tasq:{" + queue + "}:*")
+                        .count(1000));
+                if (!page.getResult().isEmpty()) {
+                    j.del(page.getResult().toArray(String[]::new));
+                }
+                cursor = page.getCursor();
+            } while (!cursor.equals(redis.clients.jedis.params.ScanParams.SCAN_POINTER_START));
+        }
+    }
+
     private static String reachable(String configured, String local, int defaultPort, String howToStart) {
         String url = configured == null || configured.isBlank() ? local : configured.strip();
         URI uri = URI.create(url);

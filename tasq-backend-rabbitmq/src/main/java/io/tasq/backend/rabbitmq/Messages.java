@@ -39,8 +39,21 @@ final class Messages {
     }
 
     private static long number(AMQP.BasicProperties p, String header) {
-        Map<String, Object> h = p.getHeaders();
-        return h != null && h.get(header) instanceof Number n ? n.longValue() : 0;
+        return number(p.getHeaders(), header);
+    }
+
+    /** A numeric header, 0 when absent or not a number. */
+    static long number(Map<String, Object> headers, String key) {
+        return headers != null && headers.get(key) instanceof Number n ? n.longValue() : 0;
+    }
+
+    /** A header as text (the broker hands strings over as {@code LongString}), null when absent. */
+    static String header(Map<String, Object> headers, String key) {
+        Object v = headers == null ? null : headers.get(key);
+        if (v == null) {
+            return null;
+        }
+        return v instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : v.toString();
     }
 
     /**

@@ -9,7 +9,6 @@ import io.tasq.BackendUnavailableException;
 import io.tasq.spi.DeadLetter;
 import io.tasq.spi.DeadLetters;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -165,10 +164,10 @@ final class RabbitMqDeadLetters implements DeadLetters, AutoCloseable {
     private static DeadLetter letter(GetResponse r) {
         AMQP.BasicProperties p = r.getProps();
         Map<String, Object> h = p.getHeaders();
-        String reason = text(h, Topology.REASON);
+        String reason = Messages.header(h, Topology.REASON);
         if (reason == null) {
-            reason = "dead-lettered by the broker" + (text(h, "x-first-death-reason") == null ? ""
-                    : " (" + text(h, "x-first-death-reason") + ")");
+            reason = "dead-lettered by the broker" + (Messages.header(h, "x-first-death-reason") == null ? ""
+                    : " (" + Messages.header(h, "x-first-death-reason") + ")");
         }
         long at = h != null && h.get(Topology.REJECTED_AT) instanceof Number n ? n.longValue()
                 : p.getTimestamp() == null ? 0 : p.getTimestamp().getTime();
@@ -178,7 +177,7 @@ final class RabbitMqDeadLetters implements DeadLetters, AutoCloseable {
 
     /** The dead letter's id: the worker's {@code x-tasq-dead-id}, else a digest of its body (stable too). */
     static String idOf(GetResponse r) {
-        String id = text(r.getProps().getHeaders(), Topology.DEAD_ID);
+        String id = Messages.header(r.getProps().getHeaders(), Topology.DEAD_ID);
         if (id != null) {
             return id;
         }
@@ -188,13 +187,5 @@ final class RabbitMqDeadLetters implements DeadLetters, AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
-    }
-
-    private static String text(Map<String, Object> h, String key) {
-        Object v = h == null ? null : h.get(key);
-        if (v == null) {
-            return null;
-        }
-        return v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : v.toString();
     }
 }

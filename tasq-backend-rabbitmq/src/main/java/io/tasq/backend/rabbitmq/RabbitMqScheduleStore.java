@@ -173,15 +173,6 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
         removed.put(jobId, now);
     }
 
-    private static String text(Map<String, Object> headers, String key) {
-        Object v = headers == null ? null : headers.get(key);
-        return v == null ? null : v.toString();
-    }
-
-    private static long number(Map<String, Object> headers, String key) {
-        return headers != null && headers.get(key) instanceof Number n ? n.longValue() : 0;
-    }
-
     private static byte[] encodeList(List<Recurring> jobs) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -232,13 +223,13 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
         public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties p, byte[] body) {
             long tag = envelope.getDeliveryTag();
             Map<String, Object> h = p.getHeaders();
-            String kind = text(h, KIND);
+            String kind = Messages.header(h, KIND);
             synchronized (lock) {
                 try {
                     if (STATE.equals(kind)) {
                         keep(p, h, body, tag);
                     } else if (REMOVE.equals(kind)) {
-                        Held gone = held.remove(String.valueOf(text(h, NAME)));
+                        Held gone = held.remove(String.valueOf(Messages.header(h, NAME)));
                         if (gone != null) {
                             queue.ack(gone.tag());
                             remember(gone.job().jobId(), System.currentTimeMillis());
@@ -264,16 +255,16 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
 
         /** Keeps the newer of a job's state and the one held; acknowledges the other. */
         private void keep(AMQP.BasicProperties p, Map<String, Object> h, byte[] body, long tag) {
-            String name = text(h, NAME);
-            String client = text(h, CLIENT);
+            String name = Messages.header(h, NAME);
+            String client = Messages.header(h, CLIENT);
             if (name == null || client == null || p.getMessageId() == null) {
                 LOG.warn("worker {}: dropping a malformed schedule state from {}", workerId, topology.schedules());
                 queue.ack(tag);
                 return;
             }
-            Recurring job = new Recurring(name, p.getMessageId(), client, body, number(h, NEXT_RUN),
-                    number(h, LAST_RUN));
-            long written = number(h, WRITTEN);
+            Recurring job = new Recurring(name, p.getMessageId(), client, body, Messages.number(h, NEXT_RUN),
+                    Messages.number(h, LAST_RUN));
+            long written = Messages.number(h, WRITTEN);
             if (removed.containsKey(job.jobId())) {
                 queue.ack(tag);
                 return;

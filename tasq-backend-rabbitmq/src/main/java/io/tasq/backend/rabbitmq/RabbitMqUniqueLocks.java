@@ -123,15 +123,6 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
         return h;
     }
 
-    private static String text(Map<String, Object> headers, String key) {
-        Object v = headers == null ? null : headers.get(key);
-        return v == null ? null : v.toString();
-    }
-
-    private static long number(Map<String, Object> headers, String key) {
-        return headers != null && headers.get(key) instanceof Number n ? n.longValue() : 0;
-    }
-
     private static byte[] encode(List<Follower> followers) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -174,8 +165,8 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
         public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties p, byte[] body) {
             long tag = envelope.getDeliveryTag();
             Map<String, Object> h = p.getHeaders();
-            String kind = text(h, KIND);
-            String key = text(h, KEY);
+            String kind = Messages.header(h, KIND);
+            String key = Messages.header(h, KEY);
             synchronized (lock) {
                 try {
                     long now = System.currentTimeMillis();
@@ -186,11 +177,11 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
                         keep(key, h, body, tag, now);
                         return; // held, not acknowledged
                     } else if (ACQUIRE.equals(kind)) {
-                        queue.answer(p, acquire(key, text(h, JOB), number(h, TTL), now));
+                        queue.answer(p, acquire(key, Messages.header(h, JOB), Messages.number(h, TTL), now));
                     } else if (FOLLOW.equals(kind)) {
-                        queue.answer(p, new byte[] {(byte) (follow(key, text(h, JOB), decode(body), now) ? 1 : 0)});
+                        queue.answer(p, new byte[] {(byte) (follow(key, Messages.header(h, JOB), decode(body), now) ? 1 : 0)});
                     } else if (RELEASE.equals(kind)) {
-                        queue.answer(p, encode(release(key, text(h, JOB))));
+                        queue.answer(p, encode(release(key, Messages.header(h, JOB))));
                     } else {
                         LOG.warn("worker {}: dropping a message of unknown kind '{}' from {}", workerId, kind,
                                 queue.queue());
@@ -258,7 +249,7 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
 
         /** A lock's state came (back) to the leader: keeps it if it is the newest, else drops it. */
         private void keep(String key, Map<String, Object> h, byte[] body, long tag, long now) {
-            String version = String.valueOf(text(h, VERSION));
+            String version = String.valueOf(Messages.header(h, VERSION));
             Held cur = held.get(key);
             if (version.startsWith(session + ":")) {
                 // one of this leader's own: the newest, or replaced (or released) while on its way
@@ -269,9 +260,9 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
                 }
                 return;
             }
-            long expiresAt = number(h, EXPIRES);
-            long written = number(h, WRITTEN);
-            String holder = text(h, JOB);
+            long expiresAt = Messages.number(h, EXPIRES);
+            long written = Messages.number(h, WRITTEN);
+            String holder = Messages.header(h, JOB);
             if (holder == null || expiresAt <= now || (cur != null && cur.written() > written)) {
                 queue.ack(tag);
                 return;

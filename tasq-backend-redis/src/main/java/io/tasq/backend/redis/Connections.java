@@ -355,4 +355,39 @@ final class Connections implements AutoCloseable {
             p.close();
         }
     }
+
+    /**
+     * Runs {@code call} on a pooled connection, and again while Redis cannot be reached or is not
+     * ready, until it succeeds or {@code open} turns false. An error that waiting cannot mend is thrown.
+     */
+    <T> T retrying(String workerId, String what, java.util.function.BooleanSupplier open,
+            java.util.function.Function<Jedis, T> call) {
+        Backoff backoff = new Backoff();
+        while (true) {
+            try (Jedis j = borrow()) {
+                T result = call.apply(j);
+                if (backoff.failing()) {
+                    LOG.info("worker {} could {} after {} attempt(s): {} is back", workerId, what,
+                            backoff.failures() + 1, url());
+                }
+                return result;
+            } catch (JedisException e) {
+                if (e instanceof JedisDataException d && !retryable(d)) {
+                    throw failure(e);
+                }
+                if (open.getAsBoolean()) {
+                    clearIdle();
+                }
+                if (!backoff.failing()) {
+                    LOG.warn("worker {} cannot {} in {} ({}); trying again until it can", workerId, what,
+                            url(), Connections.message(e));
+                }
+                if (!backoff.pause(open)) {
+                    throw new BackendUnavailableException("worker " + workerId + " could not " + what + ": "
+                            + (open.getAsBoolean() ? "interrupted" : "it is closing") + " while " + url()
+                            + " could not be reached (" + Connections.message(e) + ")", e);
+                }
+            }
+        }
+    }
 }

@@ -1,6 +1,5 @@
 package io.tasq.backend.redis;
 
-import io.tasq.BackendUnavailableException;
 import io.tasq.spi.Recurring;
 import io.tasq.spi.ScheduleStore;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -146,38 +144,9 @@ final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
         return out;
     }
 
-    /**
-     * Runs {@code call} on a pooled connection, and again while Redis cannot be reached or is not
-     * ready, until it succeeds or this store is closed. An error that waiting cannot mend is thrown.
-     */
+    /** Runs {@code call} on a pooled connection, again while Redis is away, until it answers or this closes. */
     private Object retrying(String what, Function<Jedis, Object> call) {
-        Backoff backoff = new Backoff();
-        while (true) {
-            try (Jedis j = connections.borrow()) {
-                Object result = call.apply(j);
-                if (backoff.failing()) {
-                    LOG.info("worker {} could {} after {} attempt(s): {} is back", workerId, what,
-                            backoff.failures() + 1, connections.url());
-                }
-                return result;
-            } catch (JedisException e) {
-                if (e instanceof JedisDataException d && !connections.retryable(d)) {
-                    throw connections.failure(e);
-                }
-                if (!closed) {
-                    connections.clearIdle();
-                }
-                if (!backoff.failing()) {
-                    LOG.warn("worker {} cannot {} in {} ({}); trying again until it can", workerId, what,
-                            connections.url(), Connections.message(e));
-                }
-                if (!backoff.pause(() -> !closed)) {
-                    throw new BackendUnavailableException("worker " + workerId + " could not " + what + ": "
-                            + (closed ? "it is closing" : "interrupted") + " while " + connections.url()
-                            + " could not be reached (" + Connections.message(e) + ")", e);
-                }
-            }
-        }
+        return connections.retrying(workerId, what, () -> !closed, call);
     }
 
     /** Stops waiting for Redis: calls still trying again throw. */

@@ -1,6 +1,5 @@
 package io.tasq.backend.redis;
 
-import io.tasq.BackendUnavailableException;
 import io.tasq.spi.UniqueLocks;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -8,11 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.exceptions.JedisDataException;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Unique-job locks kept in Redis, so that a key holds across every client and worker of the queue.
@@ -27,7 +22,6 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 final class RedisUniqueLocks implements UniqueLocks, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RedisUniqueLocks.class);
 
     private final Connections connections;
     private final Keys keys;
@@ -111,33 +105,7 @@ final class RedisUniqueLocks implements UniqueLocks, AutoCloseable {
 
     /** Runs {@code call} on a pooled connection, again while Redis is away, until it answers or this closes. */
     private Object retrying(String what, Function<Jedis, Object> call) {
-        Backoff backoff = new Backoff();
-        while (true) {
-            try (Jedis j = connections.borrow()) {
-                Object result = call.apply(j);
-                if (backoff.failing()) {
-                    LOG.info("worker {} could {} after {} attempt(s): {} is back", workerId, what,
-                            backoff.failures() + 1, connections.url());
-                }
-                return result;
-            } catch (JedisException e) {
-                if (e instanceof JedisDataException d && !connections.retryable(d)) {
-                    throw connections.failure(e);
-                }
-                if (!closed) {
-                    connections.clearIdle();
-                }
-                if (!backoff.failing()) {
-                    LOG.warn("worker {} cannot {} in {} ({}); trying again until it can", workerId, what,
-                            connections.url(), Connections.message(e));
-                }
-                if (!backoff.pause(() -> !closed)) {
-                    throw new BackendUnavailableException("worker " + workerId + " could not " + what + ": "
-                            + (closed ? "it is closing" : "interrupted") + " while " + connections.url()
-                            + " could not be reached (" + Connections.message(e) + ")", e);
-                }
-            }
-        }
+        return connections.retrying(workerId, what, () -> !closed, call);
     }
 
     /** Stops waiting for Redis: calls still trying again throw. */
