@@ -30,6 +30,9 @@ final class ZmqAdmin implements DeadLetters, QueueAdmin, AutoCloseable {
     private static final int TIMEOUT_MILLIS = 10_000;
     /** For what a dashboard polls: a worker that is up answers in microseconds. */
     private static final int QUICK_MILLIS = 1_500;
+    /** How long an unanswered read-only request waits before it is sent again. */
+    private static final long RESEND_MILLIS = 500;
+    private static final java.util.Set<String> READ_ONLY = java.util.Set.of("count", "list", "workers", "stats");
 
     private final List<Endpoint> endpoints;
     private ZContext ctx;
@@ -69,6 +72,10 @@ final class ZmqAdmin implements DeadLetters, QueueAdmin, AutoCloseable {
         List<ZMQ.Socket> asked = new ArrayList<>();
         List<byte[]> answers = new ArrayList<>();
         List<ZMQ.Socket> answered = new ArrayList<>();
+        // a request that only reads is asked again while unanswered: a request or answer lost on a
+        // connection being set up costs a second, not the whole wait (one that changes things is sent once)
+        boolean readOnly = READ_ONLY.contains(op);
+        java.util.Map<ZMQ.Socket, Long> sentAt = new java.util.HashMap<>();
         long deadline = System.currentTimeMillis() + timeoutMillis;
         try {
             for (long left; answered.size() < dealers.size() && (left = deadline - System.currentTimeMillis()) > 0; ) {
@@ -78,9 +85,19 @@ final class ZmqAdmin implements DeadLetters, QueueAdmin, AutoCloseable {
                         it.remove();
                         poller.register(dealer, ZMQ.Poller.POLLIN);
                         asked.add(dealer);
+                        sentAt.put(dealer, System.currentTimeMillis());
                     }
                 }
-                poller.poll(unsent.isEmpty() ? left : Math.min(left, 20));
+                if (readOnly) {
+                    long now = System.currentTimeMillis();
+                    for (ZMQ.Socket dealer : asked) {
+                        if (!answered.contains(dealer) && now - sentAt.get(dealer) >= RESEND_MILLIS
+                                && send(dealer, requestId, op, args)) {
+                            sentAt.put(dealer, now);
+                        }
+                    }
+                }
+                poller.poll(unsent.isEmpty() && !readOnly ? left : Math.min(left, 20));
                 for (int i = 0; i < asked.size(); i++) {
                     ZMQ.Socket dealer = asked.get(i);
                     if (!answered.contains(dealer) && poller.pollin(i)) {
