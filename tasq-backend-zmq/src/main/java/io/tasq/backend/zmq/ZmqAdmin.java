@@ -43,7 +43,20 @@ final class ZmqAdmin implements DeadLetters, QueueAdmin, AutoCloseable {
     }
 
     private List<byte[]> ask(String op, byte[]... args) {
-        List<byte[]> answers = askAll(TIMEOUT_MILLIS, op, args);
+        List<byte[]> answers;
+        if (READ_ONLY.contains(op)) {
+            // unanswered, a read-only request is asked again on new connections: a connection that
+            // is stuck while being set up does not cost the whole wait
+            answers = List.of();
+            for (int i = 0; i < 4 && answers.isEmpty(); i++) {
+                if (i > 0) {
+                    close();
+                }
+                answers = askAll(TIMEOUT_MILLIS / 4, op, args);
+            }
+        } else {
+            answers = askAll(TIMEOUT_MILLIS, op, args);
+        }
         if (answers.isEmpty()) {
             throw new BackendUnavailableException("no worker answered at " + addresses() + " within " + TIMEOUT_MILLIS
                     + " ms: the dead letters of a brokerless queue live in its workers, which must be up");
@@ -184,7 +197,11 @@ final class ZmqAdmin implements DeadLetters, QueueAdmin, AutoCloseable {
     @Override
     public List<WorkerInfo> workers() {
         List<WorkerInfo> live = new ArrayList<>();
-        for (byte[] payload : askAll(QUICK_MILLIS, "workers")) {
+        List<byte[]> answers = askAll(QUICK_MILLIS, "workers");
+        if (answers.isEmpty()) {
+            close(); // the next call asks on new connections
+        }
+        for (byte[] payload : answers) {
             if (payload.length > 0) {
                 live.add(WorkerInfo.fromBytes(payload));
             }
@@ -197,6 +214,7 @@ final class ZmqAdmin implements DeadLetters, QueueAdmin, AutoCloseable {
     public QueueStats stats() {
         List<byte[]> answers = askAll(QUICK_MILLIS, "stats");
         if (answers.isEmpty()) {
+            close(); // the next call asks on new connections
             return QueueStats.UNKNOWN;
         }
         long waiting = 0;
