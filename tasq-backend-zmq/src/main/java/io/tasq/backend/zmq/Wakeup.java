@@ -9,13 +9,15 @@ import org.zeromq.ZMQ;
 
 /**
  * Wakes an IO thread blocked in {@link ZMQ.Poller#poll}: other threads {@link #signal()}, the IO
- * thread registers {@link #source()} and {@link #drain()}s it. A signal is written only when none is
- * pending, so a busy IO thread costs its callers nothing. Thread-safe.
+ * thread registers {@link #source()}, and around each poll calls {@link #park()} (then looks at its
+ * queues once more) and {@link #unpark()}. A byte is written only to wake a thread that is parked,
+ * so a busy IO thread costs its callers a volatile read and no system call. Thread-safe.
  */
 final class Wakeup implements AutoCloseable {
 
     private final Pipe pipe;
-    private final AtomicBoolean pending = new AtomicBoolean();
+    /** Set by the IO thread before it polls; the first signal after that clears it and writes the byte. */
+    private final AtomicBoolean parked = new AtomicBoolean();
     private final ByteBuffer one = ByteBuffer.allocate(1);
     private final ByteBuffer sink = ByteBuffer.allocate(64);
 
@@ -32,9 +34,9 @@ final class Wakeup implements AutoCloseable {
         return pipe.source();
     }
 
-    /** Wakes the IO thread, if no wakeup is pending already. */
+    /** Wakes the IO thread if it is parked (or about to poll); otherwise it sees the work on its next turn. */
     void signal() {
-        if (!pending.getAndSet(true)) {
+        if (parked.get() && parked.compareAndSet(true, false)) {
             synchronized (one) {
                 one.clear();
                 try {
@@ -47,22 +49,33 @@ final class Wakeup implements AutoCloseable {
     }
 
     /**
-     * Clears pending wakeups; called by the IO thread before it looks at its queues. The pipe is
-     * emptied first and the flag cleared after, so a signal is never left flagged without a byte
-     * in the pipe (which would let the next poll sleep through it).
+     * Called by the IO thread before it polls. It must look at its queues <em>after</em> this call
+     * and poll only if they are empty: work queued after that look finds the flag set and signals.
      */
-    void drain() {
-        try {
-            while (true) {
-                sink.clear();
-                if (pipe.source().read(sink) <= 0) {
-                    break;
+    void park() {
+        parked.set(true);
+    }
+
+    /**
+     * Called by the IO thread after the poll ({@code polled}), or instead of it when the second look
+     * found work. After a poll the pipe is emptied. A byte written for a poll that did not happen
+     * stays in the pipe and makes the next poll return at once, which then empties it: a spare
+     * wakeup, never a lost one.
+     */
+    void unpark(boolean polled) {
+        parked.set(false);
+        if (polled) {
+            try {
+                while (true) {
+                    sink.clear();
+                    if (pipe.source().read(sink) <= 0) {
+                        break;
+                    }
                 }
+            } catch (IOException e) {
+                // closed
             }
-        } catch (IOException e) {
-            // closed
         }
-        pending.set(false);
     }
 
     @Override

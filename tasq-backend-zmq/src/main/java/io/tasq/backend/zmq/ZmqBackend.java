@@ -37,7 +37,8 @@ final class ZmqBackend implements Backend {
 
     @Override
     public Set<BackendCapability> capabilities() {
-        return EnumSet.of(BackendCapability.REDELIVERY, BackendCapability.RESULT_RETENTION);
+        return EnumSet.of(BackendCapability.REDELIVERY, BackendCapability.RESULT_RETENTION,
+                BackendCapability.QUEUED_SETTLEMENT);
     }
 
     @Override

@@ -148,23 +148,29 @@ final class ZmqConsumer implements JobConsumer {
             long nextSweep = System.currentTimeMillis() + 1_000;
             while (running) {
                 try {
-                    wakeup.drain();
+                    boolean worked = false;
                     for (Out o; (o = outbox.poll()) != null; ) {
                         deliver(o);
+                        worked = true;
                     }
-                    readControl();
-                    boolean canTake = !paused && unsettled.get() < prefetch;
-                    if (canTake) {
-                        readJobs(listener);
+                    worked |= readControl() > 0;
+                    if (!paused && unsettled.get() < prefetch) {
+                        worked |= readJobs(listener) > 0;
                     }
                     long now = System.currentTimeMillis();
                     if (now >= nextSweep) {
                         expireHeld(now);
                         nextSweep = now + 1_000;
                     }
-                    if (outbox.isEmpty()) {
-                        canTake = !paused && unsettled.get() < prefetch;
-                        (canTake ? taking : full).poll(Math.max(1, nextSweep - now));
+                    if (!worked) {
+                        // nothing came or went on this turn: sleep until a socket, a result or a free slot wakes us
+                        wakeup.park();
+                        boolean canTake = !paused && unsettled.get() < prefetch;
+                        boolean sleep = outbox.isEmpty() && running;
+                        if (sleep) {
+                            (canTake ? taking : full).poll(Math.max(1, nextSweep - now));
+                        }
+                        wakeup.unpark(sleep);
                     }
                 } catch (RuntimeException e) {
                     // whatever one message did, the worker goes on serving everyone else
@@ -183,11 +189,13 @@ final class ZmqConsumer implements JobConsumer {
         }
     }
 
-    private void readJobs(JobListener listener) {
-        for (int i = 0; i < BATCH && unsettled.get() < prefetch; i++) {
+    /** Takes jobs off the socket, up to a batch and while slots are free; returns how many messages. */
+    private int readJobs(JobListener listener) {
+        int i = 0;
+        for (; i < BATCH && unsettled.get() < prefetch; i++) {
             byte[] jobId = pull.recv(ZMQ.DONTWAIT);
             if (jobId == null) {
-                return;
+                return i;
             }
             byte[] attempt = pull.hasReceiveMore() ? pull.recv(0) : null;
             byte[] client = pull.hasReceiveMore() ? pull.recv(0) : null;
@@ -209,13 +217,16 @@ final class ZmqConsumer implements JobConsumer {
             unsettled.incrementAndGet();
             listener.onJob(new ZmqDelivery(id, Frames.int32(attempt), Frames.string(client), body));
         }
+        return i;
     }
 
-    private void readControl() {
-        for (int i = 0; i < BATCH; i++) {
+    /** Reads pings, control and operator requests, up to a batch; returns how many messages. */
+    private int readControl() {
+        int i = 0;
+        for (; i < BATCH; i++) {
             byte[] identity = router.recv(ZMQ.DONTWAIT);
             if (identity == null) {
-                return;
+                return i;
             }
             byte[] command = router.hasReceiveMore() ? router.recv(0) : null;
             java.util.List<byte[]> args = new java.util.ArrayList<>();
@@ -242,6 +253,7 @@ final class ZmqConsumer implements JobConsumer {
                 flushHeld(client);
             }
         }
+        return i;
     }
 
     /** Answers an operator's request about the dead letters ({@code tq dead}). */

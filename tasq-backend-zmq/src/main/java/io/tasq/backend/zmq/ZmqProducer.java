@@ -39,6 +39,8 @@ import org.zeromq.ZMQ;
 final class ZmqProducer implements JobProducer {
 
     private static final Logger LOG = LoggerFactory.getLogger(ZmqProducer.class);
+    /** The most messages read from one worker on one turn, so the others and the outbox get their turn too. */
+    private static final int BATCH = 256;
 
     private static final class Outgoing {
         final OutboundJob job;
@@ -225,13 +227,15 @@ final class ZmqProducer implements JobProducer {
             long nextPing = 0;
             while (running) {
                 try {
-                    wakeup.drain();
+                    boolean worked = false;
                     for (Outgoing o; (o = outbox.poll()) != null; ) {
                         unsettled.put(o.job.jobId(), o);
                         route(o);
+                        worked = true;
                     }
                     for (Task<?> t; (t = tasks.poll()) != null; ) {
                         t.run();
+                        worked = true;
                     }
                     long now = System.currentTimeMillis();
                     if (now >= nextPing) {
@@ -242,13 +246,21 @@ final class ZmqProducer implements JobProducer {
                         nextPing = now + heartbeat;
                     }
                     for (Link l : links) {
-                        flush(l);
+                        worked |= flush(l) > 0;
                         // wait for writability only while a worker is up to take its backlog
                         watchOut(l, l.up && !l.backlog.isEmpty());
                     }
-                    poller.poll(Math.max(1, nextPing - now));
                     for (int i = 0; i < links.size(); i++) {
-                        readResults(links.get(i));
+                        worked |= readResults(links.get(i)) > 0;
+                    }
+                    if (!worked) {
+                        // nothing came or went on this turn: sleep until a socket or a caller wakes us
+                        wakeup.park();
+                        boolean sleep = outbox.isEmpty() && tasks.isEmpty() && running;
+                        if (sleep) {
+                            poller.poll(Math.max(1, nextPing - now));
+                        }
+                        wakeup.unpark(sleep);
                     }
                 } catch (RuntimeException e) {
                     LOG.error("ZMQ client {}: an error in the IO loop, going on", clientId, e);
@@ -402,10 +414,12 @@ final class ZmqProducer implements JobProducer {
         }
     }
 
-    private void flush(Link l) {
+    /** Hands the worker's backlog to its connection, as far as its pipe takes it; returns how many went. */
+    private int flush(Link l) {
         if (!l.up) {
-            return;
+            return 0;
         }
+        int sent = 0;
         ArrayDeque<Outgoing> backlog = l.backlog;
         while (!backlog.isEmpty()) {
             Outgoing o = backlog.peek();
@@ -414,7 +428,7 @@ final class ZmqProducer implements JobProducer {
                 continue;
             }
             if (!l.push.send(o.jobId, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
-                return; // its pipe is full: try again when it is writable
+                return sent; // its pipe is full: try again when it is writable
             }
             o.sends++;
             l.push.send(Frames.int32(o.sends), ZMQ.SNDMORE);
@@ -423,12 +437,17 @@ final class ZmqProducer implements JobProducer {
             backlog.poll();
             o.queued = false;
             o.accepted.complete(null);
+            sent++;
         }
+        return sent;
     }
 
-    private void readResults(Link l) {
+    /** Reads what the worker sent, up to a batch; returns how many messages. */
+    private int readResults(Link l) {
         byte[] command;
-        while ((command = l.dealer.recv(ZMQ.DONTWAIT)) != null) {
+        int read = 0;
+        while (read < BATCH && (command = l.dealer.recv(ZMQ.DONTWAIT)) != null) {
+            read++;
             byte[][] rest = rest(l.dealer);
             if (Frames.is(command, Frames.RESULT) && rest.length == 2) {
                 settle(unsettled.remove(Frames.string(rest[0])));
@@ -445,6 +464,7 @@ final class ZmqProducer implements JobProducer {
                 LOG.warn("client {} dropped an unknown message from the worker at {}", clientId, l.endpoint);
             }
         }
+        return read;
     }
 
     private static byte[][] rest(ZMQ.Socket socket) {

@@ -41,6 +41,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,7 +94,10 @@ public final class Worker implements AutoCloseable {
 
     private volatile JobConsumer consumer;
     private volatile Router<WorkItem> router;
+    /** Sends results back so that actors never wait on the backend; null where settling only queues work. */
     private volatile Actor<Reply> responder;
+    /** Where actors hand their replies: the responder, or {@link #respond} on their own thread. */
+    private volatile Consumer<Reply> replies;
     private volatile HeldJobs held;
     private volatile Execution execution;
     private volatile Scheduler scheduler;
@@ -186,7 +190,14 @@ public final class Worker implements AutoCloseable {
             throw e;
         }
         this.consumer = c;
-        this.responder = new Actor<>(id + "-responder", this::respond);
+        if (backend.capabilities().contains(BackendCapability.QUEUED_SETTLEMENT)) {
+            // settling only queues work for the backend's IO thread: a hand-off to a responder would
+            // add a thread wake-up to every job and save the actor nothing
+            this.replies = this::respondHere;
+        } else {
+            this.responder = new Actor<>(id + "-responder", this::respond);
+            this.replies = responder::tell;
+        }
         this.held = new HeldJobs(id, clock, item -> router.route(item));
         ClassLoader loader = Worker.class.getClassLoader();
         BundleCache bundles = codeShipping ? new BundleCache(loader, classes, maxBundles, bundleIdle, clock, maxBytes,
@@ -197,7 +208,7 @@ public final class Worker implements AutoCloseable {
         ScheduleStore store = c.schedules().orElseGet(() -> new MemoryScheduleStore(this::fireHeld));
         UniqueLocks locks = c.uniqueLocks().orElseGet(() -> new MemoryUniqueLocks(clock));
         JobRunner runner = new JobRunner(new JobRunner.Context(id, signatures, execution, clock, maxBytes,
-                backend.capabilities().contains(BackendCapability.NATIVE_DELAY), stats, responder::tell, held, c,
+                backend.capabilities().contains(BackendCapability.NATIVE_DELAY), stats, replies, held, c,
                 store, locks, serializer, maxCrashes, timeoutGrace, t -> router.replace(t), held.timer(), metrics));
         this.router = new Router<>(id + "-actor", concurrency, strategy, runner::handle);
         if (signatures.acceptsUnsigned()) {
@@ -298,6 +309,15 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /** Sends a reply on the actor's own thread; like the responder, a failure is logged and the actor goes on. */
+    private void respondHere(Reply reply) {
+        try {
+            respond(reply);
+        } catch (RuntimeException e) {
+            LOG.error("worker {} could not send the result of job {}", id, reply.result().jobId(), e);
+        }
+    }
+
     private void respond(Reply reply) {
         ResultEnvelope r = reply.result();
         ResultMessage message = new ResultMessage(r.replyTo(), r.jobId(), ResultCodec.encode(r));
@@ -327,7 +347,7 @@ public final class Worker implements AutoCloseable {
             ResultEnvelope r = new ResultEnvelope(env.jobId(), env.name(), env.replyTo(), id, ResultStatus.CANCELLED,
                     h.attempt(), h.run(), clock.millis(), 0, "", RemoteErrors.encode("io.tasq.WorkerStoppedException",
                             "worker " + id + " stopped before the job's delay ran out; submit it again"));
-            responder.tell(new Reply(r, Outcome.held(consumer, held, h.job(), h.attempt()), null));
+            replies.accept(new Reply(r, Outcome.held(consumer, held, h.job(), h.attempt()), null));
         }
         router.stop();
         try {
@@ -338,8 +358,10 @@ public final class Worker implements AutoCloseable {
                 router.actors().forEach(a -> execution.interrupt(a.thread()));
                 router.awaitStop(2, TimeUnit.SECONDS);
             }
-            responder.stop();
-            responder.awaitStop(10, TimeUnit.SECONDS);
+            if (responder != null) {
+                responder.stop();
+                responder.awaitStop(10, TimeUnit.SECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
