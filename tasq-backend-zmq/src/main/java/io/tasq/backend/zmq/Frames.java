@@ -6,15 +6,19 @@ import java.nio.charset.StandardCharsets;
  * The frames of the ZMQ wire protocol, around the opaque envelopes.
  *
  * <pre>
- * client PUSH  -&gt; worker PULL    [jobId][attempt:4 bytes][envelope]
+ * client PUSH  -&gt; worker PULL    [JOB jobIdLength:2 jobId attempt:4 clientIdLength:2 clientId envelope]
  * client DEALER -&gt; worker ROUTER [PING]
  *                                [CONTROL][envelope]         (broadcast: cancel a job)
  *                                [ADMIN][requestId][op][args...]  (dead letters: count, list, retry, purge)
  * worker ROUTER -&gt; client DEALER [PONG][worker instance id]
- *                                [RESULT][jobId][envelope]
+ *                                [RESULT jobIdLength:2 jobId envelope]
  *                                [RELEASED][jobId]           (not run: send it again)
  *                                [ADMIN_REPLY][requestId][payload]
  * </pre>
+ *
+ * <p>A job and a result are one frame each, their ids in a small header before the envelope: the
+ * frames a message has, not its bytes, are what costs in JeroMQ (a message object, a pipe entry and
+ * a decoder step each), and these two messages are the traffic.
  */
 final class Frames {
 
@@ -25,6 +29,15 @@ final class Frames {
     static final byte[] CONTROL = {'C'};
     static final byte[] ADMIN = {'A'};
     static final byte[] ADMIN_REPLY = {'a'};
+    private static final byte JOB = 'J';
+
+    /** A job as read off the jobs socket. */
+    record Job(String jobId, int attempt, String client, byte[] envelope) {
+    }
+
+    /** A result as read off the results socket. */
+    record Result(String jobId, byte[] envelope) {
+    }
 
     private Frames() {
     }
@@ -46,6 +59,83 @@ final class Frames {
             return 1;
         }
         return ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+    }
+
+    static byte[] job(byte[] jobId, int attempt, byte[] client, byte[] envelope) {
+        byte[] f = new byte[1 + 2 + jobId.length + 4 + 2 + client.length + envelope.length];
+        f[0] = JOB;
+        int at = put(f, 1, jobId);
+        at = putInt(f, at, attempt);
+        at = put(f, at, client);
+        System.arraycopy(envelope, 0, f, at, envelope.length);
+        return f;
+    }
+
+    /** The job in a frame, or null if the frame is not one. */
+    static Job job(byte[] f) {
+        if (f == null || f.length < 1 + 2 + 4 + 2 || f[0] != JOB) {
+            return null;
+        }
+        int idLength = u16(f, 1);
+        int clientAt = 1 + 2 + idLength + 4;
+        if (clientAt + 2 > f.length) {
+            return null;
+        }
+        int clientLength = u16(f, clientAt);
+        int envelopeAt = clientAt + 2 + clientLength;
+        if (envelopeAt > f.length) {
+            return null;
+        }
+        return new Job(new String(f, 3, idLength, StandardCharsets.UTF_8), int32(f, 3 + idLength),
+                new String(f, clientAt + 2, clientLength, StandardCharsets.UTF_8),
+                java.util.Arrays.copyOfRange(f, envelopeAt, f.length));
+    }
+
+    static byte[] result(byte[] jobId, byte[] envelope) {
+        byte[] f = new byte[1 + 2 + jobId.length + envelope.length];
+        f[0] = RESULT[0];
+        int at = put(f, 1, jobId);
+        System.arraycopy(envelope, 0, f, at, envelope.length);
+        return f;
+    }
+
+    /** The result in a frame, or null if the frame is not one. */
+    static Result result(byte[] f) {
+        if (f == null || f.length < 1 + 2 || f[0] != RESULT[0]) {
+            return null;
+        }
+        int idLength = u16(f, 1);
+        if (3 + idLength > f.length) {
+            return null;
+        }
+        return new Result(new String(f, 3, idLength, StandardCharsets.UTF_8),
+                java.util.Arrays.copyOfRange(f, 3 + idLength, f.length));
+    }
+
+    private static int put(byte[] f, int at, byte[] field) {
+        if (field.length > 0xffff) {
+            throw new IllegalArgumentException("an id longer than 65535 bytes");
+        }
+        f[at] = (byte) (field.length >>> 8);
+        f[at + 1] = (byte) field.length;
+        System.arraycopy(field, 0, f, at + 2, field.length);
+        return at + 2 + field.length;
+    }
+
+    private static int putInt(byte[] f, int at, int v) {
+        f[at] = (byte) (v >>> 24);
+        f[at + 1] = (byte) (v >>> 16);
+        f[at + 2] = (byte) (v >>> 8);
+        f[at + 3] = (byte) v;
+        return at + 4;
+    }
+
+    private static int u16(byte[] f, int at) {
+        return ((f[at] & 0xff) << 8) | (f[at + 1] & 0xff);
+    }
+
+    private static int int32(byte[] f, int at) {
+        return ((f[at] & 0xff) << 24) | ((f[at + 1] & 0xff) << 16) | ((f[at + 2] & 0xff) << 8) | (f[at + 3] & 0xff);
     }
 
     static boolean is(byte[] frame, byte[] command) {

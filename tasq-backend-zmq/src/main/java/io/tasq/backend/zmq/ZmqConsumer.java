@@ -193,29 +193,27 @@ final class ZmqConsumer implements JobConsumer {
     private int readJobs(JobListener listener) {
         int i = 0;
         for (; i < BATCH && unsettled.get() < prefetch; i++) {
-            byte[] jobId = pull.recv(ZMQ.DONTWAIT);
-            if (jobId == null) {
+            byte[] frame = pull.recv(ZMQ.DONTWAIT);
+            if (frame == null) {
                 return i;
             }
-            byte[] attempt = pull.hasReceiveMore() ? pull.recv(0) : null;
-            byte[] client = pull.hasReceiveMore() ? pull.recv(0) : null;
-            byte[] body = pull.hasReceiveMore() ? pull.recv(0) : null;
             boolean extra = false;
             while (pull.hasReceiveMore()) {
                 pull.recv(0);
                 extra = true;
             }
-            if (body == null || extra || client == null) {
-                LOG.warn("dropped a malformed message on {}: not [jobId][attempt][client][envelope]", describe());
+            Frames.Job job = extra ? null : Frames.job(frame);
+            if (job == null) {
+                LOG.warn("dropped a malformed message on {}: not a job frame", describe());
                 continue;
             }
-            String id = Frames.string(jobId);
+            String id = job.jobId();
             if (seen.putIfAbsent(id, Boolean.TRUE) != null) {
                 LOG.debug("dropped a second copy of job {}", id);
                 continue;
             }
             unsettled.incrementAndGet();
-            listener.onJob(new ZmqDelivery(id, Frames.int32(attempt), Frames.string(client), body));
+            listener.onJob(new ZmqDelivery(id, job.attempt(), job.client(), job.envelope()));
         }
         return i;
     }
@@ -349,9 +347,7 @@ final class ZmqConsumer implements JobConsumer {
             router.send(o.command(), ZMQ.SNDMORE);
             router.send(o.jobId(), 0);
         } else {
-            router.send(o.command(), ZMQ.SNDMORE);
-            router.send(o.jobId(), ZMQ.SNDMORE);
-            router.send(o.body(), 0);
+            router.send(Frames.result(o.jobId(), o.body()), 0);
         }
         return true;
     }

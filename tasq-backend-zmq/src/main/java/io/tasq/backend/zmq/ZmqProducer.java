@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,13 @@ import org.zeromq.ZMQ;
  * worker drops copies of a job it already took, so one instance runs a job once; across workers a
  * job may run twice (at least once), and the client takes the first result.
  *
- * <p>Thread-safe: {@link #send} and the other calls only queue work and wake the IO thread.
+ * <p>Thread-safe. The state and the sockets are guarded by one lock, which the IO thread holds
+ * except while it polls. {@link #send} hands the job to its worker's connection on the caller's
+ * thread when the lock is free, so a job costs no wake-up of the IO thread, and queues it for the IO
+ * thread's turn when it is not, so a caller never waits for that turn; a push socket is touched
+ * outside the IO thread only while the poller does not watch it (it watches it only while that
+ * worker's backlog waits for room). Before the IO thread has set up its sockets, and for the
+ * other calls, work is queued for the IO thread, which it does on its next turn.
  */
 final class ZmqProducer implements JobProducer {
 
@@ -97,8 +104,12 @@ final class ZmqProducer implements JobProducer {
     private final ConcurrentLinkedQueue<Task<?>> tasks = new ConcurrentLinkedQueue<>();
     private final Thread io;
     private volatile boolean running = true;
+    /** Guards what follows and the sockets; the IO thread holds it except while it polls. */
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Set once the IO thread has created the sockets: from then on callers send themselves. */
+    private volatile boolean ready;
 
-    // owned by the IO thread
+    // guarded by the lock
     private ZContext ctx;
     private ZMQ.Poller poller;
     private final List<Link> links = new ArrayList<>();
@@ -124,9 +135,41 @@ final class ZmqProducer implements JobProducer {
             o.accepted.completeExceptionally(new ClientClosedException("the ZMQ connection is closed"));
             return o.accepted;
         }
+        if (ready && lock.tryLock()) {
+            // the IO thread is polling (or between turns): send on this thread, after what it left queued
+            try {
+                if (running) {
+                    for (Outgoing earlier; (earlier = outbox.poll()) != null; ) {
+                        accept(earlier);
+                    }
+                    accept(o);
+                    for (Link l : links) {
+                        if (!l.watchingOut) {
+                            flush(l);
+                            if (!l.backlog.isEmpty()) {
+                                wakeup.signal(); // its pipe is full: the IO thread waits for room
+                            }
+                        }
+                    }
+                    return o.accepted;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        // the IO thread is on its turn: it takes the job on this turn or the next
         outbox.add(o);
         wakeup.signal();
+        if (!running && outbox.remove(o)) { // closed meanwhile: the IO thread may never see it
+            o.accepted.completeExceptionally(new ClientClosedException("the ZMQ connection is closed"));
+        }
         return o.accepted;
+    }
+
+    /** Takes a job in: unsettled until its result comes, and assigned to a worker or waiting for one. */
+    private void accept(Outgoing o) {
+        unsettled.put(o.job.jobId(), o);
+        route(o);
     }
 
     @Override
@@ -170,20 +213,40 @@ final class ZmqProducer implements JobProducer {
         });
     }
 
-    /** Work for the IO thread, and the stage its caller waits on. */
-    private record Task<T>(Supplier<T> work, CompletableFuture<T> done) {
+    /** Work for the IO thread, and the stage its caller waits on; completed after the lock is let go. */
+    private static final class Task<T> {
+        private final Supplier<T> work;
+        private final CompletableFuture<T> done = new CompletableFuture<>();
+        private T value;
+        private RuntimeException failure;
+
+        Task(Supplier<T> work) {
+            this.work = work;
+        }
+
+        CompletableFuture<T> done() {
+            return done;
+        }
 
         void run() {
             try {
-                done.complete(work.get());
+                value = work.get();
             } catch (RuntimeException e) {
-                done.completeExceptionally(e);
+                failure = e;
+            }
+        }
+
+        void finish() {
+            if (failure == null) {
+                done.complete(value);
+            } else {
+                done.completeExceptionally(failure);
             }
         }
     }
 
     private <T> CompletionStage<T> onIoThread(Supplier<T> work) {
-        Task<T> task = new Task<>(work, new CompletableFuture<>());
+        Task<T> task = new Task<>(work);
         if (!running) {
             task.done().completeExceptionally(new ClientClosedException("the ZMQ connection is closed"));
             return task.done();
@@ -216,28 +279,37 @@ final class ZmqProducer implements JobProducer {
     }
 
     private void loop() {
+        List<Task<?>> done = new ArrayList<>();
         try (ZContext context = new ZContext(1)) {
-            ctx = context;
-            poller = ctx.createPoller(1 + 2 * settings.endpoints().size());
-            poller.register(wakeup.source(), ZMQ.Poller.POLLIN);
-            for (Endpoint e : settings.endpoints()) {
-                connect(e);
-            }
             long heartbeat = settings.heartbeat().toMillis();
             long nextPing = 0;
+            lock.lock();
+            try {
+                ctx = context;
+                poller = ctx.createPoller(1 + 2 * settings.endpoints().size());
+                poller.register(wakeup.source(), ZMQ.Poller.POLLIN);
+                for (Endpoint e : settings.endpoints()) {
+                    connect(e);
+                }
+                ready = true;
+            } finally {
+                lock.unlock();
+            }
             while (running) {
+                boolean sleep = false;
+                long now = System.currentTimeMillis();
+                lock.lock();
                 try {
                     boolean worked = false;
                     for (Outgoing o; (o = outbox.poll()) != null; ) {
-                        unsettled.put(o.job.jobId(), o);
-                        route(o);
+                        accept(o);
                         worked = true;
                     }
                     for (Task<?> t; (t = tasks.poll()) != null; ) {
                         t.run();
+                        done.add(t);
                         worked = true;
                     }
-                    long now = System.currentTimeMillis();
                     if (now >= nextPing) {
                         for (Link l : links) {
                             l.dealer.send(Frames.PING, ZMQ.DONTWAIT);
@@ -256,27 +328,49 @@ final class ZmqProducer implements JobProducer {
                     if (!worked) {
                         // nothing came or went on this turn: sleep until a socket or a caller wakes us
                         wakeup.park();
-                        boolean sleep = outbox.isEmpty() && tasks.isEmpty() && running;
-                        if (sleep) {
-                            poller.poll(Math.max(1, nextPing - now));
-                        }
-                        wakeup.unpark(sleep);
+                        sleep = outbox.isEmpty() && tasks.isEmpty() && running;
                     }
                 } catch (RuntimeException e) {
                     LOG.error("ZMQ client {}: an error in the IO loop, going on", clientId, e);
                     pause();
+                } finally {
+                    lock.unlock();
                 }
+                // callers' stages complete outside the lock: what they chain may call back in
+                done.forEach(Task::finish);
+                done.clear();
+                if (sleep) {
+                    try {
+                        poller.poll(Math.max(1, nextPing - now));
+                    } catch (RuntimeException e) {
+                        LOG.error("ZMQ client {}: polling failed, going on", clientId, e);
+                        pause();
+                    }
+                }
+                wakeup.unpark(sleep);
             }
-            for (Outgoing o : unsettled.values()) {
+            List<Outgoing> left;
+            lock.lock();
+            try {
+                ready = false;
+                left = new ArrayList<>(unsettled.values());
+            } finally {
+                lock.unlock();
+            }
+            for (Outgoing o : left) {
                 o.accepted.completeExceptionally(new ClientClosedException("the ZMQ connection closed"));
             }
         } catch (RuntimeException e) {
             LOG.error("ZMQ client {} IO thread failed", clientId, e);
         } finally {
             running = false;
+            ready = false;
             wakeup.close();
             for (Task<?> t; (t = tasks.poll()) != null; ) {
                 t.done().completeExceptionally(new ClientClosedException("the ZMQ connection closed"));
+            }
+            for (Outgoing o; (o = outbox.poll()) != null; ) {
+                o.accepted.completeExceptionally(new ClientClosedException("the ZMQ connection closed"));
             }
         }
     }
@@ -427,13 +521,10 @@ final class ZmqProducer implements JobProducer {
                 backlog.poll();
                 continue;
             }
-            if (!l.push.send(o.jobId, ZMQ.SNDMORE | ZMQ.DONTWAIT)) {
+            if (!l.push.send(Frames.job(o.jobId, o.sends + 1, clientIdBytes, o.job.body()), ZMQ.DONTWAIT)) {
                 return sent; // its pipe is full: try again when it is writable
             }
             o.sends++;
-            l.push.send(Frames.int32(o.sends), ZMQ.SNDMORE);
-            l.push.send(clientIdBytes, ZMQ.SNDMORE);
-            l.push.send(o.job.body(), 0);
             backlog.poll();
             o.queued = false;
             o.accepted.complete(null);
@@ -449,10 +540,11 @@ final class ZmqProducer implements JobProducer {
         while (read < BATCH && (command = l.dealer.recv(ZMQ.DONTWAIT)) != null) {
             read++;
             byte[][] rest = rest(l.dealer);
-            if (Frames.is(command, Frames.RESULT) && rest.length == 2) {
-                settle(unsettled.remove(Frames.string(rest[0])));
+            Frames.Result result = rest.length == 0 ? Frames.result(command) : null;
+            if (result != null) {
+                settle(unsettled.remove(result.jobId()));
                 try {
-                    listener.onResult(rest[1]);
+                    listener.onResult(result.envelope());
                 } catch (RuntimeException e) {
                     LOG.error("result listener of client {} failed", clientId, e);
                 }
