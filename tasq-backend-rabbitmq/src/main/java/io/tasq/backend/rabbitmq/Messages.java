@@ -2,7 +2,11 @@ package io.tasq.backend.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
 import io.tasq.spi.ResultMessage;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -111,6 +115,48 @@ final class Messages {
     }
 
     /** A result's properties: persistent, correlated with its job. */
+    /** The header of a message that holds several results for one client: how many. */
+    static final String RESULTS = "tasq-results";
+
+    /** A message that holds several results, in order: [count] then [length][result envelope] each, as 4-byte ints. */
+    static byte[] results(List<ResultMessage> results) {
+        int size = 4;
+        for (ResultMessage r : results) {
+            size += 4 + r.body().length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).putInt(results.size());
+        for (ResultMessage r : results) {
+            b.putInt(r.body().length).put(r.body());
+        }
+        return b.array();
+    }
+
+    /** The result envelopes in a message: one, or as many as {@link #results} put in it. */
+    static List<byte[]> results(AMQP.BasicProperties p, byte[] body) {
+        if (number(p, RESULTS) == 0) {
+            return List.of(body);
+        }
+        ByteBuffer b = ByteBuffer.wrap(body);
+        try {
+            int n = b.getInt();
+            List<byte[]> out = new ArrayList<>(Math.min(n, 1024));
+            for (int i = 0; i < n; i++) {
+                byte[] one = new byte[b.getInt()];
+                b.get(one);
+                out.add(one);
+            }
+            return out;
+        } catch (BufferUnderflowException | IllegalArgumentException | NegativeArraySizeException e) {
+            throw new IllegalArgumentException("a malformed message of results (" + body.length + " bytes)", e);
+        }
+    }
+
+    /** Properties of a message holding several results (each result carries its own job id). */
+    static AMQP.BasicProperties results(int count) {
+        return new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(UUID.randomUUID().toString())
+                .headers(Map.of(RESULTS, count)).build();
+    }
+
     static AMQP.BasicProperties result(ResultMessage r) {
         return new AMQP.BasicProperties.Builder().deliveryMode(2).correlationId(r.jobId()).messageId(r.jobId())
                 .build();

@@ -240,6 +240,7 @@ final class RabbitMqConsumer implements JobConsumer {
                     topology.forgetDelayQueues();
                     seenEpoch = ep;
                 }
+                Settlements.coalesce(todo);
                 while (ep == seenEpoch && ch.isOpen() && !todo.isEmpty()) {
                     WorkerOp op = todo.peek();
                     try {

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumes a client's reply queue on a connection of its own, so that the broker blocking the
- * client's publishing connection (a memory alarm) never stops results from being taken. A result is
+ * client's publishing connection (a memory alarm) never stops results from being taken. A message
+ * may hold several results (a worker sends what it has ready for this client at once together). A result is
  * acknowledged only after it was handed to the listener, so one in flight when the connection
  * drops comes again (the client ignores a result it already has).
  *
@@ -50,7 +51,9 @@ final class ResultSubscriber extends DefaultConsumer {
     @Override
     public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
         try {
-            listener.onResult(body);
+            for (byte[] result : Messages.results(properties, body)) {
+                listener.onResult(result);
+            }
         } catch (RuntimeException e) {
             LOG.error("the result listener for {} failed", queue, e);
         }

@@ -8,6 +8,7 @@ import com.rabbitmq.client.impl.recovery.AutorecoveringChannel;
 import com.rabbitmq.client.impl.recovery.RecoveryAwareChannelN;
 import io.tasq.spi.ResultMessage;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
@@ -33,6 +34,10 @@ import org.slf4j.LoggerFactory;
 final class Settlements {
 
     private static final Logger LOG = LoggerFactory.getLogger(Settlements.class);
+    /** The most results put in one message. */
+    static final int MAX_RESULTS = 256;
+    /** The most bytes of results put in one message. */
+    static final int MAX_RESULT_BYTES = 1 << 20;
 
     /** A publish waiting for its confirm. */
     private static final class Pending {
@@ -86,9 +91,88 @@ final class Settlements {
                 && tag <= d.getActiveDeliveryTagOffset();
     }
 
+    /**
+     * Puts the results waiting in {@code todo} for the same client together, at the place of the
+     * first of them, so that each client's results go in one message (up to {@link #MAX_RESULTS}
+     * and {@link #MAX_RESULT_BYTES} each). The other operations keep their order.
+     */
+    static void coalesce(ArrayDeque<WorkerOp> todo) {
+        if (todo.size() < 2) {
+            return;
+        }
+        Map<String, List<WorkerOp.Complete>> byClient = new HashMap<>();
+        List<Object> order = new ArrayList<>(todo.size());
+        boolean merged = false;
+        for (WorkerOp op : todo) {
+            if (op instanceof WorkerOp.Complete c && c.result().body().length < MAX_RESULT_BYTES) {
+                List<WorkerOp.Complete> group = byClient.get(c.result().replyTo());
+                if (group == null || group.size() >= MAX_RESULTS || bytes(group) + c.result().body().length
+                        > MAX_RESULT_BYTES) {
+                    group = new ArrayList<>();
+                    byClient.put(c.result().replyTo(), group);
+                    order.add(group);
+                } else {
+                    merged = true;
+                }
+                group.add(c);
+            } else {
+                order.add(op);
+            }
+        }
+        if (!merged) {
+            return;
+        }
+        todo.clear();
+        for (Object o : order) {
+            if (o instanceof WorkerOp op) {
+                todo.add(op);
+            } else {
+                @SuppressWarnings("unchecked")
+                List<WorkerOp.Complete> group = (List<WorkerOp.Complete>) o;
+                todo.add(group.size() == 1 ? group.get(0) : new WorkerOp.CompleteAll(List.copyOf(group)));
+            }
+        }
+    }
+
+    private static long bytes(List<WorkerOp.Complete> group) {
+        long n = 0;
+        for (WorkerOp.Complete c : group) {
+            n += c.result().body().length;
+        }
+        return n;
+    }
+
+    /** The results of a group whose deliveries still mean something on {@code ch}. */
+    private static List<WorkerOp.Complete> live(Channel ch, WorkerOp.CompleteAll all) {
+        List<WorkerOp.Complete> live = new ArrayList<>(all.completes().size());
+        for (WorkerOp.Complete c : all.completes()) {
+            if (!stale(ch, c.delivery().from(), c.delivery().tag())) {
+                live.add(c);
+            }
+        }
+        return live;
+    }
+
     /** Carries out {@code op} on {@code ch}, in the channel's life {@code epoch}. */
     void apply(Channel ch, int epoch, WorkerOp op) throws IOException {
-        if (op instanceof WorkerOp.Complete c) {
+        if (op instanceof WorkerOp.CompleteAll all) {
+            List<WorkerOp.Complete> live = live(ch, all);
+            if (live.size() == 1) {
+                apply(ch, epoch, live.get(0));
+            } else if (!live.isEmpty()) {
+                String queue = topology.reply(live.get(0).result().replyTo());
+                if (!Topology.routable(queue)) {
+                    for (WorkerOp.Complete c : live) {
+                        apply(ch, epoch, c); // each is logged and dropped
+                    }
+                    return;
+                }
+                List<ResultMessage> results = new ArrayList<>(live.size());
+                live.forEach(c -> results.add(c.result()));
+                publish(ch, epoch, new WorkerOp.CompleteAll(live), queue, Messages.results(live.size()),
+                        Messages.results(results));
+            }
+        } else if (op instanceof WorkerOp.Complete c) {
             RabbitMqDelivery d = c.delivery();
             if (!stale(ch, d.from(), d.tag()) && !publishResult(ch, epoch, op, c.result())) {
                 ch.basicAck(d.tag(), false);
@@ -181,7 +265,8 @@ final class Settlements {
             if (c.nack()) {
                 LOG.warn("worker {}: the broker refused to store a message for {}; sending it again", workerId, p.queue);
                 redo.add(p.op);
-            } else if (p.returned != null && !(p.op instanceof WorkerOp.Complete || p.op instanceof WorkerOp.Publish)) {
+            } else if (p.returned != null && !(p.op instanceof WorkerOp.Complete || p.op instanceof WorkerOp.CompleteAll
+                    || p.op instanceof WorkerOp.Publish)) {
                 // a job or dead-letter queue is missing: declare it again rather than lose the job
                 LOG.warn("worker {}: queue {} does not exist ({}); declaring the queues again", workerId, p.queue,
                         p.returned);
@@ -199,6 +284,10 @@ final class Settlements {
     }
 
     private static void acknowledge(Channel ch, WorkerOp op) {
+        if (op instanceof WorkerOp.CompleteAll all) {
+            all.completes().forEach(c -> acknowledge(ch, c));
+            return;
+        }
         Channel from;
         long tag;
         if (op instanceof WorkerOp.Complete c) {
@@ -238,7 +327,13 @@ final class Settlements {
                 continue;
             }
             for (Pending p : e.getValue().values()) {
-                if (p.op instanceof WorkerOp.Publish || p.op instanceof WorkerOp.Bury || !staleDelivery(ch, p.op)) {
+                if (p.op instanceof WorkerOp.CompleteAll all) {
+                    List<WorkerOp.Complete> live = live(ch, all);
+                    if (!live.isEmpty()) {
+                        again.add(new WorkerOp.CompleteAll(live));
+                    }
+                } else if (p.op instanceof WorkerOp.Publish || p.op instanceof WorkerOp.Bury
+                        || !staleDelivery(ch, p.op)) {
                     again.add(p.op);
                 }
             }

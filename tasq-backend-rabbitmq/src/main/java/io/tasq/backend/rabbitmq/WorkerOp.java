@@ -15,6 +15,13 @@ sealed interface WorkerOp {
     record Complete(RabbitMqDelivery delivery, ResultMessage result) implements WorkerOp {
     }
 
+    /**
+     * Publish the results of several jobs, all for one client, in one message, then acknowledge the
+     * jobs: what the worker has ready for a client at once costs the broker one message.
+     */
+    record CompleteAll(java.util.List<Complete> completes) implements WorkerOp {
+    }
+
     /** Acknowledge the job. */
     record Ack(RabbitMqDelivery delivery) implements WorkerOp {
     }

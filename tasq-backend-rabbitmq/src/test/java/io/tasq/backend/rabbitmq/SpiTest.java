@@ -180,14 +180,16 @@ class SpiTest extends BrokerTestSupport {
             send(away, "r" + i, "returning");
         }
         away.close();
-        consumer(backend, "spi-worker");
+        JobConsumer worker = consumer(backend, "spi-worker");
         for (int i = 0; i < 5; i++) {
             Delivery d = next();
             String jobId = text(d.body()).substring(4);
             d.complete(new ResultMessage("returning", jobId, bytes("result of " + jobId)));
         }
+        worker.close(); // returns once the broker confirmed every result it published
         String replies = "tasq." + TestBroker.nameOf(url) + ".reply.returning";
-        await().atMost(Duration.ofSeconds(10)).until(() -> messageCount(replies) == 5);
+        // results the worker had ready together may share a message
+        assertThat(messageCount(replies)).isBetween(1L, 5L);
 
         List<String> results = new CopyOnWriteArrayList<>();
         closeLater(backend.openProducer("returning", body -> results.add(text(body))));
