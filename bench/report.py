@@ -91,6 +91,25 @@ for b in ("zmq", "redis", "rabbitmq"):
         cells = " | ".join(f"{us(lat(t)[k])} ({us(lat(r)[k])})" for k in ("p50", "p90", "p99", "p999", "max"))
         w(f"| {NAMES[b]} | {label} | {n(t['jobsPerSecond'])} ({n(r['jobsPerSecond'])}) | {cells} |")
 
+cpu_rows = [(b, load(f"{b}-many")) for b in ("zmq", "redis", "rabbitmq")]
+cpu_rows = [(b, m) for b, m in cpu_rows if m and m["tasq"].get("cpu") and m["raw"].get("cpu")]
+if cpu_rows:
+    w("\n### CPU per job, by thread (100 in flight)\n")
+    w("This JVM's CPU time during the measurement divided by the jobs done (`ThreadMXBean` per thread, "
+      "grouped by role; the process total from `OperatingSystemMXBean`, so GC and JIT are in \"other\"). "
+      "Client and worker run in this JVM; a broker's own CPU is not in it. On 2 cores, a job costing "
+      "C µs of CPU allows at most 2,000,000 / C jobs/s if nothing else ran on the machine.\n")
+    for b, m in cpu_rows:
+        t, r = m["tasq"]["cpu"], m["raw"]["cpu"]
+        cap_t, cap_r = 2e6 / t["processMicrosPerJob"], 2e6 / r["processMicrosPerJob"]
+        w(f"**{NAMES[b]}**: Tasq {t['processMicrosPerJob']:.1f} µs per job (at most {n(cap_t)} jobs/s on 2 cores), "
+          f"raw echo {r['processMicrosPerJob']:.1f} µs (at most {n(cap_r)} jobs/s).\n")
+        w("| Tasq thread role | µs per job | share |")
+        w("|---|---|---|")
+        for role, v in t["threadsMicrosPerJob"].items():
+            w(f"| {role} | {v:.2f} | {v / t['processMicrosPerJob']:.0%} |")
+        w("")
+
 base = [(b, ld, load(f"{b}-{ld}-baseline"), load(f"{b}-{ld}")) for b in ("zmq", "redis", "rabbitmq")
         for ld in ("many", "one")]
 base = [x for x in base if x[2] and x[3]]

@@ -21,6 +21,7 @@ final class BenchMeter {
     private Histogram interval;
     private long baseCompleted;
     private long startedNanos = System.nanoTime();
+    private BenchCpu cpuAtStart = BenchCpu.snapshot();
 
     void done(long startNanos) {
         long d = System.nanoTime() - startNanos;
@@ -47,6 +48,7 @@ final class BenchMeter {
         baseCompleted = completed.sum();
         errors.reset();
         startedNanos = System.nanoTime();
+        cpuAtStart = BenchCpu.snapshot();
     }
 
     /** The round trips since the last call, added to the total too. */
@@ -60,6 +62,8 @@ final class BenchMeter {
     synchronized BenchResult result(String mode, String backend, BenchCommand.Load load) {
         interval();
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
-        return BenchResult.of(mode, backend, load, total.copy(), completed(), errors(), seconds);
+        long jobs = completed();
+        return BenchResult.of(mode, backend, load, total.copy(), jobs, errors(), seconds,
+                BenchCpu.since(cpuAtStart, jobs));
     }
 }

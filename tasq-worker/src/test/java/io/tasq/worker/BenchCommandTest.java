@@ -38,8 +38,25 @@ class BenchCommandTest {
             assertThat(latency).containsKeys("p50", "p90", "p99", "p999", "max", "mean");
             assertThat(((Number) latency.get("p50")).doubleValue()).isPositive()
                     .isLessThanOrEqualTo(((Number) latency.get("max")).doubleValue());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> cpu = (Map<String, Object>) run.get("cpu");
+            assertThat(((Number) cpu.get("processMicrosPerJob")).doubleValue()).isPositive();
+            @SuppressWarnings("unchecked")
+            Map<String, Object> threads = (Map<String, Object>) cpu.get("threadsMicrosPerJob");
+            assertThat(threads).containsKey(mode.equals("raw") ? "raw echo: zmq-echo-N" : "worker: ZMQ IO loop");
         }
         assertThat(((Number) report.get("throughputRatio")).doubleValue()).isPositive();
+    }
+
+    @Test
+    void cpuIsChargedToTheRoleOfEachThread() {
+        assertThat(BenchCpu.role("tasq-zmq-client-c-umyfi5z2yf1k")).isEqualTo("client: ZMQ IO loop");
+        assertThat(BenchCpu.role("w-vm-5239-hha-actor-1")).startsWith("worker: actors");
+        assertThat(BenchCpu.role("tasq-client-c-umyfi5z2yf1k")).startsWith("client: result thread");
+        assertThat(BenchCpu.role("tasq-redis-settle-w-vm-5239-hha")).isEqualTo("Redis: settle threads");
+        assertThat(BenchCpu.role("tasq-amqp-12 tasq bench worker w-1")).isEqualTo("amqp-client consumer dispatch threads");
+        assertThat(BenchCpu.role("iothread-2")).startsWith("JeroMQ I/O threads");
+        assertThat(BenchCpu.role("something-17")).isEqualTo("something-N");
     }
 
     @Test
