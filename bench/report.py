@@ -48,7 +48,7 @@ its argument. Latency is the client's round trip, submit to completed future (Hd
 Commands:
 
 ```
-bench/run.sh                                    # all of this page (builds, then ~6 min)
+bench/run.sh                                    # all of this page (builds, then ~12 min)
 tq bench --backend zmq://127.0.0.1:19500 --in-flight 100 --duration 15s --warmup 5s --compare
 tq bench --backend 'redis://127.0.0.1:6379/0' --in-flight 1 --compare --json
 ./mvnw -B -q -pl tasq-core -am -Pjmh verify -DskipTests -Djmh.args="-f 1 -wi 2 -w 1s -i 3 -r 2s io.tasq.core.bench|ShippingBenchmark"

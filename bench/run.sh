@@ -10,13 +10,13 @@
 # Needs Redis on 127.0.0.1:6379 and RabbitMQ on 127.0.0.1:5672 (guest/guest); a backend that is not
 # reachable is reported as skipped.
 #
-#   bench/run.sh                      # build, measure, write BENCHMARKS.md (~6 min)
+#   bench/run.sh                      # build, measure, write BENCHMARKS.md (~12 min; ~16 with a baseline)
 #   DURATION=20s WARMUP=5s bench/run.sh
 #   SKIP_BUILD=1 SKIP_JMH=1 bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-15s}
-WARMUP=${WARMUP:-5s}
+WARMUP=${WARMUP:-10s}
 MANY=${MANY:-100}
 OUT=${OUT:-target/bench}
 TQ=${TQ:-tasq-worker/target/tq/bin/tq}
