@@ -193,14 +193,28 @@ final class ZmqAdmin implements DeadLetters, QueueAdmin, AutoCloseable {
                 .mapToInt(Frames::int32).sum();
     }
 
+    /**
+     * Asks for what a dashboard or {@code tq inspect} shows: once, and if nobody answered, once
+     * more on new connections (a connection stuck while being set up must not make a live worker
+     * look gone); then the connections are closed, so the next call starts afresh.
+     */
+    private List<byte[]> askQuickly(String op) {
+        List<byte[]> answers = askAll(QUICK_MILLIS, op);
+        if (answers.isEmpty()) {
+            close();
+            answers = askAll(QUICK_MILLIS, op);
+            if (answers.isEmpty()) {
+                close();
+            }
+        }
+        return answers;
+    }
+
     /** The workers that answer quickly: a brokerless worker that is gone is not live. */
     @Override
     public List<WorkerInfo> workers() {
         List<WorkerInfo> live = new ArrayList<>();
-        List<byte[]> answers = askAll(QUICK_MILLIS, "workers");
-        if (answers.isEmpty()) {
-            close(); // the next call asks on new connections
-        }
+        List<byte[]> answers = askQuickly("workers");
         for (byte[] payload : answers) {
             if (payload.length > 0) {
                 live.add(WorkerInfo.fromBytes(payload));
@@ -212,9 +226,8 @@ final class ZmqAdmin implements DeadLetters, QueueAdmin, AutoCloseable {
     /** The figures of the workers that answer quickly, added up; unknown if none does. */
     @Override
     public QueueStats stats() {
-        List<byte[]> answers = askAll(QUICK_MILLIS, "stats");
+        List<byte[]> answers = askQuickly("stats");
         if (answers.isEmpty()) {
-            close(); // the next call asks on new connections
             return QueueStats.UNKNOWN;
         }
         long waiting = 0;

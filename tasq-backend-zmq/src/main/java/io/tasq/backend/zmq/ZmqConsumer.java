@@ -43,6 +43,13 @@ final class ZmqConsumer implements JobConsumer {
      * more than one waiting in the socket, and there is no broker to give it to another worker.
      */
     private static final int MIN_PREFETCH = 1024;
+    /**
+     * The longest the IO thread sleeps in a poll. A ZMQ socket's descriptor signals changes, not
+     * readiness, and a message that arrives on a connection still being set up may not signal at
+     * all; every turn reads the sockets without waiting, so a turn at least this often bounds how
+     * long such a message (an operator's request, a ping) waits. Costs an idle worker ten wake-ups a second.
+     */
+    private static final long MAX_SLEEP_MILLIS = 100;
 
     private record Out(String replyTo, byte[] command, byte[] jobId, byte[] body) {
     }
@@ -168,7 +175,7 @@ final class ZmqConsumer implements JobConsumer {
                         boolean canTake = !paused && unsettled.get() < prefetch;
                         boolean sleep = outbox.isEmpty() && running;
                         if (sleep) {
-                            (canTake ? taking : full).poll(Math.max(1, nextSweep - now));
+                            (canTake ? taking : full).poll(Math.max(1, Math.min(MAX_SLEEP_MILLIS, nextSweep - now)));
                         }
                         wakeup.unpark(sleep);
                     }

@@ -48,6 +48,8 @@ final class ZmqProducer implements JobProducer {
     private static final Logger LOG = LoggerFactory.getLogger(ZmqProducer.class);
     /** The most messages read from one worker on one turn, so the others and the outbox get their turn too. */
     private static final int BATCH = 256;
+    /** The longest the IO thread sleeps in a poll; see the worker's (ZmqConsumer) for why. */
+    private static final long MAX_SLEEP_MILLIS = 100;
 
     private static final class Outgoing {
         final OutboundJob job;
@@ -341,7 +343,7 @@ final class ZmqProducer implements JobProducer {
                 done.clear();
                 if (sleep) {
                     try {
-                        poller.poll(Math.max(1, nextPing - now));
+                        poller.poll(Math.max(1, Math.min(MAX_SLEEP_MILLIS, nextPing - now)));
                     } catch (RuntimeException e) {
                         LOG.error("ZMQ client {}: polling failed, going on", clientId, e);
                         pause();
