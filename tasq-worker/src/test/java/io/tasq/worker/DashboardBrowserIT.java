@@ -117,8 +117,10 @@ class DashboardBrowserIT {
             assertThat(browser.getTitle()).isEqualTo("Tasq dashboard");
             wait.until(d -> !d.findElements(By.cssSelector("#dead tr[data-id]")).isEmpty());
 
-            long extra = Long.getLong("tasq.dashboard.demo-seconds", 3);
-            Thread.sleep(extra * 1000); // a little more history for the screenshot
+            // a few more points of history for the screenshot
+            int extra = Integer.getInteger("tasq.dashboard.demo-points", 3);
+            int points = Integer.parseInt(attribute(browser, chart, "data-points"));
+            wait.until(d -> Integer.parseInt(attribute(d, chart, "data-points")) >= points + extra);
             Files.write(Path.of("target", "dashboard.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
             // locked until the token is given; then cancel asks for a confirmation and removes the job

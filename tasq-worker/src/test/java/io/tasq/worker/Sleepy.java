@@ -40,7 +40,28 @@ final class Sleepy {
 
     /** Writes {@code dir/started-MILLIS} (so that a test sees it running), then does {@link #sleepAndTell}. */
     static String markThenSleep(String dir, int millis) throws Exception {
-        java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "started-" + millis), "");
+        mark(dir, millis);
         return sleepAndTell(millis);
+    }
+
+    /** Writes {@code dir/started-MILLIS}, then does {@link #sleep}. */
+    static String markThenSleepQuietly(String dir, int millis) throws Exception {
+        mark(dir, millis);
+        return sleep(millis);
+    }
+
+    /** Writes {@code dir/started-MILLIS}, then does {@link #spin}. */
+    static String markThenSpin(String dir, int millis) throws Exception {
+        mark(dir, millis);
+        return spin(millis);
+    }
+
+    private static void mark(String dir, int millis) throws java.io.IOException {
+        java.nio.file.Files.writeString(java.nio.file.Path.of(dir, "started-" + millis), "");
+    }
+
+    /** Whether the job given {@code millis} has started: {@code dir/started-MILLIS} exists. */
+    static boolean started(java.nio.file.Path dir, int millis) {
+        return java.nio.file.Files.exists(dir.resolve("started-" + millis));
     }
 }

@@ -84,15 +84,14 @@ class TqCliIT {
     }
 
     @Test
-    void sigtermLetsRunningJobsFinishWithinTheGracePeriodThenExitsZero() throws Exception {
+    void sigtermLetsRunningJobsFinishWithinTheGracePeriodThenExitsZero(@TempDir Path dir) throws Exception {
         String url = "zmq://127.0.0.1:" + Ports.freePair();
         try (TqProcess tq = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url, "--shutdown-timeout", "20s");
                 TasqClient client = client(url)) {
             tq.awaitLine("Listening for jobs on", Duration.ofSeconds(60));
             assertThat(client.schedule(Sleepy::pid, 0).unwrap(Duration.ofSeconds(30))).isEqualTo(tq.pid());
-            TasqFuture<String> slow = client.schedule(Sleepy::sleep, 3_000);
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.pendingJobs().stream().allMatch(p -> p.sent()));
-            Thread.sleep(500); // let it start running
+            TasqFuture<String> slow = client.schedule(Sleepy::markThenSleepQuietly, dir.toString(), 3_000);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Sleepy.started(dir, 3_000));
             assertThat(tq.terminate(Duration.ofSeconds(60))).isZero();
             assertThat(slow.unwrap(Duration.ofSeconds(5))).isEqualTo("slept 3000");
             assertThat(tq.output()).contains("stopping: no new jobs");
@@ -100,16 +99,15 @@ class TqCliIT {
     }
 
     @Test
-    void aJobOverTheGracePeriodIsHandedBackAndRunsOnTheNextWorker() throws Exception {
+    void aJobOverTheGracePeriodIsHandedBackAndRunsOnTheNextWorker(@TempDir Path dir) throws Exception {
         int port = Ports.freePair();
         String url = "zmq://127.0.0.1:" + port;
         try (TasqClient client = client(url)) {
             TasqFuture<String> slow;
             try (TqProcess first = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url, "--shutdown-timeout", "1s")) {
                 first.awaitLine("Listening for jobs on", Duration.ofSeconds(60));
-                slow = client.schedule(Sleepy::sleep, 8_000);
-                await().atMost(Duration.ofSeconds(10)).until(() -> client.pendingJobs().stream().allMatch(p -> p.sent()));
-                Thread.sleep(500);
+                slow = client.schedule(Sleepy::markThenSleepQuietly, dir.toString(), 8_000);
+                await().atMost(Duration.ofSeconds(30)).until(() -> Sleepy.started(dir, 8_000));
                 assertThat(first.terminate(Duration.ofSeconds(60))).isZero();
                 assertThat(first.output()).contains("handing them back");
             }
@@ -227,14 +225,13 @@ class TqCliIT {
     }
 
     @Test
-    void aSecondSignalStopsAtOnce() throws Exception {
+    void aSecondSignalStopsAtOnce(@TempDir Path dir) throws Exception {
         String url = "zmq://127.0.0.1:" + Ports.freePair();
         try (TqProcess tq = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url, "--shutdown-timeout", "120s");
                 TasqClient client = client(url)) {
             tq.awaitLine("Listening for jobs on", Duration.ofSeconds(60));
-            client.schedule(Sleepy::spin, 100_000);
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.pendingJobs().stream().allMatch(p -> p.sent()));
-            Thread.sleep(500);
+            client.schedule(Sleepy::markThenSpin, dir.toString(), 100_000);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Sleepy.started(dir, 100_000));
             tq.signal("INT");
             tq.awaitLine("stopping: no new jobs", Duration.ofSeconds(30));
             tq.signal("INT");

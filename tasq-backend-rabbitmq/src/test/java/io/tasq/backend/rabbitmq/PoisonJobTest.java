@@ -31,7 +31,7 @@ class PoisonJobTest extends BrokerTestSupport {
     /** Notes each run in {@code marker}, one line each, then hangs until its worker is killed. */
     static String hangsEveryTime(String marker) throws Exception {
         Files.writeString(Path.of(marker), "run\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        Thread.sleep(120_000);
+        new java.util.concurrent.CountDownLatch(1).await(); // nothing counts it down: only the kill ends it
         return "survived";
     }
 

@@ -28,7 +28,7 @@ class WorkerCrashTest extends BrokerTestSupport {
             return "second run";
         }
         Files.writeString(p, "started");
-        Thread.sleep(120_000);
+        new java.util.concurrent.CountDownLatch(1).await(); // nothing counts it down: only the kill ends it
         return "first run";
     }
 
