@@ -23,9 +23,8 @@ final class RedisEcho implements BenchTarget {
     private final String prefix = "tasq-bench-raw:" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ":";
     private final byte[] jobs = key("jobs");
     private final byte[] processing = key("processing");
-    private final List<Thread> threads = new ArrayList<>();
+    private final EchoLoops loops = new EchoLoops();
     private final List<Jedis> connections = new ArrayList<>();
-    private volatile boolean running = true;
 
     RedisEcho(String url, int echoThreads) {
         BackendUri uri = BackendUri.parse(url);
@@ -37,7 +36,7 @@ final class RedisEcho implements BenchTarget {
         this.database = uri.path().isEmpty() ? 0 : Integer.parseInt(uri.path());
         for (int i = 0; i < echoThreads; i++) {
             Jedis j = connect();
-            loop("tasq-bench-redis-echo-" + i, () -> {
+            loops.start("tasq-bench-redis-echo-" + i, () -> {
                 byte[] m = j.blmove(jobs, processing, ListDirection.RIGHT, ListDirection.LEFT, 0.2);
                 if (m != null) {
                     j.lpush(replies(BenchTarget.clientOf(m)), m);
@@ -76,7 +75,7 @@ final class RedisEcho implements BenchTarget {
         Jedis sender = connect();
         Jedis receiver = connect();
         byte[] replies = replies(client);
-        loop("tasq-bench-redis-client-" + client, () -> {
+        loops.start("tasq-bench-redis-client-" + client, () -> {
             List<byte[]> kv = receiver.brpop(1, replies);
             if (kv != null && kv.size() == 2) {
                 answers.answered(BenchTarget.startOf(kv.get(1)), true);
@@ -85,27 +84,9 @@ final class RedisEcho implements BenchTarget {
         return (payload, start) -> sender.lpush(jobs, BenchTarget.frame(client, start, payload));
     }
 
-    private void loop(String name, Runnable step) {
-        Thread t = new Thread(() -> {
-            while (running) {
-                step.run();
-            }
-        }, name);
-        t.setDaemon(true);
-        threads.add(t);
-        t.start();
-    }
-
     @Override
     public void close() {
-        running = false;
-        try {
-            for (Thread t : threads) {
-                t.join(3000);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loops.stop(3000);
         try (Jedis j = connect()) {
             for (byte[] k : j.keys(key("*"))) {
                 j.del(k);
