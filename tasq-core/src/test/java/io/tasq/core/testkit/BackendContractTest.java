@@ -23,6 +23,7 @@ import io.tasq.core.wire.ResultStatus;
 import io.tasq.core.worker.Worker;
 import io.tasq.internal.Call1;
 import io.tasq.spi.Backend;
+import io.tasq.spi.BackendCapability;
 import io.tasq.spi.JobProducer;
 import io.tasq.spi.OutboundJob;
 import io.tasq.spi.Providers;
@@ -113,6 +114,23 @@ public abstract class BackendContractTest {
         String joined = client.scheduleBlocking(Duration.ofSeconds(30), (a, b) -> a + b, "tas", "q",
                 JobOptions.defaults());
         assertThat(joined).isEqualTo("tasq");
+    }
+
+    @Test
+    void aWorkerSendsResultsFromItsActorsWhereTheBackendOnlyQueuesSettlements() throws Exception {
+        String url = newQueueUrl();
+        Worker w = startWorker(url, 1);
+        TasqClient client = connected(url);
+        assertThat(client.schedule(n -> n + 1, 1).unwrap(Duration.ofSeconds(30))).isEqualTo(2);
+        boolean queued;
+        try (Backend b = Providers.backend(url, workerSettings())) {
+            queued = b.capabilities().contains(BackendCapability.QUEUED_SETTLEMENT);
+        }
+        // with QUEUED_SETTLEMENT a result costs no hand-off to a responder thread, which then never exists
+        boolean responder = Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals(w.id() + "-responder"));
+        assertThat(responder).as("a responder thread for worker %s (backend settles by queueing: %s)", w.id(), queued)
+                .isEqualTo(!queued);
     }
 
     @Test
