@@ -15,6 +15,21 @@ public interface Backend extends AutoCloseable {
     /** The URL this backend was made for, password masked, for logs and messages. */
     String describe();
 
+    /**
+     * The name of the queue this backend carries, as clients and workers both read it from the URL
+     * (its {@code name} parameter, {@code default} when absent). Clients sign it into every job and
+     * workers refuse jobs signed for another queue.
+     */
+    String queue();
+
+    /**
+     * Hands the backend the keys it may need to authenticate peers (see {@link Credentials}). The
+     * runtime calls it once, before opening any producer, consumer or admin; a backend that routes
+     * nothing by unauthenticated identities ignores it.
+     */
+    default void useCredentials(Credentials credentials) {
+    }
+
     /** What this backend does by itself. */
     Set<BackendCapability> capabilities();
 

@@ -38,6 +38,19 @@ public interface Delivery {
         return false;
     }
 
+    /**
+     * Hands a verified job that came early back to the backend, to be delivered again no earlier
+     * than {@code notBeforeMillis} with the same attempt count, and settles this delivery. The runtime
+     * calls it only after the job's signature was checked, with the time from the signed envelope;
+     * a backend therefore never delays anything on an unverified header.
+     *
+     * @return {@code false} if this backend cannot hold the job (nothing was settled); the worker
+     *     then acknowledges it and holds it itself
+     */
+    default boolean defer(long notBeforeMillis) {
+        return false;
+    }
+
     /** Publishes the job's result and then acknowledges the job, so that neither is lost. */
     void complete(ResultMessage result);
 
@@ -54,4 +67,15 @@ public interface Delivery {
      * @param reason why, for the dead letters and the logs
      */
     void reject(String reason);
+
+    /**
+     * Refuses a message that did not pass verification (unsigned, tampered, malformed, oversize):
+     * like {@link #reject}, but the dead letter keeps at most {@link Limits#REFUSED_BYTES_KEPT}
+     * bytes of it ({@link Limits#refusedBytes}), and nothing in it is read for routing or replies.
+     *
+     * @param reason why, for the dead letters and the logs
+     */
+    default void refuse(String reason) {
+        reject(reason);
+    }
 }

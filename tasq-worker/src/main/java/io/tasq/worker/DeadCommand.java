@@ -5,7 +5,6 @@ import io.tasq.core.config.Config;
 import io.tasq.spi.Backend;
 import io.tasq.spi.DeadLetter;
 import io.tasq.spi.DeadLetters;
-import io.tasq.spi.Providers;
 import io.tasq.spi.Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -53,7 +52,7 @@ final class DeadCommand implements Callable<Integer> {
                 "flag");
         String url = settings.get("backend", Config.defaultOf("backend"));
         PrintWriter out = spec.commandLine().getOut();
-        try (Backend b = Providers.backend(url, settings)) {
+        try (Backend b = OperatorBackend.open(url, settings)) {
             DeadLetters dead = b.deadLetters().orElseThrow(() -> new ConfigurationException(
                     "the backend at " + b.describe() + " keeps no dead letters"));
             switch (action) {

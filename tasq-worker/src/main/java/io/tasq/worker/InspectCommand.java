@@ -7,7 +7,6 @@ import io.tasq.TasqException;
 import io.tasq.core.config.Config;
 import io.tasq.spi.Backend;
 import io.tasq.spi.DeadLetters;
-import io.tasq.spi.Providers;
 import io.tasq.spi.QueueAdmin;
 import io.tasq.spi.QueueStats;
 import io.tasq.spi.Settings;
@@ -50,7 +49,7 @@ final class InspectCommand implements Callable<Integer> {
                 "flag");
         String url = settings.get("backend", Config.defaultOf("backend"));
         Map<String, Object> report = new LinkedHashMap<>();
-        try (Backend b = Providers.backend(url, settings)) {
+        try (Backend b = OperatorBackend.open(url, settings)) {
             report.put("queue", b.describe());
             QueueAdmin admin = b.admin().orElse(null);
             List<WorkerInfo> workers = admin == null ? List.of() : admin.workers();

@@ -36,6 +36,11 @@ final class RabbitMqBackend implements Backend {
     }
 
     @Override
+    public String queue() {
+        return settings.name();
+    }
+
+    @Override
     public String describe() {
         return settings.toString();
     }

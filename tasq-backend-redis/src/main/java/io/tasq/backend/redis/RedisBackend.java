@@ -54,6 +54,11 @@ final class RedisBackend implements Backend {
     }
 
     @Override
+    public String queue() {
+        return settings.queue();
+    }
+
+    @Override
     public String describe() {
         return description;
     }

@@ -31,6 +31,11 @@ final class ZmqBackend implements Backend {
     }
 
     @Override
+    public String queue() {
+        return settings.queue();
+    }
+
+    @Override
     public String describe() {
         return description;
     }

@@ -22,9 +22,13 @@ import java.util.stream.Collectors;
  * @param resultTtl how long a worker keeps results for a client that is away
  * @param maxHeldResults how many such results a worker keeps at most
  * @param maxDeadLetters how many dead letters a worker keeps in memory, the oldest dropped first
+ * @param queue the queue's name (the URL's {@code name}, {@code default} when absent), which jobs are signed for
  */
 record ZmqSettings(List<Endpoint> endpoints, Routing routing, Duration heartbeat, Duration workerTimeout,
-        Duration resultTtl, int maxHeldResults, int maxDeadLetters) {
+        Duration resultTtl, int maxHeldResults, int maxDeadLetters, String queue) {
+
+    static final String DEFAULT_QUEUE = "default";
+    private static final java.util.regex.Pattern QUEUE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,200}");
 
     static final int DEFAULT_PORT = 9000;
     static final List<SettingInfo> INFO = List.of(
@@ -37,7 +41,7 @@ record ZmqSettings(List<Endpoint> endpoints, Routing routing, Duration heartbeat
             new SettingInfo("zmq.max-held-results", "100000", "how many such results a worker keeps at most"),
             new SettingInfo("zmq.max-dead-letters", "10000", "dead letters a worker keeps in memory, oldest dropped first"));
     static final Set<String> KEYS = INFO.stream().map(SettingInfo::key).collect(Collectors.toUnmodifiableSet());
-    private static final List<String> PARAMS = List.of("results-port", "router");
+    private static final List<String> PARAMS = List.of("results-port", "router", "name");
 
     /**
      * One worker's address.
@@ -140,7 +144,16 @@ record ZmqSettings(List<Endpoint> endpoints, Routing routing, Duration heartbeat
                 settings.getDuration("zmq.worker-timeout", Duration.ofSeconds(3)),
                 settings.getDuration("zmq.result-ttl", Duration.ofMinutes(10)),
                 settings.getInt("zmq.max-held-results", 100_000, 0, Integer.MAX_VALUE),
-                settings.getInt("zmq.max-dead-letters", 10_000, 0, Integer.MAX_VALUE));
+                settings.getInt("zmq.max-dead-letters", 10_000, 0, Integer.MAX_VALUE), queue(uri));
+    }
+
+    private static String queue(BackendUri uri) {
+        String name = uri.param("name").orElse(DEFAULT_QUEUE);
+        if (!QUEUE_NAME.matcher(name).matches()) {
+            throw new ConfigurationException("queue name '" + name + "' in " + uri
+                    + " is not 1 to 200 letters, digits and . _ - :");
+        }
+        return name;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.tasq.core.client;
 import com.google.auto.service.AutoService;
 import io.tasq.TasqClient;
 import io.tasq.core.config.Config;
+import io.tasq.core.security.KeyCredentials;
 import io.tasq.core.security.Signing;
 import io.tasq.core.shipping.CodeShipper;
 import io.tasq.core.wire.JobCodec;
@@ -42,6 +43,8 @@ public final class CoreRuntime implements TasqRuntime {
         int maxBytes = settings.getInt("envelope.max-bytes", JobCodec.DEFAULT_MAX_BYTES, 1024, Integer.MAX_VALUE - 64);
         boolean owns = spec.backend() == null;
         Backend backend = owns ? Providers.backend(spec.url(), settings) : spec.backend();
+        // the client proves its key to transports that route results by client id (ZMQ)
+        backend.useCredentials(new KeyCredentials(signer, Signing.check(settings, false)));
         if (signer == null) {
             LOG.warn("client {} signs nothing: workers refuse its jobs unless started with --insecure; set "
                     + "TASQ_SIGN_KEY (or sign.key / sign.private-key) to sign them", clientId);

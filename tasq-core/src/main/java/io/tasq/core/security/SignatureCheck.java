@@ -73,6 +73,15 @@ public final class SignatureCheck {
         }
     }
 
+    /**
+     * Whether {@code signature} is a valid signature of {@code data} by the trusted key {@code keyId}
+     * of {@code algorithm}; for peers proving who they are (see {@link KeyCredentials}).
+     */
+    public boolean verify(String algorithm, String keyId, byte[] data, byte[] signature) {
+        Verifier v = verifiers.get(algorithm);
+        return v != null && v.keyIds().contains(keyId) && v.verify(keyId, data, 0, data.length, signature);
+    }
+
     /** How errors name the job; built only for a refused one, not on every job's path. */
     private static String id(SignedJob job) {
         return "job '" + job.job().name() + "' (" + job.job().jobId() + ")";

@@ -73,14 +73,7 @@ final class JobRunner {
             // a bug here must not leave the delivery unsettled (a lost slot, a client waiting forever)
             LOG.error("worker {} failed on a job; refusing it", cx.workerId(), e);
             if (item.delivery() != null) {
-                JobCodec.Address a = JobCodec.peekAddress(item.delivery().body()).orElse(null);
-                Outcome outcome = Outcome.of(item.delivery(), cx.consumer(), cx.held());
-                if (a == null) {
-                    outcome.refuse(null, "internal error: " + e);
-                } else {
-                    refuse(a.jobId(), a.name(), a.replyTo(), item, outcome,
-                            new TasqException("the worker failed on this job (internal error: " + e + ")"));
-                }
+                Outcome.of(item.delivery(), cx.consumer(), cx.held()).refuseUnverified("internal error: " + e);
             }
         }
     }
@@ -120,11 +113,13 @@ final class JobRunner {
             register(job, item, outcome);
             return;
         }
-        if (item.run() == 0 && env.notBeforeMillis() > cx.clock().millis() && !cx.brokerDelays()) {
-            // the transport does not hold delayed jobs: take it over and wait in the timer, not here
-            item.delivery().ack();
+        if (item.run() == 0 && env.notBeforeMillis() > cx.clock().millis()) {
+            // early, by its signed time: the backend holds it if it can, else the worker's timer does
             cx.stats().delayed.incrementAndGet();
-            cx.held().hold(job, item.attempt(), env.notBeforeMillis());
+            if (!item.delivery().defer(env.notBeforeMillis())) {
+                item.delivery().ack();
+                cx.held().hold(job, item.attempt(), env.notBeforeMillis());
+            }
             return;
         }
         runChecked(job, item.attempt(), Math.max(1, item.run()), outcome);
@@ -417,24 +412,28 @@ final class JobRunner {
         try {
             job = JobCodec.decode(body, cx.maxBytes());
         } catch (InvalidEnvelopeException e) {
-            JobCodec.Address a = JobCodec.peekAddress(body).orElse(null);
-            if (a == null) {
-                cx.stats().rejected.incrementAndGet();
-                LOG.warn("rejected an envelope with no readable reply address: {}", e.getMessage());
-                outcome.refuse(null, e.getMessage());
-            } else {
-                refuse(a.jobId(), a.name(), a.replyTo(), item, outcome, e);
-            }
+            refuseUnverified(outcome, e.getMessage());
             return null;
         }
         try {
             cx.signatures().check(job);
         } catch (SignatureVerificationException e) {
-            JobEnvelope env = job.job();
-            refuse(env.jobId(), env.name(), env.replyTo(), item, outcome, e);
+            refuseUnverified(outcome, e.getMessage());
             return null;
         }
         return job;
+    }
+
+    /**
+     * Refuses a message that did not pass the checks: counted, logged, dead-lettered truncated, and
+     * answered to nobody (its reply address is as unverified as the rest of it, so a reply would let
+     * anyone fail another client's job by naming it).
+     */
+    private void refuseUnverified(Outcome outcome, String why) {
+        cx.stats().rejected.incrementAndGet();
+        LOG.warn("worker {} refused a message that failed verification (dead-lettered, no reply sent): {}",
+                cx.workerId(), why);
+        outcome.refuseUnverified(why);
     }
 
     private void refuse(String jobId, String name, String replyTo, WorkItem item, Outcome outcome, TasqException why) {

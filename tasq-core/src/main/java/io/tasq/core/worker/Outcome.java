@@ -20,6 +20,12 @@ interface Outcome {
      */
     void refuse(ResultMessage result, String reason);
 
+    /**
+     * Settles a message that failed verification: dead letters (truncated), no reply to anyone,
+     * since nothing in it can be trusted to say where a reply would go.
+     */
+    void refuseUnverified(String reason);
+
     /** Settles the job as taken care of, with no result from this worker (it follows another job). */
     void ack();
 
@@ -39,6 +45,11 @@ interface Outcome {
                     consumer.publish(result);
                 }
                 delivery.reject(reason);
+            }
+
+            @Override
+            public void refuseUnverified(String reason) {
+                delivery.refuse(reason);
             }
 
             @Override
@@ -71,6 +82,12 @@ interface Outcome {
                 }
                 // acknowledged when the worker took it over: the backend's dead letters get it directly
                 consumer.deadLetter(job.job().jobId(), job.job().replyTo(), job.encoded(), reason, attempt);
+            }
+
+            @Override
+            public void refuseUnverified(String reason) {
+                // a job the worker holds was verified when it arrived
+                refuse(null, reason);
             }
 
             @Override

@@ -4,6 +4,7 @@ import io.tasq.ConfigurationException;
 import io.tasq.core.actor.RoutingStrategy;
 import io.tasq.core.config.Config;
 import io.tasq.core.security.SignatureCheck;
+import io.tasq.core.security.KeyCredentials;
 import io.tasq.core.security.Signing;
 import io.tasq.core.serial.ClassPolicy;
 import io.tasq.spi.Backend;
@@ -169,6 +170,7 @@ public final class WorkerBuilder {
                     + "--sign-key / sign.key) to the clients' shared key, or sign.public-keys to their Ed25519 "
                     + "public keys; or start it with --insecure to accept unsigned jobs (never in production)");
         }
+        backend.useCredentials(new KeyCredentials(ownSigner(settings), signatures));
         if (serializer == null) {
             serializer = Providers.serializer(settings.get("serializer", "fory")).create(settings);
         }
@@ -196,6 +198,18 @@ public final class WorkerBuilder {
             throw settings.bad("worker.child-heap", childHeap, "is not a heap size; use for example 256m or 1g");
         }
         return new Worker(this);
+    }
+
+    /**
+     * The key the worker's settings name for signing, if any: a backend shared with a client in the
+     * same process (tests, embedders) keeps proving the client's key after the worker set it up.
+     */
+    private static io.tasq.spi.Signer ownSigner(Settings settings) {
+        try {
+            return io.tasq.core.security.Signing.signer(settings).orElse(null);
+        } catch (ConfigurationException e) {
+            return null;
+        }
     }
 
     static String hostName() {

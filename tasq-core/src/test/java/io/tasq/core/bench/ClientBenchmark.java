@@ -66,6 +66,11 @@ public class ClientBenchmark {
         private final byte[] value = fory.serialize(42);
 
         @Override
+        public String queue() {
+            return "default";
+        }
+
+        @Override
         public String describe() {
             return "loopback";
         }
