@@ -11,6 +11,14 @@ public interface DeadLetters {
     /** How many there are. */
     long count();
 
+    /**
+     * How many were dropped, oldest first, because the dead letters were full; -1 when the backend
+     * cannot tell.
+     */
+    default long dropped() {
+        return -1;
+    }
+
     /** Up to {@code max} of them, oldest first. */
     List<DeadLetter> list(int max);
 

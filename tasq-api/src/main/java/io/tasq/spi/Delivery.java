@@ -12,6 +12,15 @@ public interface Delivery {
     byte[] body();
 
     /**
+     * The backend's own id of this delivery (a stream entry id, a message id), the same when the
+     * backend hands the same delivery out again after its worker was lost; empty when the backend
+     * has none. Used with {@link ReplayGuard}.
+     */
+    default String id() {
+        return "";
+    }
+
+    /**
      * How many times this job has been delivered, counted by the backend: 1 the first time, more
      * after a worker was lost holding it.
      */

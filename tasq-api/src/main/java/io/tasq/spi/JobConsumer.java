@@ -28,6 +28,14 @@ public interface JobConsumer extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * The backend's memory of jobs taken, shared by every worker of the queue, if it keeps one;
+     * empty otherwise, and replays are refused per worker only.
+     */
+    default java.util.Optional<ReplayGuard> replayGuard() {
+        return java.util.Optional.empty();
+    }
+
     /** Starts delivering jobs to {@code listener}. Called once. */
     void start(JobListener listener);
 

@@ -12,6 +12,11 @@ record TrackedDelivery(Delivery d, Map<Delivery, Boolean> inHand) implements Del
     }
 
     @Override
+    public String id() {
+        return d.id();
+    }
+
+    @Override
     public int attempt() {
         return d.attempt();
     }
@@ -46,6 +51,21 @@ record TrackedDelivery(Delivery d, Map<Delivery, Boolean> inHand) implements Del
             inHand.remove(d);
         }
         return taken;
+    }
+
+    @Override
+    public boolean defer(long notBeforeMillis) {
+        boolean taken = d.defer(notBeforeMillis);
+        if (taken) {
+            inHand.remove(d);
+        }
+        return taken;
+    }
+
+    @Override
+    public void refuse(String reason) {
+        inHand.remove(d);
+        d.refuse(reason);
     }
 
     @Override
