@@ -37,7 +37,8 @@ final class RedisDelivery implements Delivery {
     }
 
     /** The stream entry id. */
-    String id() {
+    @Override
+    public String id() {
         return entry.id();
     }
 
