@@ -17,7 +17,7 @@ import java.util.Optional;
  * JobOptions.named("report").delay(Duration.ofSeconds(5));
  * JobOptions.named("every-8s").every("8s");          // also "6m", "2h", "1d", "PT8S", cron
  * JobOptions.named("mail").retries(5).backoff(Duration.ofSeconds(2), Duration.ofMinutes(1))
- *         .timeout(Duration.ofSeconds(30)).unique("mail-42", Duration.ofMinutes(10));
+ *         .timeout(Duration.ofSeconds(30)).unique("mail-42", Duration.ofMinutes(10)).ttl(Duration.ofHours(2));
  * }</pre>
  */
 public final class JobOptions {
@@ -30,8 +30,14 @@ public final class JobOptions {
     /** The longest backoff between retries, unless {@link #backoff} says otherwise. */
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofMinutes(5);
 
+    /**
+     * How long a job stays valid after it is due (its delay run out), unless {@link #ttl} says
+     * otherwise: workers refuse it after that, and refuse copies of it (replays) until then.
+     */
+    public static final Duration DEFAULT_TTL = Duration.ofDays(1);
+
     private static final JobOptions DEFAULTS = new JobOptions(null, Duration.ZERO, null, 0, DEFAULT_BACKOFF,
-            DEFAULT_MAX_BACKOFF, null, null, null);
+            DEFAULT_MAX_BACKOFF, null, null, null, null);
 
     private final String name;
     private final Duration delay;
@@ -42,9 +48,10 @@ public final class JobOptions {
     private final Duration timeout;
     private final String uniqueKey;
     private final Duration uniqueTtl;
+    private final Duration ttl;
 
     private JobOptions(String name, Duration delay, String every, int retries, Duration backoff, Duration maxBackoff,
-            Duration timeout, String uniqueKey, Duration uniqueTtl) {
+            Duration timeout, String uniqueKey, Duration uniqueTtl, Duration ttl) {
         this.name = name;
         this.delay = delay;
         this.every = every;
@@ -54,10 +61,11 @@ public final class JobOptions {
         this.timeout = timeout;
         this.uniqueKey = uniqueKey;
         this.uniqueTtl = uniqueTtl;
+        this.ttl = ttl;
     }
 
     private JobOptions copy(String name, Duration delay, String every) {
-        return new JobOptions(name, delay, every, retries, backoff, maxBackoff, timeout, uniqueKey, uniqueTtl);
+        return new JobOptions(name, delay, every, retries, backoff, maxBackoff, timeout, uniqueKey, uniqueTtl, ttl);
     }
 
     /** No name (the job gets its unique id as name), no delay, runs once. */
@@ -148,7 +156,7 @@ public final class JobOptions {
         if (retries < 0 || retries > 1000) {
             throw new IllegalArgumentException("retries must be 0 to 1000, got " + retries);
         }
-        return new JobOptions(name, delay, every, retries, backoff, maxBackoff, timeout, uniqueKey, uniqueTtl);
+        return new JobOptions(name, delay, every, retries, backoff, maxBackoff, timeout, uniqueKey, uniqueTtl, ttl);
     }
 
     /**
@@ -161,7 +169,7 @@ public final class JobOptions {
         if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
             throw new IllegalArgumentException("backoff needs 0 < initial <= max, got " + initial + " and " + max);
         }
-        return new JobOptions(name, delay, every, retries, initial, max, timeout, uniqueKey, uniqueTtl);
+        return new JobOptions(name, delay, every, retries, initial, max, timeout, uniqueKey, uniqueTtl, ttl);
     }
 
     /**
@@ -175,7 +183,7 @@ public final class JobOptions {
         if (limit.isNegative() || limit.isZero()) {
             throw new IllegalArgumentException("a timeout must be positive, got " + limit);
         }
-        return new JobOptions(name, delay, every, retries, backoff, maxBackoff, limit, uniqueKey, uniqueTtl);
+        return new JobOptions(name, delay, every, retries, backoff, maxBackoff, limit, uniqueKey, uniqueTtl, ttl);
     }
 
     /**
@@ -193,7 +201,45 @@ public final class JobOptions {
         if (ttl.isNegative() || ttl.isZero()) {
             throw new IllegalArgumentException("a unique key's ttl must be positive, got " + ttl);
         }
-        return new JobOptions(name, delay, every, retries, backoff, maxBackoff, timeout, key, ttl);
+        return new JobOptions(name, delay, every, retries, backoff, maxBackoff, timeout, key, ttl, this.ttl);
+    }
+
+    /**
+     * How long the job stays valid once it is due (submitted, plus its delay). A worker refuses it
+     * after that (it lands in the dead letters, its future keeps waiting) and, until then, refuses
+     * any copy of it that is sent again: a captured job cannot be replayed. The job's retries are
+     * added on top (each at its longest backoff), so a retry never expires before it ran. Repeating
+     * jobs: it bounds the first arrival, not the runs. Default {@link #DEFAULT_TTL}.
+     *
+     * @param ttl positive
+     */
+    public JobOptions ttl(Duration ttl) {
+        Objects.requireNonNull(ttl, "ttl == null");
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("a ttl must be positive, got " + ttl);
+        }
+        return new JobOptions(name, delay, every, retries, backoff, maxBackoff, timeout, uniqueKey, uniqueTtl, ttl);
+    }
+
+    /** How long the job stays valid once due; {@link #DEFAULT_TTL} unless set. */
+    public Duration ttl() {
+        return ttl == null ? DEFAULT_TTL : ttl;
+    }
+
+    /**
+     * When a job submitted at {@code nowMillis} with these options stops being valid: due time plus
+     * {@link #ttl()}, plus each retry at its longest backoff and time limit.
+     */
+    public long expiresAtMillis(long nowMillis) {
+        long due = nowMillis + delay.toMillis();
+        long perRetry = maxBackoff.toMillis() + (timeout == null ? 0 : timeout.toMillis());
+        long retryTime = retries * perRetry;
+        return saturatedAdd(saturatedAdd(due, ttl().toMillis()), retryTime);
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 
     /** How many times a failed job is retried; 0 by default. */
@@ -252,18 +298,19 @@ public final class JobOptions {
                 && maxBackoff.equals(other.maxBackoff)
                 && Objects.equals(timeout, other.timeout)
                 && Objects.equals(uniqueKey, other.uniqueKey)
-                && Objects.equals(uniqueTtl, other.uniqueTtl);
+                && Objects.equals(uniqueTtl, other.uniqueTtl)
+                && Objects.equals(ttl, other.ttl);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, delay, every, retries, backoff, maxBackoff, timeout, uniqueKey, uniqueTtl);
+        return Objects.hash(name, delay, every, retries, backoff, maxBackoff, timeout, uniqueKey, uniqueTtl, ttl);
     }
 
     @Override
     public String toString() {
         return "JobOptions{name=" + name + ", delay=" + delay + ", every=" + every + ", retries=" + retries
                 + ", backoff=" + backoff + ".." + maxBackoff + ", timeout=" + timeout + ", unique=" + uniqueKey
-                + (uniqueTtl == null ? "" : "/" + uniqueTtl) + '}';
+                + (uniqueTtl == null ? "" : "/" + uniqueTtl) + (ttl == null ? "" : ", ttl=" + ttl) + '}';
     }
 }

@@ -76,9 +76,15 @@ class WorkerCommand implements Callable<Integer> {
         for (Worker w : workers) {
             w.start();
         }
+        int exit = 0;
         for (Worker w : workers) {
             w.awaitTermination();
+            if (w.failure().isPresent()) {
+                System.err.println("tq: worker " + w.id() + " stopped because its transport failed: "
+                        + w.failure().get());
+                exit = 1;
+            }
         }
-        return 0;
+        return exit;
     }
 }

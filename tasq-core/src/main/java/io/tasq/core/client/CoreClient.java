@@ -90,6 +90,8 @@ public final class CoreClient implements TasqClient {
 
     private final String clientId;
     private final String idPrefix;
+    /** The queue every job of this client is signed for. */
+    private final String queue;
     private final AtomicLong seq = new AtomicLong();
     private final Backend backend;
     private final boolean ownsBackend;
@@ -119,6 +121,7 @@ public final class CoreClient implements TasqClient {
             CodeShipper shipper, Clock clock, int resultsKept, int maxBytes) {
         this.clientId = Objects.requireNonNull(clientId, "clientId == null");
         this.idPrefix = randomId(8) + ".";
+        this.queue = backend.queue();
         this.backend = Objects.requireNonNull(backend, "backend == null");
         this.ownsBackend = ownsBackend;
         this.serializer = Objects.requireNonNull(serializer, "serializer == null");
@@ -232,7 +235,7 @@ public final class CoreClient implements TasqClient {
         long notBefore = options.delay().isZero() ? 0 : now + options.delay().toMillis();
         byte[] body = JobCodec.encode(new JobEnvelope(jobId, name, clientId, now, notBefore, schedule,
                 JobPolicy.options(options), serializer.name(), payload, bundle == null ? null : bundle.hash(),
-                bundle == null ? null : bundle.wire()), signer);
+                bundle == null ? null : bundle.wire()).forQueue(queue, options.expiresAtMillis(now)), signer);
         TasqFuture<R> future = new TasqFuture<>(jobId, name, this::cancelled);
         // a repeating job goes to a worker at once, which registers it; its runs keep their own times
         Entry entry = new Entry(n, future, new OutboundJob(jobId, clientId, body, repeat == null ? notBefore : 0),
@@ -350,8 +353,9 @@ public final class CoreClient implements TasqClient {
         String jobId = future.jobId();
         p.withdraw(jobId);
         String controlId = idPrefix + Long.toString(seq.incrementAndGet(), 36);
-        byte[] control = JobCodec.encode(new JobEnvelope(controlId, "cancel " + jobId, clientId, clock.millis(), 0, "",
-                Control.cancelJob(jobId), serializer.name(), new byte[0]), signer);
+        long now = clock.millis();
+        byte[] control = JobCodec.encode(new JobEnvelope(controlId, "cancel " + jobId, clientId, now, 0, "",
+                Control.cancelJob(jobId), serializer.name(), new byte[0]).forQueue(queue, controlExpiry(now)), signer);
         p.broadcast(control).whenComplete((ok, failure) -> {
             if (failure != null) {
                 // no broadcast on this backend: the request goes like a job, to a worker
@@ -359,6 +363,11 @@ public final class CoreClient implements TasqClient {
             }
         });
         LOG.debug("client {} cancelled job {}", clientId, jobId);
+    }
+
+    /** Until when a control request is valid: as long as a job with the default ttl. */
+    private static long controlExpiry(long now) {
+        return now + JobOptions.DEFAULT_TTL.toMillis();
     }
 
     private void onResult(byte[] body) {
@@ -450,7 +459,7 @@ public final class CoreClient implements TasqClient {
         String jobId = idPrefix + Long.toString(n, 36);
         long now = clock.millis();
         byte[] body = JobCodec.encode(new JobEnvelope(jobId, name, clientId, now, 0, "", request, serializer.name(),
-                new byte[0]), signer);
+                new byte[0]).forQueue(queue, controlExpiry(now)), signer);
         TasqFuture<T> future = new TasqFuture<>(jobId, name, f -> pending.remove(f.jobId()));
         Entry entry = new Entry(n, future, new OutboundJob(jobId, clientId, body, 0), Instant.ofEpochMilli(now));
         synchronized (lock) {

@@ -45,6 +45,7 @@ public final class Config {
             new Setting("worker.type", "actor", "where jobs run: actor (threads) or process (a pool of child JVMs)"),
             new Setting("worker.child-heap", "256m", "process workers: the heap of each child JVM"),
             new Setting("worker.max-crashes", "3", "deliveries beyond 1 + retries a job may take before it is a poison job"),
+            new Setting("worker.replay-memory", "200000", "jobs a worker remembers having taken (until each expires), to drop copies and replays"),
             new Setting("worker.timeout-grace", "2s", "how long a job over its time limit has to stop before its slot is given away"),
             new Setting("worker.heartbeat", "2s", "how often a worker announces itself; it drops off the live list after three"),
             new Setting("dashboard.token", null, "the token the dashboard's actions (cancel, retry, purge) need; read-only when unset"),

@@ -4,15 +4,14 @@ import io.tasq.InvalidEnvelopeException;
 import io.tasq.spi.Signer;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Writes and reads job envelopes, version 1:
+ * Writes and reads job envelopes, version 2:
  *
  * <pre>
  * 'T' 'Q' version:u8 kind:u8='J' flags:u16
- * createdAt:i64 notBefore:i64
- * jobId:str name:str replyTo:str schedule:str
+ * createdAt:i64 notBefore:i64 expiresAt:i64
+ * jobId:str name:str replyTo:str schedule:str queue:str
  * optionCount:u8 (key:str value:str)*
  * serializer:str payload:bytes [bundleHash:32 bytes if flags&amp;1]
  * algorithm:str keyId:str            -- the signature covers every byte up to here
@@ -37,7 +36,8 @@ public final class JobCodec {
     static final int MAX_OPTIONS = 32;
     static final int MAX_OPTION = 1024;
     static final int MAX_SIGNATURE = 1024;
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    static final int MAX_QUEUE = 256;
     static final byte KIND_JOB = 'J';
     private static final int FLAG_BUNDLE = 1;
     /** The length of a bundle hash (SHA-256). */
@@ -55,12 +55,13 @@ public final class JobCodec {
      * @param signer the signer, or {@code null} for an unsigned envelope
      */
     public static byte[] encode(JobEnvelope job, Signer signer) {
-        int size = 96 + job.jobId().length() + job.name().length() * 3 + job.replyTo().length()
+        int size = 112 + job.queue().length() + job.jobId().length() + job.name().length() * 3 + job.replyTo().length()
                 + job.schedule().length() + job.payload().length + (job.bundle() == null ? 0 : job.bundle().length);
         ByteWriter w = new ByteWriter(size);
         w.u8('T').u8('Q').u8(VERSION).u8(KIND_JOB).u16(job.bundle() == null ? 0 : FLAG_BUNDLE);
-        w.i64(job.createdAtMillis()).i64(job.notBeforeMillis());
-        w.str(job.jobId(), MAX_ID).str(job.name(), MAX_NAME).str(job.replyTo(), MAX_ID).str(job.schedule(), MAX_SCHEDULE);
+        w.i64(job.createdAtMillis()).i64(job.notBeforeMillis()).i64(job.expiresAtMillis());
+        w.str(job.jobId(), MAX_ID).str(job.name(), MAX_NAME).str(job.replyTo(), MAX_ID).str(job.schedule(), MAX_SCHEDULE)
+                .str(job.queue(), MAX_QUEUE);
         if (job.options().size() > MAX_OPTIONS) {
             throw new IllegalArgumentException("at most " + MAX_OPTIONS + " options, got " + job.options().size());
         }
@@ -96,10 +97,12 @@ public final class JobCodec {
         int flags = header(r);
         long createdAt = r.i64("createdAt");
         long notBefore = r.i64("notBefore");
+        long expiresAt = r.i64("expiresAt");
         String jobId = r.str("jobId", MAX_ID);
         String name = r.str("name", MAX_NAME);
         String replyTo = r.str("replyTo", MAX_ID);
         String schedule = r.str("schedule", MAX_SCHEDULE);
+        String queue = r.str("queue", MAX_QUEUE);
         int optionCount = r.u8("option count");
         if (optionCount > MAX_OPTIONS) {
             throw new InvalidEnvelopeException(optionCount + " options exceed the limit of " + MAX_OPTIONS);
@@ -125,40 +128,8 @@ public final class JobCodec {
             throw new InvalidEnvelopeException("envelope without a job id or reply address");
         }
         JobEnvelope job = new JobEnvelope(jobId, name.isEmpty() ? jobId : name, replyTo, createdAt, notBefore,
-                schedule, options, serializer, payload, bundleHash, bundle);
+                schedule, options, serializer, payload, bundleHash, bundle, queue, expiresAt);
         return new SignedJob(job, algorithm, keyId, signature, bytes, signedLength);
-    }
-
-    /**
-     * The job id and reply address of an envelope that may be damaged further on, so that a worker
-     * can tell the sender why it was refused.
-     */
-    public static Optional<Address> peekAddress(byte[] bytes) {
-        try {
-            ByteReader r = new ByteReader(bytes);
-            header(r);
-            r.i64("createdAt");
-            r.i64("notBefore");
-            String jobId = r.str("jobId", MAX_ID);
-            String name = r.str("name", MAX_NAME);
-            String replyTo = r.str("replyTo", MAX_ID);
-            if (jobId.isEmpty() || replyTo.isEmpty()) {
-                return Optional.empty();
-            }
-            return Optional.of(new Address(jobId, name.isEmpty() ? jobId : name, replyTo));
-        } catch (InvalidEnvelopeException e) {
-            return Optional.empty();
-        }
-    }
-
-    /**
-     * Where a job's result goes.
-     *
-     * @param jobId the job's id
-     * @param name the job's name
-     * @param replyTo the client id
-     */
-    public record Address(String jobId, String name, String replyTo) {
     }
 
     private static int header(ByteReader r) {

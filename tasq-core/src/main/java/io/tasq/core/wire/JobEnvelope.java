@@ -19,10 +19,14 @@ import java.util.Objects;
  * @param bundleHash the SHA-256 of the code bundle, or {@code null} when the job ships no code; it is
  *     signed, the bundle itself is not (it travels after the signature and is checked against this)
  * @param bundle the code bundle (class files the job needs), or {@code null}
+ * @param queue the queue the client sent it to; a worker of another queue refuses it (empty: none
+ *     named, refused by every worker)
+ * @param expiresAtMillis when it stops being valid, epoch milliseconds; a worker refuses it after
+ *     that, and remembers until then that it took it, to refuse replays (0: never valid)
  */
 public record JobEnvelope(String jobId, String name, String replyTo, long createdAtMillis, long notBeforeMillis,
         String schedule, Map<String, String> options, String serializer, byte[] payload, byte[] bundleHash,
-        byte[] bundle) {
+        byte[] bundle, String queue, long expiresAtMillis) {
 
     /** Checks that the required fields are present and copies the options. */
     public JobEnvelope {
@@ -36,12 +40,35 @@ public record JobEnvelope(String jobId, String name, String replyTo, long create
         if ((bundleHash == null) != (bundle == null)) {
             throw new IllegalArgumentException("a bundle and its hash go together");
         }
+        Objects.requireNonNull(queue, "queue == null");
+    }
+
+    /** A job for no queue yet, valid never: give it one with {@link #forQueue}. */
+    public JobEnvelope(String jobId, String name, String replyTo, long createdAtMillis, long notBeforeMillis,
+            String schedule, Map<String, String> options, String serializer, byte[] payload, byte[] bundleHash,
+            byte[] bundle) {
+        this(jobId, name, replyTo, createdAtMillis, notBeforeMillis, schedule, options, serializer, payload,
+                bundleHash, bundle, "", 0);
     }
 
     /** A one-off job without a code bundle. */
     public JobEnvelope(String jobId, String name, String replyTo, long createdAtMillis, long notBeforeMillis,
             String schedule, Map<String, String> options, String serializer, byte[] payload) {
         this(jobId, name, replyTo, createdAtMillis, notBeforeMillis, schedule, options, serializer, payload, null, null);
+    }
+
+    /** This job sent to {@code queue}, valid until {@code expiresAtMillis}. */
+    public JobEnvelope forQueue(String queue, long expiresAtMillis) {
+        return new JobEnvelope(jobId, name, replyTo, createdAtMillis, notBeforeMillis, schedule, options, serializer,
+                payload, bundleHash, bundle, queue, expiresAtMillis);
+    }
+
+    /**
+     * What identifies this job among every job of every client, for telling a replay from a new job:
+     * the client's id and the job's id, which the client makes unique.
+     */
+    public String key() {
+        return replyTo + "/" + jobId;
     }
 
     /** Whether this job repeats. */

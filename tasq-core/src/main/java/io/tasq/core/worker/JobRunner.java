@@ -51,9 +51,10 @@ final class JobRunner {
 
     /** What the runner needs from its worker. */
     record Context(String workerId, SignatureCheck signatures, Execution execution, Clock clock, int maxBytes,
-            boolean brokerDelays, WorkerStats stats, Consumer<Reply> replies, HeldJobs held, JobConsumer consumer,
+            WorkerStats stats, Consumer<Reply> replies, HeldJobs held, JobConsumer consumer,
             ScheduleStore schedules, UniqueLocks uniqueLocks, Serializer serializer, int maxCrashes,
-            Duration timeoutGrace, Consumer<Thread> abandon, ScheduledExecutorService timer, WorkerMetrics metrics) {
+            Duration timeoutGrace, Consumer<Thread> abandon, ScheduledExecutorService timer, WorkerMetrics metrics,
+            Admission admission) {
     }
 
     private final Context cx;
@@ -90,6 +91,9 @@ final class JobRunner {
             return;
         }
         JobEnvelope env = job.job();
+        if (!admitted(job, item, outcome)) {
+            return;
+        }
         if (Control.is(env)) {
             control(job, item, outcome);
             return;
@@ -116,7 +120,9 @@ final class JobRunner {
         if (item.run() == 0 && env.notBeforeMillis() > cx.clock().millis()) {
             // early, by its signed time: the backend holds it if it can, else the worker's timer does
             cx.stats().delayed.incrementAndGet();
-            if (!item.delivery().defer(env.notBeforeMillis())) {
+            if (item.delivery().defer(env.notBeforeMillis())) {
+                cx.admission().handedBack(env);
+            } else {
                 item.delivery().ack();
                 cx.held().hold(job, item.attempt(), env.notBeforeMillis());
             }
@@ -227,7 +233,9 @@ final class JobRunner {
             cx.stats().retried.incrementAndGet();
             LOG.info("job {} ({}) attempt {} failed; retry {} of {} in {} ms", env.name(), env.jobId(), attempt,
                     attempt, policy.retries(), wait);
-            outcome.retry(cx.clock().millis() + wait, job, attempt + 1, run);
+            if (outcome.retry(cx.clock().millis() + wait, job, attempt + 1, run)) {
+                cx.admission().handedBack(env);
+            }
             return;
         }
         if (failed && policy.retries() > 0) {
@@ -289,6 +297,7 @@ final class JobRunner {
             // the store cannot take it now: hand the registration back, to be delivered again
             LOG.warn("could not register repeating job {} ({}), handing it back: {}", env.name(), env.jobId(),
                     e.toString());
+            cx.admission().handedBack(env);
             item.delivery().release();
             return;
         }
@@ -309,6 +318,7 @@ final class JobRunner {
                 removed = cx.schedules().remove(target);
             } catch (RuntimeException e) {
                 LOG.warn("could not cancel repeating job {}, handing the request back: {}", target, e.toString());
+                cx.admission().handedBack(env);
                 item.delivery().release();
                 return;
             }
@@ -422,6 +432,32 @@ final class JobRunner {
             return null;
         }
         return job;
+    }
+
+    /**
+     * Whether a verified job may go on: signed for this queue, not expired, and the first copy taken.
+     * Otherwise it is settled here: refused to the dead letters without a reply (a copy sent to the
+     * wrong queue or too late must not fail the real job's future), dropped as a copy, or handed back.
+     */
+    private boolean admitted(SignedJob job, WorkItem item, Outcome outcome) {
+        Admission.Result a = cx.admission().check(job, item.run(), item.delivery().id());
+        switch (a.verdict()) {
+            case ADMITTED:
+                return true;
+            case REFUSED:
+                cx.stats().rejected.incrementAndGet();
+                cx.stats().deadLettered.incrementAndGet();
+                LOG.warn("worker {}: {} (dead-lettered, no reply sent)", cx.workerId(), a.reason());
+                outcome.refuse(null, a.reason());
+                return false;
+            case DUPLICATE:
+                cx.stats().duplicates.incrementAndGet();
+                outcome.ack();
+                return false;
+            default:
+                item.delivery().release();
+                return false;
+        }
     }
 
     /**

@@ -29,8 +29,13 @@ interface Outcome {
     /** Settles the job as taken care of, with no result from this worker (it follows another job). */
     void ack();
 
-    /** Settles this attempt and has the job delivered again at {@code atMillis} as {@code nextAttempt}. */
-    void retry(long atMillis, SignedJob job, int nextAttempt, long run);
+    /**
+     * Settles this attempt and has the job delivered again at {@code atMillis} as {@code nextAttempt}.
+     *
+     * @return {@code true} if the backend took the job back (its next delivery is a new one), {@code false}
+     *     if this worker holds the retry itself
+     */
+    boolean retry(long atMillis, SignedJob job, int nextAttempt, long run);
 
     static Outcome of(Delivery delivery, JobConsumer consumer, HeldJobs held) {
         return new Outcome() {
@@ -58,12 +63,14 @@ interface Outcome {
             }
 
             @Override
-            public void retry(long atMillis, SignedJob job, int nextAttempt, long run) {
-                if (!delivery.retry(atMillis)) {
-                    // the backend cannot keep it: this worker takes it over and holds the retry
-                    delivery.ack();
-                    held.hold(job, nextAttempt, run, atMillis);
+            public boolean retry(long atMillis, SignedJob job, int nextAttempt, long run) {
+                if (delivery.retry(atMillis)) {
+                    return true;
                 }
+                // the backend cannot keep it: this worker takes it over and holds the retry
+                delivery.ack();
+                held.hold(job, nextAttempt, run, atMillis);
+                return false;
             }
         };
     }
@@ -96,8 +103,9 @@ interface Outcome {
             }
 
             @Override
-            public void retry(long atMillis, SignedJob job, int nextAttempt, long run) {
+            public boolean retry(long atMillis, SignedJob job, int nextAttempt, long run) {
                 held.hold(job, nextAttempt, run, atMillis);
+                return false;
             }
         };
     }

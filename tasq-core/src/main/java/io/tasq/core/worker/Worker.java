@@ -85,6 +85,7 @@ public final class Worker implements AutoCloseable {
     private final int maxCrashes;
     private final Duration timeoutGrace;
     private final Duration heartbeatInterval;
+    private final int replayMemory;
     private final WorkerMetrics metrics;
     private final WorkerStats stats = new WorkerStats();
     private final Map<Delivery, Boolean> inHand = new ConcurrentHashMap<>();
@@ -102,6 +103,7 @@ public final class Worker implements AutoCloseable {
     private volatile Execution execution;
     private volatile Scheduler scheduler;
     private volatile long startedAt;
+    private volatile Throwable failure;
     /** Its own thread: asking the backend about the queue may take a while, and must not delay held jobs. */
     private final java.util.concurrent.ScheduledExecutorService heartbeats =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -131,6 +133,7 @@ public final class Worker implements AutoCloseable {
         this.maxCrashes = b.maxCrashes;
         this.timeoutGrace = b.timeoutGrace;
         this.heartbeatInterval = b.heartbeatInterval;
+        this.replayMemory = b.replayMemory;
         this.metrics = new WorkerMetrics(b.registry, b.id, b.backend.describe());
     }
 
@@ -207,9 +210,11 @@ public final class Worker implements AutoCloseable {
                 : new LocalExecution(id, serializer, loader, classes, bundles, clock, stats);
         ScheduleStore store = c.schedules().orElseGet(() -> new MemoryScheduleStore(this::fireHeld));
         UniqueLocks locks = c.uniqueLocks().orElseGet(() -> new MemoryUniqueLocks(clock));
-        JobRunner runner = new JobRunner(new JobRunner.Context(id, signatures, execution, clock, maxBytes,
-                backend.capabilities().contains(BackendCapability.NATIVE_DELAY), stats, replies, held, c,
-                store, locks, serializer, maxCrashes, timeoutGrace, t -> router.replace(t), held.timer(), metrics));
+        Admission admission = new Admission(id, backend.queue(), clock, new ReplayMemory(replayMemory),
+                c.replayGuard());
+        JobRunner runner = new JobRunner(new JobRunner.Context(id, signatures, execution, clock, maxBytes, stats,
+                replies, held, c, store, locks, serializer, maxCrashes, timeoutGrace, t -> router.replace(t),
+                held.timer(), metrics, admission));
         this.router = new Router<>(id + "-actor", concurrency, strategy, runner::handle);
         if (signatures.acceptsUnsigned()) {
             LOG.warn("INSECURE: worker {} accepts UNSIGNED jobs: anyone who can reach {} can run code here",
@@ -231,6 +236,11 @@ public final class Worker implements AutoCloseable {
             public void onControl(byte[] control) {
                 runner.broadcast(control);
             }
+
+            @Override
+            public void onTransportFailure(Throwable cause) {
+                failed(cause);
+            }
         });
         String runners = workerType == WorkerType.PROCESS ? (concurrency == 1 ? "process" : "processes")
                 : (concurrency == 1 ? "actor" : "actors");
@@ -238,6 +248,30 @@ public final class Worker implements AutoCloseable {
                 c.describe(), id, concurrency, runners, strategy.label(), codeShipping ? "on" : "off",
                 signatures.describe());
         return this;
+    }
+
+    /**
+     * The backend's transport died for good: a worker that can take no more jobs must not look alive.
+     * It stops (what runs may finish; what it holds goes back), and {@link #failure()} says why.
+     */
+    private void failed(Throwable cause) {
+        if (failure != null) {
+            return;
+        }
+        failure = cause;
+        LOG.error("worker {}: its transport to {} failed and it can take no more jobs; stopping", id,
+                backend.describe(), cause);
+        Thread stopper = new Thread(() -> stop(shutdownTimeout), id + "-failure-stop");
+        stopper.setDaemon(true);
+        stopper.start();
+    }
+
+    /**
+     * Why the worker stopped by itself, if it did: its backend's transport failed for good. A
+     * launcher exits non-zero on it.
+     */
+    public java.util.Optional<Throwable> failure() {
+        return java.util.Optional.ofNullable(failure);
     }
 
     /** Where the worker listens or what it consumes, once started. */

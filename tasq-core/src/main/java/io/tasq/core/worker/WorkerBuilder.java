@@ -40,6 +40,7 @@ public final class WorkerBuilder {
     String childHeap;
     Duration schedulerPeriod = Duration.ofMillis(100);
     int maxCrashes;
+    int replayMemory;
     Duration timeoutGrace;
     Duration heartbeatInterval;
     io.micrometer.core.instrument.MeterRegistry registry = io.micrometer.core.instrument.Metrics.globalRegistry;
@@ -188,6 +189,7 @@ public final class WorkerBuilder {
             workerType = WorkerType.parse(settings.get("worker.type", "actor"));
         }
         maxCrashes = settings.getInt("worker.max-crashes", 3, 0, 1000);
+        replayMemory = settings.getInt("worker.replay-memory", 200_000, 1_000, 100_000_000);
         timeoutGrace = settings.getDuration("worker.timeout-grace", Duration.ofSeconds(2));
         heartbeatInterval = settings.getDuration("worker.heartbeat", Duration.ofSeconds(2));
         if (heartbeatInterval.toMillis() < 100) {

@@ -18,6 +18,7 @@ public final class WorkerStats {
     final AtomicLong cancelled = new AtomicLong();
     final AtomicLong deadLettered = new AtomicLong();
     final AtomicLong running = new AtomicLong();
+    final AtomicLong duplicates = new AtomicLong();
 
     /** Envelopes received from the backend. */
     public long received() {
@@ -64,6 +65,14 @@ public final class WorkerStats {
         return deadLettered.get();
     }
 
+    /**
+     * Copies of a job this worker (or, on a backend with a shared memory, any worker) had already
+     * taken, dropped without running: sent twice by a client, or replayed by someone on the transport.
+     */
+    public long duplicates() {
+        return duplicates.get();
+    }
+
     /** Jobs running now. */
     public long running() {
         return running.get();
@@ -73,6 +82,6 @@ public final class WorkerStats {
     public String toString() {
         return "WorkerStats{received=" + received + ", succeeded=" + succeeded + ", failed=" + failed + ", rejected="
                 + rejected + ", delayed=" + delayed + ", retried=" + retried + ", timedOut=" + timedOut + ", cancelled="
-                + cancelled + ", deadLettered=" + deadLettered + ", running=" + running + "}";
+                + cancelled + ", deadLettered=" + deadLettered + ", duplicates=" + duplicates + ", running=" + running + "}";
     }
 }

@@ -102,7 +102,6 @@ class JobCodecTest {
             } catch (InvalidEnvelopeException expected) {
                 // refused cleanly
             }
-            JobCodec.peekAddress(input);
         }
     }
 
