@@ -35,6 +35,9 @@ public class TasqFuture<R> extends CompletableFuture<R> {
     private volatile RecurringJob<R> recurring;
     private volatile int attempts;
     private volatile TasqException lastFailure;
+    private volatile Duration warnAfter;
+    private volatile Consumer<TasqFuture<?>> onUnanswered;
+    private final java.util.concurrent.atomic.AtomicBoolean warned = new java.util.concurrent.atomic.AtomicBoolean();
 
     /**
      * Made by a Tasq runtime when a job is submitted; applications do not create these.
@@ -47,6 +50,57 @@ public class TasqFuture<R> extends CompletableFuture<R> {
         this.jobId = Objects.requireNonNull(jobId, "jobId == null");
         this.name = Objects.requireNonNull(name, "name == null");
         this.onCancel = Objects.requireNonNull(onCancel, "onCancel == null");
+    }
+
+    /**
+     * Made by a Tasq runtime: after a caller has waited {@code after} without a timeout ({@link #get()},
+     * {@link #join()}, {@link #unwrap()}), {@code warn} is called once for this job, so that a wait
+     * that may never end (no worker, or a worker that refused the job without a word) is visible.
+     */
+    public void warnWhenUnanswered(Duration after, Consumer<TasqFuture<?>> warn) {
+        this.onUnanswered = Objects.requireNonNull(warn, "warn == null");
+        this.warnAfter = Objects.requireNonNull(after, "after == null");
+    }
+
+    /** Waits for the job; see {@link #warnWhenUnanswered}. */
+    @Override
+    public R get() throws InterruptedException, ExecutionException {
+        if (waitBeforeWarning()) {
+            try {
+                return super.get(warnAfter.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                warnOnce();
+            }
+        }
+        return super.get();
+    }
+
+    /** Waits for the job; see {@link #warnWhenUnanswered}. */
+    @Override
+    public R join() {
+        if (waitBeforeWarning()) {
+            try {
+                return super.get(warnAfter.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                warnOnce();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CompletionException(e);
+            } catch (ExecutionException e) {
+                throw new java.util.concurrent.CompletionException(e.getCause());
+            }
+        }
+        return super.join();
+    }
+
+    private boolean waitBeforeWarning() {
+        return warnAfter != null && !isDone() && !warned.get();
+    }
+
+    private void warnOnce() {
+        if (warned.compareAndSet(false, true)) {
+            onUnanswered.accept(this);
+        }
     }
 
     /** The job's id, unique across clients. */

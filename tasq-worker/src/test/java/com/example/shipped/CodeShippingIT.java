@@ -11,7 +11,6 @@ import io.tasq.core.security.HmacSha256;
 import io.tasq.core.shipping.Bundle;
 import io.tasq.core.wire.JobCodec;
 import io.tasq.core.wire.JobEnvelope;
-import io.tasq.core.wire.RemoteErrors;
 import io.tasq.core.wire.ResultCodec;
 import io.tasq.core.wire.ResultEnvelope;
 import io.tasq.core.wire.ResultStatus;
@@ -155,7 +154,7 @@ class CodeShippingIT {
     }
 
     @Test
-    void tamperedBundlesForeignKeysAndUnsignedJobsAreRefusedAndTheWorkerKeepsServing() throws Exception {
+    void tamperedBundlesForeignKeysAndUnsignedJobsAreRefusedSilentlyAndTheWorkerKeepsServing() throws Exception {
         Backend raw = Providers.backend(url, Settings.empty());
         List<ResultEnvelope> answers = new CopyOnWriteArrayList<>();
         String me = "tamperer-" + System.nanoTime();
@@ -190,20 +189,18 @@ class CodeShippingIT {
                     "unsigned", unsigned, "address-flip", addressFlipped, "cached-flip", cachedFlipped).entrySet()) {
                 producer.send(new OutboundJob(e.getKey(), me, e.getValue(), 0));
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> answers.size() >= 5);
-            assertThat(answers).filteredOn(a -> !a.jobId().equals("cached-flip"))
-                    .extracting(ResultEnvelope::jobId, ResultEnvelope::status)
-                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("bundle-flip", ResultStatus.REJECTED),
-                            org.assertj.core.groups.Tuple.tuple("payload-flip", ResultStatus.REJECTED),
-                            org.assertj.core.groups.Tuple.tuple("foreign-key", ResultStatus.REJECTED),
-                            org.assertj.core.groups.Tuple.tuple("unsigned", ResultStatus.REJECTED));
-            ResultEnvelope cached = answers.stream().filter(a -> a.jobId().equals("cached-flip")).findFirst().orElseThrow();
+            // only the job whose cached bundle's bytes were altered runs (the signed hash names code the worker
+            // holds, and the bytes are never read); the others are refused without a word to their sender
+            await().atMost(Duration.ofSeconds(30)).until(() -> answers.size() >= 1);
+            ResultEnvelope cached = answers.get(0);
+            assertThat(cached.jobId()).isEqualTo("cached-flip");
             assertThat(cached.status()).isEqualTo(ResultStatus.OK);
             assertThat(fory.deserialize(cached.payload(), getClass().getClassLoader(), c -> true)).isEqualTo(35);
-            assertThat(reason(answers, "bundle-flip")).contains("code bundle does not match its signed hash");
-            assertThat(reason(answers, "payload-flip")).contains("does not match its content");
-            assertThat(reason(answers, "foreign-key")).contains("does not trust");
-            assertThat(reason(answers, "unsigned")).contains("unsigned");
+            worker.awaitLine("code bundle does not match its signed hash", Duration.ofSeconds(30));
+            worker.awaitLine("does not match its content", Duration.ofSeconds(30));
+            worker.awaitLine("does not trust", Duration.ofSeconds(30));
+            worker.awaitLine("is unsigned", Duration.ofSeconds(30));
+            assertThat(answers).hasSize(1);
         } finally {
             producer.close();
             raw.close();
@@ -213,11 +210,6 @@ class CodeShippingIT {
 
     private static JobEnvelope envelope(String id, String replyTo, byte[] payload, Bundle bundle) {
         return new JobEnvelope(id, id, replyTo, System.currentTimeMillis(), 0, "", Map.of(), "fory", payload,
-                bundle.hash(), bundle.wire());
-    }
-
-    private static String reason(List<ResultEnvelope> answers, String jobId) {
-        return answers.stream().filter(a -> a.jobId().equals(jobId)).findFirst()
-                .map(a -> RemoteErrors.decode(a.payload()).getMessage()).orElse("(no answer)");
+                bundle.hash(), bundle.wire()).forQueue("default", System.currentTimeMillis() + 3_600_000);
     }
 }

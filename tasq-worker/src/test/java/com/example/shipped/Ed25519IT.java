@@ -3,7 +3,7 @@ package com.example.shipped;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tasq.JobRejectedException;
+import io.tasq.JobUnansweredException;
 import io.tasq.Tasq;
 import io.tasq.TasqClient;
 import io.tasq.core.testkit.Ports;
@@ -39,13 +39,16 @@ class Ed25519IT {
             try (TasqClient alice = Tasq.builder().url(url).setting("sign.private-key", dir.resolve("alice.key").toString())
                     .client();
                     TasqClient mallory = Tasq.builder().url(url)
-                            .setting("sign.private-key", dir.resolve("other/mallory.key").toString()).client()) {
+                            .setting("sign.private-key", dir.resolve("other/mallory.key").toString())
+                            .setting("client.job-timeout", "5s").client()) {
                 alice.connect();
                 mallory.connect();
                 assertThat(alice.schedule(Greetings::greet, "Alice").unwrap(Duration.ofSeconds(30)))
                         .isEqualTo("Hello, Alice!");
-                assertThatThrownBy(() -> mallory.schedule(Greetings::greet, "Mallory").unwrap(Duration.ofSeconds(30)))
-                        .isInstanceOf(JobRejectedException.class).hasMessageContaining("does not trust");
+                // refused without a word to Mallory: her job times out on her side, the worker's log says why
+                assertThatThrownBy(() -> mallory.schedule(Greetings::greet, "Mallory").unwrap(Duration.ofSeconds(60)))
+                        .isInstanceOf(JobUnansweredException.class).hasMessageContaining("client.job-timeout");
+                assertThat(worker.awaitLine("does not trust", Duration.ofSeconds(30))).contains("ed25519-");
             }
             assertThat(worker.terminate(Duration.ofSeconds(30))).isZero();
         }

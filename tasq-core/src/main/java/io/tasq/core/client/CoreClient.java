@@ -92,6 +92,10 @@ public final class CoreClient implements TasqClient {
     private final String idPrefix;
     /** The queue every job of this client is signed for. */
     private final String queue;
+    /** How long a caller waits without a timeout before it is told why the wait may not end. */
+    private final Duration unansweredWarning;
+    /** How long a job may go unanswered before its future fails; null for no limit. */
+    private final Duration jobTimeout;
     private final AtomicLong seq = new AtomicLong();
     private final Backend backend;
     private final boolean ownsBackend;
@@ -118,10 +122,13 @@ public final class CoreClient implements TasqClient {
     private final ExecutorService completions;
 
     CoreClient(String clientId, Backend backend, boolean ownsBackend, Serializer serializer, Signer signer,
-            CodeShipper shipper, Clock clock, int resultsKept, int maxBytes) {
+            CodeShipper shipper, Clock clock, int resultsKept, int maxBytes, Duration unansweredWarning,
+            Duration jobTimeout) {
         this.clientId = Objects.requireNonNull(clientId, "clientId == null");
         this.idPrefix = randomId(8) + ".";
         this.queue = backend.queue();
+        this.unansweredWarning = Objects.requireNonNull(unansweredWarning, "unansweredWarning == null");
+        this.jobTimeout = jobTimeout;
         this.backend = Objects.requireNonNull(backend, "backend == null");
         this.ownsBackend = ownsBackend;
         this.serializer = Objects.requireNonNull(serializer, "serializer == null");
@@ -266,11 +273,40 @@ public final class CoreClient implements TasqClient {
         }
         metrics.submitted();
         future.whenComplete((v, t) -> finished(entry));
+        if (repeat == null) {
+            watch(future);
+        }
         options.uniqueKey().ifPresent(key -> {
             uniqueLocal.put(key, future);
             future.whenComplete((v, t) -> uniqueLocal.remove(key, future));
         });
         return future;
+    }
+
+    /** Warns about a caller waiting long without a timeout, and fails the job past client.job-timeout. */
+    private void watch(TasqFuture<?> future) {
+        future.warnWhenUnanswered(unansweredWarning, this::warnUnanswered);
+        if (jobTimeout != null) {
+            java.util.concurrent.CompletableFuture.delayedExecutor(jobTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .execute(() -> {
+                        if (!future.isDone()) {
+                            future.completeFailure(new io.tasq.JobUnansweredException("no answer for job '"
+                                    + future.name() + "' (" + future.jobId() + ") within client.job-timeout of "
+                                    + jobTimeout + " (" + future.attempts() + " attempt(s) reported): " + NO_ANSWER
+                                    + "; it may still run"), null);
+                        }
+                    });
+        }
+    }
+
+    private static final String NO_ANSWER = "no worker may be up, or a worker refused it without a word (a worker "
+            + "never answers a job it cannot verify: unsigned, signed with a key it does not trust, expired, or for "
+            + "another queue; see its log and the queue's dead letters)";
+
+    private void warnUnanswered(TasqFuture<?> future) {
+        LOG.warn("client {}: a caller has waited {} without a timeout for job '{}' ({}), which has no answer yet: {}; "
+                + "wait with a timeout (unwrap(Duration)) or set client.job-timeout", clientId, unansweredWarning,
+                future.name(), future.jobId(), NO_ANSWER);
     }
 
     /** Called with the lock held, so jobs reach the backend in submission order. */

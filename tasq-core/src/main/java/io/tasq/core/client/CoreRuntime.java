@@ -15,6 +15,7 @@ import io.tasq.spi.Settings;
 import io.tasq.spi.Signer;
 import io.tasq.spi.TasqRuntime;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,10 @@ public final class CoreRuntime implements TasqRuntime {
             LOG.warn("client {} signs nothing: workers refuse its jobs unless started with --insecure; set "
                     + "TASQ_SIGN_KEY (or sign.key / sign.private-key) to sign them", clientId);
         }
+        Duration warning = settings.getDuration("client.unanswered-warning", Duration.ofMinutes(1));
+        Duration jobTimeout = settings.get("client.job-timeout").filter(t -> !t.isBlank() && !t.strip().equals("off"))
+                .map(t -> settings.getDuration("client.job-timeout", null)).orElse(null);
         return new CoreClient(clientId, backend, owns, serializer, signer, new CodeShipper(settings), clock, kept,
-                maxBytes);
+                maxBytes, warning, jobTimeout);
     }
 }

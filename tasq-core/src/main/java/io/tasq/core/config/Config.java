@@ -29,6 +29,8 @@ public final class Config {
     public static final List<Setting> KNOWN = List.of(
             new Setting("backend", "zmq://127.0.0.1:9000", "the backend URL a worker consumes from (tq worker)"),
             new Setting("client.id", null, "the client's id, where its results are addressed; random when unset"),
+            new Setting("client.unanswered-warning", "1m", "client: a wait without a timeout this long logs why it may not end, once per job"),
+            new Setting("client.job-timeout", "off", "client: fail a job's future when no answer came within this; off by default"),
             new Setting("client.results-kept", "10000", "how many finished futures results() keeps besides pending ones"),
             new Setting("sign.algorithm", null, "client signing: hmac-sha256, ed25519 or none; by the keys set when unset"),
             new Setting("sign.key", null, "the shared HMAC-SHA256 key, at least 16 bytes"),

@@ -60,6 +60,13 @@ public final class BundleCache {
         this.onEvict = onEvict;
     }
 
+    /** Whether the bundle named by this hash is defined here already (its bytes would not be read). */
+    public boolean holds(byte[] signedHash) {
+        synchronized (bundles) {
+            return bundles.containsKey(ByteBuffer.wrap(signedHash));
+        }
+    }
+
     /**
      * The loader for a bundle whose hash was signed with the job.
      *

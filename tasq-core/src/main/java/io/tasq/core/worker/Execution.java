@@ -15,6 +15,18 @@ interface Execution extends AutoCloseable {
      */
     Ran run(SignedJob job, int attempt, long run);
 
+    /**
+     * Whether the code bundle that travels after the job's signature is the one its signed hash
+     * names (or the job has none, or this execution holds that bundle already and will not read
+     * the bytes). Checked with the signature: a job whose bundle was swapped is as unverified as one
+     * with a bad signature, and must not be answered or remembered as taken.
+     */
+    default boolean bundleMatches(SignedJob job) {
+        var env = job.job();
+        return env.bundle() == null
+                || java.security.MessageDigest.isEqual(io.tasq.core.shipping.Bundle.sha256(env.bundle()), env.bundleHash());
+    }
+
     /** Interrupts the job running on {@code thread}, if this execution can. */
     default void interrupt(Thread thread) {
         thread.interrupt();

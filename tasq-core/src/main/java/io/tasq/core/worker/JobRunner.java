@@ -431,6 +431,11 @@ final class JobRunner {
             refuseUnverified(outcome, e.getMessage());
             return null;
         }
+        if (!cx.execution().bundleMatches(job)) {
+            refuseUnverified(outcome, "job '" + job.job().name() + "' (" + job.job().jobId() + "): its code bundle does "
+                    + "not match its signed hash: it was altered after signing, or corrupted in transit");
+            return null;
+        }
         return job;
     }
 

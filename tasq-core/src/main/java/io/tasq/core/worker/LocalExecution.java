@@ -51,6 +51,15 @@ public final class LocalExecution implements Execution {
     }
 
     @Override
+    public boolean bundleMatches(SignedJob job) {
+        var env = job.job();
+        if (env.bundle() == null || bundles == null) {
+            return true; // no bundle, or shipped code is never read here
+        }
+        return bundles.holds(env.bundleHash()) || Execution.super.bundleMatches(job);
+    }
+
+    @Override
     public Ran run(SignedJob signed, int attempt, long run) {
         JobEnvelope env = signed.job();
         ClassLoader jobLoader = loader;

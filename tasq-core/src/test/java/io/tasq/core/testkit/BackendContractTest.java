@@ -13,27 +13,15 @@ import io.tasq.RunResult;
 import io.tasq.Tasq;
 import io.tasq.TasqClient;
 import io.tasq.TasqFuture;
-import io.tasq.core.security.HmacSha256;
-import io.tasq.core.wire.JobCodec;
-import io.tasq.core.wire.JobEnvelope;
-import io.tasq.core.wire.RemoteErrors;
-import io.tasq.core.wire.ResultCodec;
-import io.tasq.core.wire.ResultEnvelope;
-import io.tasq.core.wire.ResultStatus;
 import io.tasq.core.worker.Worker;
-import io.tasq.internal.Call1;
 import io.tasq.spi.Backend;
 import io.tasq.spi.BackendCapability;
-import io.tasq.spi.JobProducer;
-import io.tasq.spi.OutboundJob;
 import io.tasq.spi.Providers;
-import io.tasq.spi.Serializer;
 import io.tasq.spi.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
@@ -421,6 +409,7 @@ public abstract class BackendContractTest {
                 .hasMessageContaining("flaky call 3");
         assertThat(TestJobs.calls(always)).isEqualTo(3);
         Backend backend = Providers.backend(url, Settings.empty());
+        backend.useCredentials(io.tasq.core.security.KeyCredentials.from(workerSettings()));
         opened.add(backend);
         io.tasq.spi.DeadLetters dead = backend.deadLetters()
                 .orElseThrow(() -> new AssertionError("every backend keeps dead letters"));
@@ -502,6 +491,7 @@ public abstract class BackendContractTest {
         String url = newQueueUrl();
         startWorker(url, 1);
         Backend backend = Providers.backend(url, Settings.empty());
+        backend.useCredentials(io.tasq.core.security.KeyCredentials.from(workerSettings()));
         opened.add(backend);
         io.tasq.spi.DeadLetters dead = backend.deadLetters()
                 .orElseThrow(() -> new AssertionError("every backend keeps dead letters"));
@@ -510,8 +500,9 @@ public abstract class BackendContractTest {
         opened.add(unsigned);
         unsigned.connect();
         TasqFuture<String> refused = unsigned.schedule(() -> "never");
-        assertThatThrownBy(() -> refused.unwrap(Duration.ofSeconds(30))).isInstanceOf(io.tasq.JobRejectedException.class);
+        // refused without a word to its sender (whose address is as unverified as the rest), it waits
         await().atMost(Duration.ofSeconds(30)).until(() -> dead.count() == before + 1);
+        assertThat(refused).isNotDone();
         io.tasq.spi.DeadLetter letter = dead.list(1_000).stream().filter(d -> d.jobId().equals(refused.jobId()))
                 .findFirst().orElseThrow();
         assertThat(letter.reason()).contains("unsigned");
@@ -672,67 +663,4 @@ public abstract class BackendContractTest {
         return 2_000;
     }
 
-    @Test
-    void badEnvelopesAreRejectedTheSenderToldAndTheWorkerKeepsServing() {
-        String url = newQueueUrl();
-        Worker worker = startWorker(url, 2);
-        Serializer fory = Providers.serializer("fory").create(Settings.empty());
-        Backend raw = Providers.backend(url, Settings.empty());
-        opened.add(raw);
-        List<ResultEnvelope> answers = new CopyOnWriteArrayList<>();
-        String intruder = "intruder-" + Long.toHexString(new Random().nextLong());
-        JobProducer producer = raw.openProducer(intruder, body -> answers.add(ResultCodec.decode(body, 1 << 20)));
-        opened.add(producer);
-
-        byte[] payload = fory.serialize(new Call1<>((Integer n) -> n, 1));
-        HmacSha256.Key key = HmacSha256.forKey(TestKeys.KEY);
-        // the signature, key id and algorithm (75 bytes with HMAC) follow the payload
-        byte[] payloadFlipped = JobCodec.encode(envelope("payload-flipped", intruder, payload), key);
-        payloadFlipped[payloadFlipped.length - 80] ^= 1;
-        byte[] headerFlipped = JobCodec.encode(envelope("header-flipped", intruder, payload), key);
-        headerFlipped[8] ^= 1; // the creation time
-        byte[] truncated = JobCodec.encode(envelope("truncated", intruder, payload), key);
-        truncated = java.util.Arrays.copyOf(truncated, truncated.length / 2);
-        byte[] unsigned = JobCodec.encode(envelope("unsigned", intruder, payload), null);
-        byte[] wrongKey = JobCodec.encode(envelope("wrong-key", intruder, payload),
-                HmacSha256.forKey("some-other-key-0123456789"));
-        byte[] garbage = new byte[300];
-        new Random(42).nextBytes(garbage);
-
-        send(producer, "payload-flipped", intruder, payloadFlipped);
-        send(producer, "garbage", intruder, garbage);
-        send(producer, "header-flipped", intruder, headerFlipped);
-        send(producer, "truncated", intruder, truncated);
-        send(producer, "unsigned", intruder, unsigned);
-        send(producer, "wrong-key", intruder, wrongKey);
-
-        await().atMost(Duration.ofSeconds(30)).until(() -> answers.size() >= 5);
-        assertThat(answers).allSatisfy(a -> assertThat(a.status()).isEqualTo(ResultStatus.REJECTED));
-        assertThat(answers).extracting(ResultEnvelope::jobId)
-                .containsExactlyInAnyOrder("payload-flipped", "header-flipped", "truncated", "unsigned", "wrong-key");
-        assertThat(reason(answers, "payload-flipped")).contains("does not match its content");
-        assertThat(reason(answers, "header-flipped")).contains("does not match its content");
-        assertThat(reason(answers, "truncated")).contains("truncated");
-        assertThat(reason(answers, "unsigned")).contains("unsigned");
-        assertThat(reason(answers, "wrong-key")).contains("does not trust");
-        await().atMost(Duration.ofSeconds(30)).until(() -> worker.stats().rejected() >= 6);
-
-        // and the worker still serves everyone else
-        TasqClient client = connected(url);
-        String answer = client.scheduleBlocking(Duration.ofSeconds(30), () -> "still here", JobOptions.defaults());
-        assertThat(answer).isEqualTo("still here");
-    }
-
-    private static JobEnvelope envelope(String id, String replyTo, byte[] payload) {
-        return new JobEnvelope(id, id, replyTo, System.currentTimeMillis(), 0, "", Map.of(), "fory", payload);
-    }
-
-    private static void send(JobProducer producer, String jobId, String replyTo, byte[] body) {
-        producer.send(new OutboundJob(jobId, replyTo, body, 0)).toCompletableFuture().orTimeout(30, TimeUnit.SECONDS);
-    }
-
-    private static String reason(List<ResultEnvelope> answers, String jobId) {
-        return answers.stream().filter(a -> a.jobId().equals(jobId)).findFirst()
-                .map(a -> RemoteErrors.decode(a.payload()).getMessage()).orElse("(no answer)");
-    }
 }
