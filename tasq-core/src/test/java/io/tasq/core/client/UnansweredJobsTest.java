@@ -1,0 +1,104 @@
+package io.tasq.core.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.tasq.JobUnansweredException;
+import io.tasq.Tasq;
+import io.tasq.TasqClient;
+import io.tasq.TasqFuture;
+import io.tasq.core.testkit.TestKeys;
+import io.tasq.spi.Backend;
+import io.tasq.spi.BackendCapability;
+import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.JobConsumer;
+import io.tasq.spi.JobProducer;
+import io.tasq.spi.OutboundJob;
+import io.tasq.spi.ResultListener;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** A job nobody answers (a worker refused it without a word, or none is up): what its client says and does. */
+class UnansweredJobsTest {
+
+    /** Takes every job and answers none, as a worker that refuses what it cannot verify looks from the client. */
+    private static final class Silent implements Backend {
+        @Override
+        public String queue() {
+            return "default";
+        }
+
+        @Override
+        public String describe() {
+            return "silent://";
+        }
+
+        @Override
+        public Set<BackendCapability> capabilities() {
+            return Set.of();
+        }
+
+        @Override
+        public JobProducer openProducer(String clientId, ResultListener listener) {
+            return new JobProducer() {
+                @Override
+                public CompletionStage<Void> send(OutboundJob job) {
+                    return CompletableFuture.completedFuture(null);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+
+        @Override
+        public JobConsumer openConsumer(ConsumerOptions options) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aWaitWithoutATimeoutIsWarnedAboutOnceAndGoesOnWaiting() throws Exception {
+        TasqFuture<String> f = new TasqFuture<>("j1", "quiet", x -> { });
+        AtomicInteger warnings = new AtomicInteger();
+        f.warnWhenUnanswered(Duration.ofMillis(100), x -> warnings.incrementAndGet());
+        CompletableFuture<String> waiter = CompletableFuture.supplyAsync(f::unwrap);
+        await().atMost(Duration.ofSeconds(10)).until(() -> warnings.get() == 1);
+        assertThat(waiter).isNotDone();
+        f.complete("at last");
+        assertThat(waiter.get()).isEqualTo("at last");
+        assertThat(f.join()).isEqualTo("at last");
+        assertThat(warnings).hasValue(1);
+    }
+
+    @Test
+    void aClientJobTimeoutFailsAnUnansweredJobSayingWhatMayHaveHappened() {
+        try (TasqClient client = Tasq.builder().backend(new Silent()).settings(TestKeys.client())
+                .setting("client.job-timeout", "300ms").client()) {
+            client.connect();
+            TasqFuture<Integer> f = client.schedule(() -> 1);
+            assertThatThrownBy(() -> f.unwrap(Duration.ofSeconds(30))).isInstanceOf(JobUnansweredException.class)
+                    .hasMessageContaining("client.job-timeout").hasMessageContaining("refused it without a word");
+        }
+    }
+
+    @Test
+    void withoutAJobTimeoutAnUnansweredJobWaits() {
+        try (TasqClient client = Tasq.builder().backend(new Silent()).settings(TestKeys.client()).client()) {
+            client.connect();
+            TasqFuture<Integer> f = client.schedule(() -> 1);
+            assertThatThrownBy(() -> f.unwrap(Duration.ofMillis(500))).isInstanceOf(io.tasq.WaitTimeoutException.class);
+            assertThat(f).isNotDone();
+        }
+    }
+}
