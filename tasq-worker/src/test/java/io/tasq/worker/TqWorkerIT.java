@@ -60,6 +60,24 @@ class TqWorkerIT {
     }
 
     @Test
+    void anInsecureWorkerSaysSoLoudlyAtStartAndRunsUnsignedJobs() throws Exception {
+        String url = "zmq://127.0.0.1:" + Ports.freePair();
+        try (TqProcess tq = TqProcess.startWithTestClasses(Map.of("TASQ_WORKER_ALLOW_CLASSES", "io.tasq.worker.**"),
+                "worker", "--backend", url, "--insecure")) {
+            assertThat(tq.awaitLine("INSECURE", Duration.ofSeconds(60))).contains("WARN").contains("UNSIGNED")
+                    .contains("anyone who can reach");
+            assertThat(tq.awaitLine("Listening for jobs on", Duration.ofSeconds(60)))
+                    .contains("UNSIGNED JOBS ACCEPTED (insecure)");
+            try (TasqClient unsigned = Tasq.builder().url(url).setting("sign.algorithm", "none").client()) {
+                unsigned.connect();
+                assertThat(unsigned.schedule(() -> ProcessHandle.current().pid()).unwrap(Duration.ofSeconds(60)))
+                        .isEqualTo(tq.pid());
+            }
+            assertThat(tq.terminate(Duration.ofSeconds(30))).isZero();
+        }
+    }
+
+    @Test
     void aBadUrlIsAClearError() throws Exception {
         try (TqProcess tq = TqProcess.start(ENV, "worker", "--backend", "kafka://somewhere:9092")) {
             assertThat(tq.waitFor(Duration.ofSeconds(60))).isEqualTo(2);
