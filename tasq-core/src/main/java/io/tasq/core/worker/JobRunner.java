@@ -91,6 +91,11 @@ final class JobRunner {
             return;
         }
         JobEnvelope env = job.job();
+        if (item.run() > 0 && !env.repeating()) {
+            // a run number is the backend's, unsigned: on a job that does not repeat it is forged, and
+            // must not skip the checks (expiry, copies) and the signed delay that only runs skip
+            item = new WorkItem(item.delivery(), null, item.attempt(), 0);
+        }
         if (!admitted(job, item, outcome)) {
             return;
         }
