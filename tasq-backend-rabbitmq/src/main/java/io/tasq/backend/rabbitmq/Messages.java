@@ -10,36 +10,52 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** The AMQP properties Tasq reads and writes: attempt count, not-before time, dead-letter reason. Stateless. */
+/**
+ * The AMQP properties Tasq reads and writes: attempt count, run number, dead-letter reason. Stateless.
+ *
+ * <p>Every header comes from whoever published the message, and anyone who can publish to the broker
+ * can set any of them: what is read here is bounded (an attempt count from 1 to {@link #MAX_ATTEMPT},
+ * a run number not negative) and never throws, whatever the header holds. Nothing read here decides
+ * where a message goes or how long it waits: the not-before time a job carries in
+ * {@link Topology#NOT_BEFORE} is written for people looking at the queues, and never read back (a
+ * worker delays a job by the time signed in it, through {@link RabbitMqDelivery#defer}).
+ */
 final class Messages {
 
+    /**
+     * The highest attempt count read from a message: above any the runtime acts on (at most 1 + 1,000
+     * retries + 1,000 crashes), so a job that really came back that often is still seen as poison, and
+     * far from overflowing when raised.
+     */
+    static final int MAX_ATTEMPT = 10_000;
     /** A reason longer than this is cut: it travels in a header. */
     private static final int MAX_REASON = 2_000;
 
     private Messages() {
     }
 
-    /** The attempt count a message carries: 1 unless a worker forwarded it after a redelivery. */
+    /** The attempt count a message carries: 1 unless a worker forwarded it after a redelivery; at most {@link #MAX_ATTEMPT}. */
     static int attempt(AMQP.BasicProperties p) {
-        return (int) Math.max(1, number(p, Topology.ATTEMPT));
+        return bounded(number(p, Topology.ATTEMPT));
     }
 
-    /** The run number of a repeating job's run; 0 for every other job. */
+    /** The next attempt count after {@code attempt}, bounded like it. */
+    static int next(int attempt) {
+        return bounded((long) attempt + 1);
+    }
+
+    /** Adds a quorum queue's count of earlier deliveries to a message's own attempt count, bounded. */
+    static int plusDeliveries(int attempt, AMQP.BasicProperties p) {
+        return bounded((long) attempt + Math.max(0, Math.min(MAX_ATTEMPT, number(p, "x-delivery-count"))));
+    }
+
+    private static int bounded(long attempt) {
+        return (int) Math.max(1, Math.min(MAX_ATTEMPT, attempt));
+    }
+
+    /** The run number of a repeating job's run; 0 for every other job (and for a negative one). */
     static long run(AMQP.BasicProperties p) {
-        return number(p, Topology.RUN);
-    }
-
-    /**
-     * How many times a quorum queue delivered this message before ({@code x-delivery-count}, set by
-     * the broker on redelivery); 0 on classic queues and on a first delivery.
-     */
-    static int deliveryCount(AMQP.BasicProperties p) {
-        return (int) number(p, "x-delivery-count");
-    }
-
-    /** The not-before time a message carries, in epoch milliseconds; 0 for none. */
-    static long notBefore(AMQP.BasicProperties p) {
-        return number(p, Topology.NOT_BEFORE);
+        return Math.max(0, number(p, Topology.RUN));
     }
 
     private static long number(AMQP.BasicProperties p, String header) {
@@ -78,6 +94,19 @@ final class Messages {
         return p.builder().deliveryMode(2).expiration(null).headers(h.isEmpty() ? null : h).build();
     }
 
+    /**
+     * The properties of a message refused unverified (unsigned, wrongly signed, malformed, too large):
+     * fresh ones, not the message's own, so that a dead letter holds nothing of it beyond its first
+     * bytes and its id (at most 255 bytes, an AMQP short string). {@code bytes} is its real size.
+     */
+    static AMQP.BasicProperties refused(AMQP.BasicProperties p, long bytes, String reason, String workerId,
+            long nowMillis) {
+        Map<String, Object> h = new HashMap<>();
+        h.put(Topology.REFUSED_BYTES, bytes);
+        deadHeaders(h, reason, workerId, nowMillis);
+        return new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(p.getMessageId()).headers(h).build();
+    }
+
     /** A refused job's properties in the dead-letter queue: why, by whom, when, under which id. */
     static AMQP.BasicProperties deadLetter(AMQP.BasicProperties p, String reason, String workerId, long nowMillis) {
         Map<String, Object> h = ownHeaders(p);
@@ -110,11 +139,10 @@ final class Messages {
     static AMQP.BasicProperties revived(AMQP.BasicProperties p) {
         Map<String, Object> h = ownHeaders(p);
         h.keySet().removeAll(java.util.List.of(Topology.ATTEMPT, Topology.NOT_BEFORE, Topology.REASON,
-                Topology.REJECTED_BY, Topology.REJECTED_AT, Topology.DEAD_ID));
+                Topology.REJECTED_BY, Topology.REJECTED_AT, Topology.DEAD_ID, Topology.REFUSED_BYTES));
         return p.builder().deliveryMode(2).expiration(null).headers(h.isEmpty() ? null : h).build();
     }
 
-    /** A result's properties: persistent, correlated with its job. */
     /** The header of a message that holds several results for one client: how many. */
     static final String RESULTS = "tasq-results";
 
@@ -139,9 +167,15 @@ final class Messages {
         ByteBuffer b = ByteBuffer.wrap(body);
         try {
             int n = b.getInt();
-            List<byte[]> out = new ArrayList<>(Math.min(n, 1024));
+            List<byte[]> out = new ArrayList<>(Math.max(0, Math.min(n, 1024)));
             for (int i = 0; i < n; i++) {
-                byte[] one = new byte[b.getInt()];
+                int length = b.getInt();
+                if (length < 0 || length > b.remaining()) {
+                    // checked before allocating: a forged length must not make the client allocate 2 GiB
+                    throw new IllegalArgumentException("result " + i + " claims " + length + " bytes, "
+                            + b.remaining() + " are left");
+                }
+                byte[] one = new byte[length];
                 b.get(one);
                 out.add(one);
             }
@@ -157,6 +191,7 @@ final class Messages {
                 .headers(Map.of(RESULTS, count)).build();
     }
 
+    /** A result's properties: persistent, correlated with its job. */
     static AMQP.BasicProperties result(ResultMessage r) {
         return new AMQP.BasicProperties.Builder().deliveryMode(2).correlationId(r.jobId()).messageId(r.jobId())
                 .build();

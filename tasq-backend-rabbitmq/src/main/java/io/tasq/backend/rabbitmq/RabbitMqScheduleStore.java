@@ -226,7 +226,11 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
             String kind = Messages.header(h, KIND);
             synchronized (lock) {
                 try {
-                    if (STATE.equals(kind)) {
+                    if (SizeLimitedFrames.cutFrom(p) >= 0) {
+                        LOG.warn("worker {}: dropping a message from {} larger than this worker takes "
+                                + "(envelope.max-bytes)", workerId, topology.schedules());
+                        queue.ack(tag);
+                    } else if (STATE.equals(kind)) {
                         keep(p, h, body, tag);
                     } else if (REMOVE.equals(kind)) {
                         Held gone = held.remove(String.valueOf(Messages.header(h, NAME)));
