@@ -32,6 +32,8 @@ import javax.net.ssl.SSLException;
 final class Connections {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** The largest frame asked for: RabbitMQ's default, so that a broker set to larger frames does not make us buffer them. */
+    static final int FRAME_MAX = 128 * 1024;
 
     private Connections() {
     }
@@ -69,8 +71,11 @@ final class Connections {
         f.setRequestedHeartbeat((int) s.heartbeat().toSeconds());
         f.setConnectionTimeout((int) s.connectTimeout().toMillis());
         f.setHandshakeTimeout((int) s.connectTimeout().toMillis());
-        // SizeLimitedFrames cuts larger messages first; this is the library's own check behind it
-        f.setMaxInboundMessageBodySize((int) Math.min(Integer.MAX_VALUE, limit));
+        // frames of at most 128 KiB (RabbitMQ's default): the library reads a whole frame before anything else
+        f.setRequestedFrameMax(FRAME_MAX);
+        // SizeLimitedFrames cuts larger messages first; this is the library's own check behind it. It bounds frames
+        // too, so it is never set below the frame size: a message smaller than a frame would close the connection
+        f.setMaxInboundMessageBodySize((int) Math.min(Integer.MAX_VALUE, Math.max(limit, FRAME_MAX)));
         f.setThreadFactory(daemonThreads(name));
         if (s.tls()) {
             try {

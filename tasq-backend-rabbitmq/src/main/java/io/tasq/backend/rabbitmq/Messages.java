@@ -78,11 +78,10 @@ final class Messages {
 
     /**
      * A delivered job's properties for its copy: the attempt count and not-before time set (a
-     * {@code notBeforeMillis} of 0 keeps the job's own), and the broker's dead-lettering history
-     * dropped (it grows with every pass through a delay queue).
+     * {@code notBeforeMillis} of 0 keeps the job's own). See {@link #copy} for what is kept.
      */
     static AMQP.BasicProperties forwarded(AMQP.BasicProperties p, int attempt, long notBeforeMillis) {
-        Map<String, Object> h = ownHeaders(p);
+        Map<String, Object> h = tasqHeaders(p);
         if (attempt > 1) {
             h.put(Topology.ATTEMPT, attempt);
         } else {
@@ -91,7 +90,39 @@ final class Messages {
         if (notBeforeMillis > 0) {
             h.put(Topology.NOT_BEFORE, notBeforeMillis);
         }
-        return p.builder().deliveryMode(2).expiration(null).headers(h.isEmpty() ? null : h).build();
+        return copy(p).headers(h.isEmpty() ? null : h).build();
+    }
+
+    /**
+     * What a copy of a delivered message keeps of its properties: its id, reply address and
+     * correlation id (AMQP short strings, 255 bytes at most), persistent, and Tasq's own headers, read
+     * bounded. Nothing else its publisher wrote is copied: not a {@code user-id} (the broker checks it
+     * against the connection that publishes, and closes the channel if it differs), nor
+     * {@code CC}/{@code BCC} headers (which would route copies into other queues), nor an
+     * {@code expiration}, nor headers large enough that the copy would no longer fit in a frame; nor
+     * the broker's dead-lettering history, which grows with every pass through a delay queue.
+     */
+    private static AMQP.BasicProperties.Builder copy(AMQP.BasicProperties p) {
+        return new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(p.getMessageId()).replyTo(p.getReplyTo())
+                .correlationId(p.getCorrelationId());
+    }
+
+    /** Tasq's own headers of a message, bounded, in a map of its own. */
+    private static Map<String, Object> tasqHeaders(AMQP.BasicProperties p) {
+        Map<String, Object> h = new HashMap<>();
+        int attempt = attempt(p);
+        if (attempt > 1) {
+            h.put(Topology.ATTEMPT, attempt);
+        }
+        long run = run(p);
+        if (run > 0) {
+            h.put(Topology.RUN, run);
+        }
+        long notBefore = number(p, Topology.NOT_BEFORE);
+        if (notBefore > 0) {
+            h.put(Topology.NOT_BEFORE, notBefore);
+        }
+        return h;
     }
 
     /**
@@ -109,9 +140,9 @@ final class Messages {
 
     /** A refused job's properties in the dead-letter queue: why, by whom, when, under which id. */
     static AMQP.BasicProperties deadLetter(AMQP.BasicProperties p, String reason, String workerId, long nowMillis) {
-        Map<String, Object> h = ownHeaders(p);
+        Map<String, Object> h = tasqHeaders(p);
         deadHeaders(h, reason, workerId, nowMillis);
-        return p.builder().deliveryMode(2).expiration(null).headers(h).build();
+        return copy(p).headers(h).build();
     }
 
     /** The properties of a job a worker held itself (a retry it waited for) in the dead-letter queue. */
@@ -137,10 +168,9 @@ final class Messages {
      * now), without the dead-letter headers.
      */
     static AMQP.BasicProperties revived(AMQP.BasicProperties p) {
-        Map<String, Object> h = ownHeaders(p);
-        h.keySet().removeAll(java.util.List.of(Topology.ATTEMPT, Topology.NOT_BEFORE, Topology.REASON,
-                Topology.REJECTED_BY, Topology.REJECTED_AT, Topology.DEAD_ID, Topology.REFUSED_BYTES));
-        return p.builder().deliveryMode(2).expiration(null).headers(h.isEmpty() ? null : h).build();
+        Map<String, Object> h = tasqHeaders(p);
+        h.keySet().removeAll(java.util.List.of(Topology.ATTEMPT, Topology.NOT_BEFORE));
+        return copy(p).headers(h.isEmpty() ? null : h).build();
     }
 
     /** The header of a message that holds several results for one client: how many. */
@@ -195,12 +225,5 @@ final class Messages {
     static AMQP.BasicProperties result(ResultMessage r) {
         return new AMQP.BasicProperties.Builder().deliveryMode(2).correlationId(r.jobId()).messageId(r.jobId())
                 .build();
-    }
-
-    private static Map<String, Object> ownHeaders(AMQP.BasicProperties p) {
-        Map<String, Object> h = p.getHeaders() == null ? new HashMap<>() : new HashMap<>(p.getHeaders());
-        h.keySet().removeIf(k -> k.startsWith("x-death") || k.startsWith("x-first-death")
-                || k.startsWith("x-last-death"));
-        return h;
     }
 }

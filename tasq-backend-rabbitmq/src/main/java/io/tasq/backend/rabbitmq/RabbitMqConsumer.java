@@ -283,6 +283,14 @@ final class RabbitMqConsumer implements JobConsumer {
                     }
                     todo.poll();
                     failures = 0;
+                } catch (Settlements.OutOfStep e) {
+                    // refused before it reached the broker: trying again would fail the same way
+                    LOG.error("worker {}: giving up {}: {}; replacing the channel", options.workerId(), op, e.toString());
+                    todo.poll();
+                    settlements.abandon(ch, op);
+                    epoch.incrementAndGet(); // the next turn salvages what this channel had in flight
+                    Connections.forget(ch);
+                    break;
                 } catch (IOException | RuntimeException e) {
                     // a broker error on one operation (a refused publish or declaration, which may close the
                     // channel), or the library refusing it: tried again, then given up, never fatal

@@ -35,6 +35,20 @@ import org.slf4j.LoggerFactory;
 final class Settlements {
 
     private static final Logger LOG = LoggerFactory.getLogger(Settlements.class);
+    /**
+     * The client library refused a publish after it had counted it (it numbers a publish before it
+     * encodes it): the broker never saw it, so the broker's confirms on this channel no longer match
+     * the numbers here. The channel must be replaced; what was settled on it is sorted out like after
+     * any lost channel.
+     */
+    static final class OutOfStep extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OutOfStep(RuntimeException cause) {
+            super("the client library refused a publish after numbering it: " + cause, cause);
+        }
+    }
+
     /** A publish waiting for its confirm. */
     private static final class Pending {
         final WorkerOp op;
@@ -188,7 +202,14 @@ final class Settlements {
     private void publish(Channel ch, int epoch, WorkerOp op, String queue, AMQP.BasicProperties p, byte[] body)
             throws IOException {
         long seq = ch.getNextPublishSeqNo();
-        ch.basicPublish("", queue, true, p, body);
+        try {
+            ch.basicPublish("", queue, true, p, body);
+        } catch (RuntimeException e) {
+            if (!(e instanceof ShutdownSignalException) && ch.getNextPublishSeqNo() != seq) {
+                throw new OutOfStep(e);
+            }
+            throw e;
+        }
         // confirms reach this thread through the consumer's inbox, so registering after publishing is safe
         pending.computeIfAbsent(epoch, e -> new TreeMap<>()).put(seq, new Pending(op, queue, p.getMessageId()));
     }
