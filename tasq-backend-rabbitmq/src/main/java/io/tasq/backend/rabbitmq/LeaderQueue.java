@@ -162,7 +162,7 @@ final class LeaderQueue implements AutoCloseable {
     void basicPublish(String to, AMQP.BasicProperties p, byte[] body) {
         try {
             publishChannel.basicPublish("", to, false, p, body);
-        } catch (IOException | ShutdownSignalException e) {
+        } catch (IOException | RuntimeException e) {
             throw new BackendUnavailableException("cannot publish to " + to + ": " + e, e);
         }
     }

@@ -261,7 +261,10 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
         private void keep(AMQP.BasicProperties p, Map<String, Object> h, byte[] body, long tag) {
             String name = Messages.header(h, NAME);
             String client = Messages.header(h, CLIENT);
-            if (name == null || client == null || p.getMessageId() == null) {
+            // anyone who can publish to the broker can publish a state: a client id too long for a reply queue's name
+            // would make the run's publish fail in the client library, after it numbered it for confirms
+            if (name == null || client == null || p.getMessageId() == null
+                    || !Topology.routable(topology.reply(client))) {
                 LOG.warn("worker {}: dropping a malformed schedule state from {}", workerId, topology.schedules());
                 queue.ack(tag);
                 return;
