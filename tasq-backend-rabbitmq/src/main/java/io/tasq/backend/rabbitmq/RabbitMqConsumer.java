@@ -231,7 +231,11 @@ final class RabbitMqConsumer implements JobConsumer {
         if (died != null && !closed.get()) {
             LOG.error("worker {}: the RabbitMQ IO thread failed; this worker takes no more jobs", options.workerId(),
                     died);
-            listener.onTransportFailure(died);
+            try {
+                listener.onTransportFailure(died);
+            } catch (RuntimeException e) {
+                LOG.error("worker {}: the worker's reaction to the failure failed", options.workerId(), e);
+            }
         }
     }
 

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  *       {@code dead-letter-max} of them ({@code x-max-length} with {@code x-overflow: reject-publish}:
  *       a worker whose dead letter the broker refuses for want of room drops the oldest itself, and
  *       counts it in {@code tasq.NAME.dead.dropped}, see {@link DeadLetterTally});
+ *   <li>{@code tasq.NAME.dead.dropped}: the count of dead letters dropped for want of room, kept by
+ *       the workers ({@link DeadLetterTally});
  *   <li>{@code tasq.NAME.reply.CLIENTID}: a client's results, durable and not exclusive, so results
  *       wait for a client that is away; deleted by the broker after {@code result-ttl} unused;
  *   <li>{@code tasq.NAME.delay.MILLIS}: delayed jobs wait here for {@code MILLIS} (a per-queue
