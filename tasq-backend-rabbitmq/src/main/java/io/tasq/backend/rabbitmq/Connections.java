@@ -7,6 +7,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.FrameHandlerFactory;
 import com.rabbitmq.client.impl.recovery.RecordedQueue;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import io.tasq.BackendUnavailableException;
@@ -31,20 +32,30 @@ import javax.net.ssl.SSLException;
 final class Connections {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /** The largest frame asked for: RabbitMQ's default, so that a broker set to larger frames does not make us buffer them. */
+    static final int FRAME_MAX = 128 * 1024;
 
     private Connections() {
     }
 
     /**
      * A connection named {@code name} (as the broker lists it), which reconnects by itself and
-     * declares again the queues and consumers it had, except delay queues: those are declared again
-     * when next used, and may well have expired meanwhile.
+     * declares again the queues and consumers it had, except delay queues (declared again when next
+     * used; they may well have expired meanwhile) and the dead-letter queues (declared on channels of
+     * their own, see {@link Topology#declareJobQueues}). A message body larger than
+     * {@link RabbitMqSettings#maxMessageBytes()} is cut before it is buffered ({@link SizeLimitedFrames}).
      *
      * @throws BackendUnavailableException if the broker cannot be reached
      * @throws ConfigurationException if it refuses the user, password or vhost
      */
     static Connection open(RabbitMqSettings s, String name) {
-        ConnectionFactory f = new ConnectionFactory();
+        long limit = s.maxMessageBytes();
+        ConnectionFactory f = new ConnectionFactory() {
+            @Override
+            protected synchronized FrameHandlerFactory createFrameHandlerFactory() throws IOException {
+                return SizeLimitedFrames.wrap(super.createFrameHandlerFactory(), limit);
+            }
+        };
         f.setUsername(s.user());
         f.setPassword(s.password());
         f.setVirtualHost(s.vhost());
@@ -53,14 +64,18 @@ final class Connections {
         f.setTopologyRecoveryFilter(new TopologyRecoveryFilter() {
             @Override
             public boolean filterQueue(RecordedQueue queue) {
-                return !Topology.isDelayQueue(queue.getName());
+                return Topology.recoveredByTheClient(s, queue.getName());
             }
         });
         f.setNetworkRecoveryInterval(s.recoveryInterval().toMillis());
         f.setRequestedHeartbeat((int) s.heartbeat().toSeconds());
         f.setConnectionTimeout((int) s.connectTimeout().toMillis());
         f.setHandshakeTimeout((int) s.connectTimeout().toMillis());
-        f.setMaxInboundMessageBodySize(Topology.MAX_MESSAGE_BYTES);
+        // frames of at most 128 KiB (RabbitMQ's default): the library reads a whole frame before anything else
+        f.setRequestedFrameMax(FRAME_MAX);
+        // SizeLimitedFrames cuts larger messages first; this is the library's own check behind it. It bounds frames
+        // too, so it is never set below the frame size: a message smaller than a frame would close the connection
+        f.setMaxInboundMessageBodySize((int) Math.min(Integer.MAX_VALUE, Math.max(limit, FRAME_MAX)));
         f.setThreadFactory(daemonThreads(name));
         if (s.tls()) {
             try {

@@ -116,9 +116,13 @@ final class LeaderQueue implements AutoCloseable {
         }
     }
 
-    /** Answers a request received by the leader; never throws. */
+    /**
+     * Answers a request received by the leader; never throws. Only through direct reply-to: whoever can
+     * publish to the queue could otherwise have the leader publish its answers (the list of repeating
+     * jobs, with their envelopes) into any queue.
+     */
     void answer(AMQP.BasicProperties request, byte[] body) {
-        if (request.getReplyTo() == null || request.getCorrelationId() == null) {
+        if (!directReply(request.getReplyTo()) || request.getCorrelationId() == null) {
             return;
         }
         try {
@@ -127,6 +131,11 @@ final class LeaderQueue implements AutoCloseable {
         } catch (IOException | ShutdownSignalException e) {
             LOG.debug("worker {}: could not answer a request on {}: {}", workerId, queue, e.toString());
         }
+    }
+
+    /** Whether {@code replyTo} is a direct reply-to address: the requester's own channel, nobody's queue. */
+    static boolean directReply(String replyTo) {
+        return replyTo != null && replyTo.startsWith(DIRECT_REPLY + ".");
     }
 
     /** Acknowledges a message the leader held; a negative tag (none yet) is ignored. Never throws. */
@@ -153,7 +162,7 @@ final class LeaderQueue implements AutoCloseable {
     void basicPublish(String to, AMQP.BasicProperties p, byte[] body) {
         try {
             publishChannel.basicPublish("", to, false, p, body);
-        } catch (IOException | ShutdownSignalException e) {
+        } catch (IOException | RuntimeException e) {
             throw new BackendUnavailableException("cannot publish to " + to + ": " + e, e);
         }
     }

@@ -37,8 +37,8 @@ final class Presence implements AutoCloseable {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties p, byte[] body) {
                 WorkerInfo me = latest;
-                if (me == null || p.getReplyTo() == null) {
-                    return;
+                if (me == null || !LeaderQueue.directReply(p.getReplyTo())) {
+                    return; // answers go through direct reply-to only, never into a queue a request names
                 }
                 try {
                     getChannel().basicPublish("", p.getReplyTo(),

@@ -83,7 +83,7 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
                                     lastAnswer[0] = System.nanoTime();
                                 }
                             }
-                        } catch (IllegalArgumentException e) {
+                        } catch (RuntimeException e) {
                             // not a heartbeat: not a worker of ours
                         }
                     }

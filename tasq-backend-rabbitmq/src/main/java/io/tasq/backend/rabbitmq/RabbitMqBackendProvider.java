@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import io.tasq.spi.Backend;
 import io.tasq.spi.BackendProvider;
 import io.tasq.spi.BackendUri;
+import io.tasq.spi.Limits;
 import io.tasq.spi.SettingInfo;
 import io.tasq.spi.Settings;
 import java.util.List;
@@ -34,7 +35,9 @@ public final class RabbitMqBackendProvider implements BackendProvider {
                 new SettingInfo("amqp.prefetch", "0", "jobs a worker takes ahead; 0 is twice its concurrency"),
                 new SettingInfo("amqp.queue-type", "classic", "classic, or quorum for replicated queues"),
                 new SettingInfo("amqp.delivery-limit", "20",
-                        "quorum queues: deliveries of a job before the broker dead-letters it"));
+                        "quorum queues: deliveries of a job before the broker dead-letters it"),
+                new SettingInfo("amqp.dead-letter-max", Integer.toString(Limits.DEFAULT_MAX_DEAD_LETTERS),
+                        "dead letters kept; past it the oldest are dropped and counted"));
     }
 
     @Override

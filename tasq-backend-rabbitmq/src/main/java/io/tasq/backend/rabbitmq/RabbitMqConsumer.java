@@ -1,13 +1,9 @@
 package io.tasq.backend.rabbitmq;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
-import com.rabbitmq.client.ShutdownSignalException;
 import io.tasq.BackendUnavailableException;
 import io.tasq.TasqException;
 import io.tasq.spi.ConsumerOptions;
@@ -20,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -31,12 +28,19 @@ import org.slf4j.LoggerFactory;
  * says otherwise; the
  * prefetch also covers jobs settled but not yet acknowledged, waiting for the broker to confirm
  * their result); one IO thread owns the channel and carries out the
- * {@link Settlements}. A job the broker delivers again (its worker was lost, or handed it back) is
- * first published again with its attempt count raised, and the old copy acknowledged once that is
- * confirmed; a job that comes early goes back to a delay queue the same way, and so does a failed job
- * waiting for its retry ({@link RabbitMqDelivery#retry}). So the attempt count is exact, a job is
- * never run before its time, and no worker holds a retry in memory. Unique-job locks are kept in
- * the broker too ({@link RabbitMqUniqueLocks}).
+ * {@link Settlements}. Every delivery goes to the runtime, which verifies it first
+ * ({@link JobSubscription}); a job the broker delivers again (its worker was lost, or handed it back)
+ * is first published again with its attempt count raised, and the old copy acknowledged once that is
+ * confirmed; a job the runtime found early by its signed time goes back to a delay queue the same
+ * way ({@link RabbitMqDelivery#defer}), and so does a failed job waiting for its retry
+ * ({@link RabbitMqDelivery#retry}). So the attempt count is exact, a job is never run before its
+ * time, and no worker holds a retry in memory. Unique-job locks are kept in the broker too
+ * ({@link RabbitMqUniqueLocks}).
+ *
+ * <p>The IO thread survives every failed operation: one the broker refuses again and again is given
+ * up after {@value #MAX_FAILURES} tries ({@link Settlements#abandon}), never by the thread. If it
+ * dies anyway (a bug), it tells the listener ({@link JobListener#onTransportFailure}), so that the
+ * worker stops instead of staying up with no consumer.
  *
  * <p>Automatic recovery reconnects, declares the queues and consumes again; on top of it, what was
  * published but not confirmed on the lost channel is done again where still needed, a channel the
@@ -58,14 +62,17 @@ final class RabbitMqConsumer implements JobConsumer {
     private static final int MAX_BATCH = 1_000;
     /** How long closing waits for settlements in flight to be confirmed. */
     private static final long CLOSE_GRACE_MILLIS = 5_000;
-    /** An operation that fails this often while the connection is up is dropped rather than retried forever. */
+    /** An operation that fails this often while the connection is up is given up rather than retried forever. */
     private static final int MAX_FAILURES = 5;
+    /** How long to wait before counting dropped dead letters again, after the broker refused it. */
+    private static final long TALLY_RETRY_MILLIS = 5_000;
 
     private final RabbitMqSettings settings;
     private final Topology topology;
     private final ConsumerOptions options;
     private final Connection connection;
     private final Settlements settlements;
+    private final DeadLetterTally tally;
     private final RabbitMqScheduleStore schedules;
     private final Presence presence;
     private final RabbitMqUniqueLocks locks;
@@ -75,11 +82,13 @@ final class RabbitMqConsumer implements JobConsumer {
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Channel channel;
-    private volatile Subscription subscription;
+    private volatile JobSubscription subscription;
     private volatile boolean paused;
     private volatile boolean running = true;
     private JobListener listener;
     private Thread io;
+    /** Owned by the IO thread. */
+    private long tallyAgainAt;
 
     RabbitMqConsumer(RabbitMqSettings settings, Topology topology, ConsumerOptions options) {
         this.settings = settings;
@@ -87,6 +96,7 @@ final class RabbitMqConsumer implements JobConsumer {
         this.options = options;
         this.connection = Connections.open(settings, "tasq " + settings.name() + " worker " + options.workerId());
         this.settlements = new Settlements(topology, connection, options.workerId());
+        this.tally = new DeadLetterTally(topology, connection);
         try {
             Channel ch = connection.createChannel();
             topology.declareJobQueues(ch);
@@ -179,7 +189,8 @@ final class RabbitMqConsumer implements JobConsumer {
     }
 
     private void subscribe() throws IOException {
-        Subscription s = new Subscription(channel);
+        JobSubscription s = new JobSubscription(channel, listener, inbox::add, () -> paused, settings,
+                options.workerId());
         channel.basicConsume(topology.jobs(), false, s);
         subscription = s;
     }
@@ -203,78 +214,126 @@ final class RabbitMqConsumer implements JobConsumer {
     }
 
     private void loop() {
+        Throwable died = null;
+        try {
+            run();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (running) {
+                died = e;
+            }
+        } catch (RuntimeException | Error e) {
+            died = e;
+        } finally {
+            // what is still unacknowledged goes back to the queue when the connection closes
+            Connections.quietlyClose(connection);
+        }
+        if (died != null && !closed.get()) {
+            LOG.error("worker {}: the RabbitMQ IO thread failed; this worker takes no more jobs", options.workerId(),
+                    died);
+            try {
+                listener.onTransportFailure(died);
+            } catch (RuntimeException e) {
+                LOG.error("worker {}: the worker's reaction to the failure failed", options.workerId(), e);
+            }
+        }
+    }
+
+    private void run() throws InterruptedException {
         ArrayDeque<WorkerOp> todo = new ArrayDeque<>();
         List<WorkerOp> drained = new ArrayList<>();
         int seenEpoch = epoch.get();
         int failures = 0;
         long closeBy = Long.MAX_VALUE;
-        try {
-            while (true) {
-                if (!running && closeBy == Long.MAX_VALUE) {
-                    closeBy = System.currentTimeMillis() + CLOSE_GRACE_MILLIS;
+        while (true) {
+            if (!running && closeBy == Long.MAX_VALUE) {
+                closeBy = System.currentTimeMillis() + CLOSE_GRACE_MILLIS;
+            }
+            boolean busy = !todo.isEmpty() && channel.isOpen();
+            WorkerOp first = busy ? inbox.poll() : inbox.poll(50, TimeUnit.MILLISECONDS);
+            drained.clear();
+            if (first != null) {
+                drained.add(first);
+                inbox.drainTo(drained, MAX_BATCH);
+            }
+            for (WorkerOp op : drained) {
+                if (op instanceof WorkerOp.Confirmed c) {
+                    settlements.confirmed(channel, c, todo);
+                } else if (op instanceof WorkerOp.Returned r) {
+                    settlements.returned(r);
+                } else {
+                    todo.add(op);
                 }
-                boolean busy = !todo.isEmpty() && channel.isOpen();
-                WorkerOp first = busy ? inbox.poll() : inbox.poll(50, TimeUnit.MILLISECONDS);
-                drained.clear();
-                if (first != null) {
-                    drained.add(first);
-                    inbox.drainTo(drained, MAX_BATCH);
+            }
+            maintain();
+            Channel ch = channel;
+            int ep = epoch.get();
+            if (ep != seenEpoch && ch.isOpen()) {
+                List<WorkerOp> again = settlements.salvage(ch, ep);
+                for (int i = again.size() - 1; i >= 0; i--) {
+                    todo.addFirst(again.get(i));
                 }
-                for (WorkerOp op : drained) {
-                    if (op instanceof WorkerOp.Confirmed c) {
-                        settlements.confirmed(channel, c, todo);
-                    } else if (op instanceof WorkerOp.Returned r) {
-                        settlements.returned(r);
+                topology.forgetDelayQueues();
+                seenEpoch = ep;
+            }
+            ResultBatches.coalesce(todo);
+            while (ep == seenEpoch && ch.isOpen() && !todo.isEmpty()) {
+                WorkerOp op = todo.peek();
+                try {
+                    if (op instanceof WorkerOp.Cancel) {
+                        cancel(ch);
                     } else {
-                        todo.add(op);
+                        settlements.apply(ch, ep, op);
                     }
-                }
-                maintain();
-                Channel ch = channel;
-                int ep = epoch.get();
-                if (ep != seenEpoch && ch.isOpen()) {
-                    List<WorkerOp> again = settlements.salvage(ch, ep);
-                    for (int i = again.size() - 1; i >= 0; i--) {
-                        todo.addFirst(again.get(i));
-                    }
-                    topology.forgetDelayQueues();
-                    seenEpoch = ep;
-                }
-                Settlements.coalesce(todo);
-                while (ep == seenEpoch && ch.isOpen() && !todo.isEmpty()) {
-                    WorkerOp op = todo.peek();
-                    try {
-                        if (op instanceof WorkerOp.Cancel) {
-                            cancel(ch);
-                        } else {
-                            settlements.apply(ch, ep, op);
-                        }
+                    todo.poll();
+                    failures = 0;
+                } catch (Settlements.OutOfStep e) {
+                    // refused before it reached the broker: trying again would fail the same way
+                    LOG.error("worker {}: giving up {}: {}; replacing the channel", options.workerId(), op, e.toString());
+                    todo.poll();
+                    settlements.abandon(ch, op);
+                    epoch.incrementAndGet(); // the next turn salvages what this channel had in flight
+                    Connections.forget(ch);
+                    break;
+                } catch (IOException | RuntimeException e) {
+                    // a broker error on one operation (a refused publish or declaration, which may close the
+                    // channel), or the library refusing it: tried again, then given up, never fatal
+                    if (connection.isOpen() && ++failures >= MAX_FAILURES) {
+                        LOG.error("worker {}: giving up {} after {} failures: {}", options.workerId(), op, failures,
+                                e.toString());
                         todo.poll();
+                        settlements.abandon(ch, op);
                         failures = 0;
-                    } catch (IOException | ShutdownSignalException e) {
-                        if (connection.isOpen() && ++failures >= MAX_FAILURES) {
-                            LOG.error("worker {}: dropping {} after {} failures: {}", options.workerId(), op, failures,
-                                    e.toString());
-                            todo.poll();
-                            failures = 0;
-                        } else {
-                            LOG.debug("worker {}: {} failed, will retry: {}", options.workerId(), op, e.toString());
-                        }
-                        break;
+                    } else {
+                        LOG.debug("worker {}: {} failed, will retry: {}", options.workerId(), op, e.toString());
                     }
-                }
-                if (closeBy != Long.MAX_VALUE && (System.currentTimeMillis() >= closeBy || !ch.isOpen()
-                        || (todo.isEmpty() && inbox.isEmpty() && settlements.idle()))) {
                     break;
                 }
             }
+            countDropped();
+            if (closeBy != Long.MAX_VALUE && (System.currentTimeMillis() >= closeBy || !ch.isOpen()
+                    || (todo.isEmpty() && inbox.isEmpty() && settlements.idle()))) {
+                return;
+            }
+        }
+    }
+
+    /** Adds the dead letters this worker dropped for want of room to the queue's count; on failure, later. */
+    private void countDropped() {
+        long n = settlements.dropped();
+        long now = System.currentTimeMillis();
+        if (n == 0 || now < tallyAgainAt || !connection.isOpen()) {
+            return;
+        }
+        try {
+            tally.add(n);
+            settlements.counted(n);
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            tallyAgainAt = now + TALLY_RETRY_MILLIS;
+            LOG.warn("worker {}: could not count {} dropped dead letter(s) in {} yet: {}", options.workerId(), n,
+                    topology.dropped(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.error("worker {}: the RabbitMQ IO thread failed", options.workerId(), e);
-        } finally {
-            // what is still unacknowledged goes back to the queue when the connection closes
-            Connections.quietlyClose(connection);
         }
     }
 
@@ -295,13 +354,13 @@ final class RabbitMqConsumer implements JobConsumer {
                     subscribe();
                 }
             }
-        } catch (IOException | ShutdownSignalException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warn("worker {}: cannot set up consuming again yet: {}", options.workerId(), e.toString());
         }
     }
 
     private void cancel(Channel ch) throws IOException {
-        Subscription s = subscription;
+        JobSubscription s = subscription;
         if (s != null && s.getConsumerTag() != null && s.getChannel() == ch && !s.cancelledByBroker) {
             ch.basicCancel(s.getConsumerTag());
         }
@@ -325,58 +384,6 @@ final class RabbitMqConsumer implements JobConsumer {
             io.join(CLOSE_GRACE_MILLIS + 5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Receives jobs on one channel; runs on the connection's dispatch thread. */
-    private final class Subscription extends DefaultConsumer {
-        volatile boolean cancelledByBroker;
-
-        Subscription(Channel channel) {
-            super(channel);
-        }
-
-        @Override
-        public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
-                byte[] body) {
-            Channel from = getChannel();
-            long tag = envelope.getDeliveryTag();
-            try {
-                if (paused) {
-                    inbox.add(new WorkerOp.Release(from, tag));
-                    return;
-                }
-                long notBefore = Messages.notBefore(properties);
-                if (settings.quorum()) {
-                    // the broker counts deliveries itself, and dead-letters past its delivery limit
-                    int attempt = Messages.attempt(properties) + Messages.deliveryCount(properties);
-                    if (notBefore > System.currentTimeMillis()) {
-                        inbox.add(new WorkerOp.Forward(from, tag, properties, body, attempt, notBefore));
-                    } else {
-                        listener.onJob(new RabbitMqDelivery(from, tag, properties, body, attempt, inbox::add));
-                    }
-                    return;
-                }
-                int attempt = Messages.attempt(properties);
-                if (envelope.isRedeliver() || notBefore > System.currentTimeMillis()) {
-                    int next = envelope.isRedeliver() ? attempt + 1 : attempt;
-                    inbox.add(new WorkerOp.Forward(from, tag, properties, body, next, notBefore));
-                    return;
-                }
-                listener.onJob(new RabbitMqDelivery(from, tag, properties, body, attempt, inbox::add));
-            } catch (RuntimeException e) {
-                // never let an exception reach the client library: it would close the channel
-                LOG.error("worker {}: handing over job {} failed; it goes back to the queue", options.workerId(),
-                        properties.getMessageId(), e);
-                inbox.add(new WorkerOp.Release(from, tag));
-            }
-        }
-
-        @Override
-        public void handleCancel(String consumerTag) {
-            cancelledByBroker = true;
-            LOG.warn("worker {}: the broker stopped the consumer of {} (was the queue deleted?)", options.workerId(),
-                    topology.jobs());
         }
     }
 }

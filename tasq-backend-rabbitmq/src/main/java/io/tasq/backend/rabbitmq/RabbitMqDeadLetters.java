@@ -24,7 +24,10 @@ import java.util.concurrent.TimeoutException;
  * its own: what it keeps it acknowledges (after publishing a retried job back to the job queue and
  * having the broker confirm it), and closing the channel puts everything else back in its place.
  * Ids are the {@code x-tasq-dead-id} header the worker gave the dead letter, or for a message
- * without one a digest of its body.
+ * without one a digest of its body. Retrying sends back only dead letters that are whole: not the
+ * first bytes kept of a refused message, nor one larger than this process takes (see
+ * {@link SizeLimitedFrames}), which stay where they are. How many were dropped for want of room is
+ * the workers' count in {@code tasq.NAME.dead.dropped} ({@link DeadLetterTally}).
  *
  * <p>Thread-safe: one operation at a time.
  */
@@ -34,10 +37,12 @@ final class RabbitMqDeadLetters implements DeadLetters, AutoCloseable {
 
     private final Topology topology;
     private final Connection connection;
+    private final DeadLetterTally tally;
 
     RabbitMqDeadLetters(RabbitMqSettings settings, Topology topology) {
         this.topology = topology;
         this.connection = Connections.open(settings, "tasq " + settings.name() + " dead letters");
+        this.tally = new DeadLetterTally(topology, connection);
         try (Channel ch = connection.createChannel()) {
             topology.declareJobQueues(ch);
         } catch (IOException | TimeoutException | RuntimeException e) {
@@ -53,6 +58,16 @@ final class RabbitMqDeadLetters implements DeadLetters, AutoCloseable {
             return ch.messageCount(topology.dead());
         } catch (IOException | TimeoutException | ShutdownSignalException e) {
             throw failed("count", e);
+        }
+    }
+
+    /** The count kept in {@code tasq.NAME.dead.dropped} by the workers ({@link DeadLetterTally}). */
+    @Override
+    public synchronized long dropped() {
+        try {
+            return tally.read();
+        } catch (IOException | ShutdownSignalException e) {
+            throw failed("count the dropped", e);
         }
     }
 
@@ -80,7 +95,7 @@ final class RabbitMqDeadLetters implements DeadLetters, AutoCloseable {
             ch.confirmSelect();
             List<Long> taken = new ArrayList<>();
             for (GetResponse r; (r = ch.basicGet(topology.dead(), false)) != null; ) {
-                if (wanted.isEmpty() || wanted.contains(idOf(r))) {
+                if ((wanted.isEmpty() || wanted.contains(idOf(r))) && whole(r)) {
                     ch.basicPublish("", topology.jobs(), true, Messages.revived(r.getProps()), r.getBody());
                     taken.add(r.getEnvelope().getDeliveryTag());
                 }
@@ -169,10 +184,24 @@ final class RabbitMqDeadLetters implements DeadLetters, AutoCloseable {
             reason = "dead-lettered by the broker" + (Messages.header(h, "x-first-death-reason") == null ? ""
                     : " (" + Messages.header(h, "x-first-death-reason") + ")");
         }
+        long cut = SizeLimitedFrames.cutFrom(p);
+        if (cut >= 0) {
+            reason += " [only its first " + r.getBody().length + " of " + cut + " bytes shown: more than this "
+                    + "process takes (envelope.max-bytes); it cannot be sent back from here]";
+        }
         long at = h != null && h.get(Topology.REJECTED_AT) instanceof Number n ? n.longValue()
                 : p.getTimestamp() == null ? 0 : p.getTimestamp().getTime();
         return new DeadLetter(idOf(r), p.getMessageId() == null ? "" : p.getMessageId(), r.getBody(), reason,
                 Messages.attempt(p), at);
+    }
+
+    /**
+     * Whether a dead letter is all there, so that sending it back can run it: not one cut on its way
+     * here ({@link SizeLimitedFrames}), nor a refused message of which the worker kept the first bytes only.
+     */
+    private static boolean whole(GetResponse r) {
+        long refused = Messages.number(r.getProps().getHeaders(), Topology.REFUSED_BYTES);
+        return SizeLimitedFrames.cutFrom(r.getProps()) < 0 && refused <= r.getBody().length;
     }
 
     /** The dead letter's id: the worker's {@code x-tasq-dead-id}, else a digest of its body (stable too). */

@@ -10,7 +10,9 @@ import java.util.function.Consumer;
 
 /**
  * One job delivered to a worker. Settling only queues a {@link WorkerOp} for the consumer's IO
- * thread; the first settlement wins, later ones do nothing.
+ * thread; the first settlement wins, later ones do nothing. Its attempt count is read from a header
+ * anyone could have set, bounded ({@link Messages#attempt}); nothing else of its properties decides
+ * anything before the runtime verified the job.
  *
  * <p>Thread-safe.
  */
@@ -63,16 +65,49 @@ final class RabbitMqDelivery implements Delivery {
     }
 
     /**
-     * The retry waits in a delay queue of the broker: a copy with the attempt count raised and the
-     * new not-before time is published (through the delay queue, or into the job queue if it is due
-     * already), and this delivery is acknowledged once the broker confirmed the copy.
+     * The retry waits in a delay queue of the broker: a copy with the attempt count raised is
+     * published (through the delay queue, or into the job queue if it is due already), and this
+     * delivery is acknowledged once the broker confirmed the copy. Nothing signed says when a retry is
+     * due, so it is never sent back early to be delayed again: it waits its backoff rounded up (at
+     * most a tenth longer, {@link Topology#bucketUp}), at most {@link Topology#MAX_DELAY_HOP_MILLIS}.
      */
     @Override
     public boolean retry(long notBeforeMillis) {
         if (settled.compareAndSet(false, true)) {
-            ops.accept(new WorkerOp.Forward(from, tag, properties, body, attempt + 1, Math.max(1, notBeforeMillis)));
+            ops.accept(new WorkerOp.Forward(from, tag, properties, body, Messages.next(attempt),
+                    Math.max(1, notBeforeMillis), false));
         }
         return true;
+    }
+
+    /**
+     * The job waits in a delay queue of the broker until {@code notBeforeMillis} (the time signed in
+     * it, checked by the runtime), at most {@link Topology#MAX_DELAY_HOP_MILLIS} at a time: a copy with
+     * the same attempt count is published there, and this delivery acknowledged once the broker
+     * confirmed the copy. A job still early when it comes back is deferred again.
+     */
+    @Override
+    public boolean defer(long notBeforeMillis) {
+        if (settled.compareAndSet(false, true)) {
+            ops.accept(new WorkerOp.Forward(from, tag, properties, body, attempt, Math.max(1, notBeforeMillis), true));
+        }
+        return true;
+    }
+
+    /**
+     * Its first {@link io.tasq.spi.Limits#REFUSED_BYTES_KEPT} bytes go to the dead-letter queue with
+     * the reason and none of its own headers, then it is acknowledged.
+     */
+    @Override
+    public void refuse(String reason) {
+        refuse(reason, body.length);
+    }
+
+    /** Refuses a message of {@code bytes} bytes, of which only the first may have been kept. */
+    void refuse(String reason, long bytes) {
+        if (settled.compareAndSet(false, true)) {
+            ops.accept(new WorkerOp.Refuse(this, reason == null ? "" : reason, bytes));
+        }
     }
 
     @Override

@@ -254,7 +254,7 @@ final class RabbitMqProducer implements JobProducer {
             }
             long seq = -1;
             try {
-                String queue = topology.route(connection, o.job.notBeforeMillis(), System.currentTimeMillis());
+                String queue = topology.route(connection, o.job.notBeforeMillis(), System.currentTimeMillis(), true);
                 seq = ch.getNextPublishSeqNo();
                 tracker.publishing(ep, seq, o);
                 ch.basicPublish("", queue, true, properties(o.job), o.job.body());

@@ -226,7 +226,11 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
             String kind = Messages.header(h, KIND);
             synchronized (lock) {
                 try {
-                    if (STATE.equals(kind)) {
+                    if (SizeLimitedFrames.cutFrom(p) >= 0) {
+                        LOG.warn("worker {}: dropping a message from {} larger than this worker takes "
+                                + "(envelope.max-bytes)", workerId, topology.schedules());
+                        queue.ack(tag);
+                    } else if (STATE.equals(kind)) {
                         keep(p, h, body, tag);
                     } else if (REMOVE.equals(kind)) {
                         Held gone = held.remove(String.valueOf(Messages.header(h, NAME)));
@@ -257,7 +261,10 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
         private void keep(AMQP.BasicProperties p, Map<String, Object> h, byte[] body, long tag) {
             String name = Messages.header(h, NAME);
             String client = Messages.header(h, CLIENT);
-            if (name == null || client == null || p.getMessageId() == null) {
+            // anyone who can publish to the broker can publish a state: a client id too long for a reply queue's name
+            // would make the run's publish fail in the client library, after it numbered it for confirms
+            if (name == null || client == null || p.getMessageId() == null
+                    || !Topology.routable(topology.reply(client))) {
                 LOG.warn("worker {}: dropping a malformed schedule state from {}", workerId, topology.schedules());
                 queue.ack(tag);
                 return;

@@ -3,6 +3,7 @@ package io.tasq.backend.rabbitmq;
 import io.tasq.ConfigurationException;
 import io.tasq.spi.BackendUri;
 import io.tasq.spi.Durations;
+import io.tasq.spi.Limits;
 import io.tasq.spi.Settings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -34,11 +35,16 @@ import java.util.regex.Pattern;
  *     than classic ones
  * @param deliveryLimit on quorum queues, how many times the broker delivers a job before it
  *     dead-letters it ({@code x-delivery-limit})
+ * @param deadLetterMax how many dead letters {@code tasq.NAME.dead} keeps ({@code x-max-length}); past it
+ *     the oldest are dropped and counted
+ * @param maxMessageBytes the largest message body taken off the wire, from {@code envelope.max-bytes}
+ *     ({@link Limits#maxMessageBytes}); a larger one is cut to its first bytes before it is buffered
  * @param description the URL, password masked
  */
 record RabbitMqSettings(boolean tls, List<BackendUri.HostPort> hosts, String user, String password, String vhost,
         String name, Duration resultTtl, Duration queueExpires, Duration heartbeat, Duration connectTimeout,
-        Duration recoveryInterval, int prefetch, boolean quorum, int deliveryLimit, String description) {
+        Duration recoveryInterval, int prefetch, boolean quorum, int deliveryLimit, int deadLetterMax,
+        long maxMessageBytes, String description) {
 
     static final int PORT = 5672;
     static final int TLS_PORT = 5671;
@@ -46,6 +52,9 @@ record RabbitMqSettings(boolean tls, List<BackendUri.HostPort> hosts, String use
 
     /** Every setting, without its prefix, with its default; also the URL parameters besides {@code name}. */
     static final Map<String, String> DEFAULTS = defaults();
+
+    /** The most dead letters a queue may be set to keep: beyond this, the broker's memory is the limit anyway. */
+    static final int MAX_DEAD_LETTERS = 10_000_000;
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,100}");
 
@@ -59,6 +68,7 @@ record RabbitMqSettings(boolean tls, List<BackendUri.HostPort> hosts, String use
         d.put("prefetch", "0");
         d.put("queue-type", "classic");
         d.put("delivery-limit", "20");
+        d.put("dead-letter-max", Integer.toString(Limits.DEFAULT_MAX_DEAD_LETTERS));
         return d;
     }
 
@@ -100,6 +110,8 @@ record RabbitMqSettings(boolean tls, List<BackendUri.HostPort> hosts, String use
                 integer(uri, settings, "prefetch", 0, 65_535),
                 quorum(value(uri, settings, "queue-type")),
                 integer(uri, settings, "delivery-limit", 1, 1_000_000),
+                integer(uri, settings, "dead-letter-max", 1, MAX_DEAD_LETTERS),
+                Limits.maxMessageBytes(Limits.maxEnvelopeBytes(settings)),
                 uri.toString());
     }
 

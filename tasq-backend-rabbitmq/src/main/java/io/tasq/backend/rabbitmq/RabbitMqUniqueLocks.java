@@ -56,6 +56,11 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
     private static final String EXPIRES = "x-tasq-expires";
     private static final String VERSION = "x-tasq-version";
     private static final String WRITTEN = "x-tasq-written";
+    /**
+     * The longest a lock is held (a year): the time to live of a request, and the expiry of a state,
+     * come from messages anyone who can publish to the broker could have written.
+     */
+    static final long MAX_TTL_MILLIS = 365L * 24 * 3600 * 1000;
     /** How often, at most, the leader looks for expired locks. */
     private static final long SWEEP_MILLIS = 1_000;
 
@@ -171,7 +176,7 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
                 try {
                     long now = System.currentTimeMillis();
                     sweep(now);
-                    if (key == null) {
+                    if (key == null || SizeLimitedFrames.cutFrom(p) >= 0) {
                         LOG.warn("worker {}: dropping a malformed message from {}", workerId, queue.queue());
                     } else if (STATE.equals(kind)) {
                         keep(key, h, body, tag, now);
@@ -202,7 +207,7 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
                 return cur.holder().getBytes(StandardCharsets.UTF_8);
             }
             List<Follower> followers = cur != null && cur.holder().equals(jobId) ? cur.followers() : List.of();
-            write(key, cur, jobId, now + Math.max(1, ttl), followers, now);
+            write(key, cur, jobId, now + Math.max(1, Math.min(MAX_TTL_MILLIS, ttl)), followers, now);
             return new byte[0];
         }
 
@@ -238,8 +243,10 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
             h.put(VERSION, version);
             h.put(WRITTEN, now);
             // past its expiry the broker drops it too, should it wait in the queue with no leader
+            // bounded: RabbitMQ refuses a larger expiration by closing the channel, and with it this leader's publishing
             AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2).headers(h)
-                    .expiration(Long.toString(Math.max(1, expiresAt - now))).build();
+                    .expiration(Long.toString(Math.max(1, Math.min(Topology.MAX_DELAY_HOP_MILLIS, expiresAt - now))))
+                    .build();
             queue.publishAndConfirm(queue.queue(), props, encode(followers));
             held.put(key, new Held(holder, expiresAt, List.copyOf(followers), version, now, -1));
             if (old != null) {
@@ -260,7 +267,7 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
                 }
                 return;
             }
-            long expiresAt = Messages.number(h, EXPIRES);
+            long expiresAt = Math.min(now + MAX_TTL_MILLIS, Messages.number(h, EXPIRES));
             long written = Messages.number(h, WRITTEN);
             String holder = Messages.header(h, JOB);
             if (holder == null || expiresAt <= now || (cur != null && cur.written() > written)) {

@@ -50,12 +50,19 @@ final class ResultSubscriber extends DefaultConsumer {
 
     @Override
     public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-        try {
-            for (byte[] result : Messages.results(properties, body)) {
-                listener.onResult(result);
+        long cut = SizeLimitedFrames.cutFrom(properties);
+        if (cut >= 0) {
+            // anyone who can publish to the broker can publish here: what is larger than a result may be is dropped unread
+            LOG.warn("dropped a message of {} bytes from {}: more than this client takes (envelope.max-bytes)", cut,
+                    queue);
+        } else {
+            try {
+                for (byte[] result : Messages.results(properties, body)) {
+                    listener.onResult(result);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("dropped a message from {} that holds no results it can read: {}", queue, e.toString());
             }
-        } catch (RuntimeException e) {
-            LOG.error("the result listener for {} failed", queue, e);
         }
         try {
             // at once, not batched: the broker confirms a result to its worker as soon as it is

@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.impl.recovery.AutorecoveringChannel;
 import com.rabbitmq.client.impl.recovery.RecoveryAwareChannelN;
+import io.tasq.spi.Limits;
 import io.tasq.spi.ResultMessage;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -34,10 +35,19 @@ import org.slf4j.LoggerFactory;
 final class Settlements {
 
     private static final Logger LOG = LoggerFactory.getLogger(Settlements.class);
-    /** The most results put in one message. */
-    static final int MAX_RESULTS = 256;
-    /** The most bytes of results put in one message. */
-    static final int MAX_RESULT_BYTES = 1 << 20;
+    /**
+     * The client library refused a publish after it had counted it (it numbers a publish before it
+     * encodes it): the broker never saw it, so the broker's confirms on this channel no longer match
+     * the numbers here. The channel must be replaced; what was settled on it is sorted out like after
+     * any lost channel.
+     */
+    static final class OutOfStep extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OutOfStep(RuntimeException cause) {
+            super("the client library refused a publish after numbering it: " + cause, cause);
+        }
+    }
 
     /** A publish waiting for its confirm. */
     private static final class Pending {
@@ -59,6 +69,9 @@ final class Settlements {
     /** By channel life, then by publish sequence number. */
     private final Map<Integer, NavigableMap<Long, Pending>> pending = new HashMap<>();
     private boolean redeclare;
+    /** Dead letters dropped for want of room, not yet counted in the broker; and in all, for the log. */
+    private long dropped;
+    private long droppedSinceStart;
 
     Settlements(Topology topology, Connection connection, String workerId) {
         this.topology = topology;
@@ -89,57 +102,6 @@ final class Settlements {
         }
         return ch instanceof AutorecoveringChannel a && a.getDelegate() instanceof RecoveryAwareChannelN d
                 && tag <= d.getActiveDeliveryTagOffset();
-    }
-
-    /**
-     * Puts the results waiting in {@code todo} for the same client together, at the place of the
-     * first of them, so that each client's results go in one message (up to {@link #MAX_RESULTS}
-     * and {@link #MAX_RESULT_BYTES} each). The other operations keep their order.
-     */
-    static void coalesce(ArrayDeque<WorkerOp> todo) {
-        if (todo.size() < 2) {
-            return;
-        }
-        Map<String, List<WorkerOp.Complete>> byClient = new HashMap<>();
-        List<Object> order = new ArrayList<>(todo.size());
-        boolean merged = false;
-        for (WorkerOp op : todo) {
-            if (op instanceof WorkerOp.Complete c && c.result().body().length < MAX_RESULT_BYTES) {
-                List<WorkerOp.Complete> group = byClient.get(c.result().replyTo());
-                if (group == null || group.size() >= MAX_RESULTS || bytes(group) + c.result().body().length
-                        > MAX_RESULT_BYTES) {
-                    group = new ArrayList<>();
-                    byClient.put(c.result().replyTo(), group);
-                    order.add(group);
-                } else {
-                    merged = true;
-                }
-                group.add(c);
-            } else {
-                order.add(op);
-            }
-        }
-        if (!merged) {
-            return;
-        }
-        todo.clear();
-        for (Object o : order) {
-            if (o instanceof WorkerOp op) {
-                todo.add(op);
-            } else {
-                @SuppressWarnings("unchecked")
-                List<WorkerOp.Complete> group = (List<WorkerOp.Complete>) o;
-                todo.add(group.size() == 1 ? group.get(0) : new WorkerOp.CompleteAll(List.copyOf(group)));
-            }
-        }
-    }
-
-    private static long bytes(List<WorkerOp.Complete> group) {
-        long n = 0;
-        for (WorkerOp.Complete c : group) {
-            n += c.result().body().length;
-        }
-        return n;
     }
 
     /** The results of a group whose deliveries still mean something on {@code ch}. */
@@ -193,6 +155,14 @@ final class Settlements {
                 publish(ch, epoch, op, topology.dead(), Messages.deadLetter(d.properties(), r.reason(), workerId,
                         System.currentTimeMillis()), d.body());
             }
+        } else if (op instanceof WorkerOp.Refuse r) {
+            RabbitMqDelivery d = r.delivery();
+            if (!stale(ch, d.from(), d.tag())) {
+                LOG.debug("worker {}: a refused message goes to the dead letters in {}: {}", workerId, topology.dead(),
+                        r.reason());
+                publish(ch, epoch, op, topology.dead(), Messages.refused(d.properties(), r.bytes(), r.reason(),
+                        workerId, System.currentTimeMillis()), Limits.refusedBytes(d.body()));
+            }
         } else if (op instanceof WorkerOp.Bury b) {
             LOG.warn("worker {}: job {} goes to the dead letters in {}: {}", workerId, b.jobId(), topology.dead(),
                     b.reason());
@@ -202,7 +172,8 @@ final class Settlements {
             publishResult(ch, epoch, op, p.result());
         } else if (op instanceof WorkerOp.Forward f) {
             if (!stale(ch, f.from(), f.tag())) {
-                String queue = topology.route(connection, f.notBeforeMillis(), System.currentTimeMillis());
+                String queue = topology.route(connection, f.notBeforeMillis(), System.currentTimeMillis(),
+                        f.checkedOnArrival());
                 publish(ch, epoch, op, queue, Messages.forwarded(f.properties(), f.attempt(), f.notBeforeMillis()),
                         f.body());
             }
@@ -231,7 +202,14 @@ final class Settlements {
     private void publish(Channel ch, int epoch, WorkerOp op, String queue, AMQP.BasicProperties p, byte[] body)
             throws IOException {
         long seq = ch.getNextPublishSeqNo();
-        ch.basicPublish("", queue, true, p, body);
+        try {
+            ch.basicPublish("", queue, true, p, body);
+        } catch (RuntimeException e) {
+            if (!(e instanceof ShutdownSignalException) && ch.getNextPublishSeqNo() != seq) {
+                throw new OutOfStep(e);
+            }
+            throw e;
+        }
         // confirms reach this thread through the consumer's inbox, so registering after publishing is safe
         pending.computeIfAbsent(epoch, e -> new TreeMap<>()).put(seq, new Pending(op, queue, p.getMessageId()));
     }
@@ -262,7 +240,11 @@ final class Settlements {
         List<Pending> settled = new ArrayList<>(done.values());
         done.clear();
         for (Pending p : settled) {
-            if (c.nack()) {
+            if (c.nack() && p.queue.equals(topology.dead())) {
+                // the dead letters are full (x-overflow: reject-publish): the oldest goes, counted, to make room
+                dropOldest(ch);
+                redo.add(p.op);
+            } else if (c.nack()) {
                 LOG.warn("worker {}: the broker refused to store a message for {}; sending it again", workerId, p.queue);
                 redo.add(p.op);
             } else if (p.returned != null && !(p.op instanceof WorkerOp.Complete || p.op instanceof WorkerOp.CompleteAll
@@ -288,29 +270,87 @@ final class Settlements {
             all.completes().forEach(c -> acknowledge(ch, c));
             return;
         }
-        Channel from;
-        long tag;
-        if (op instanceof WorkerOp.Complete c) {
-            from = c.delivery().from();
-            tag = c.delivery().tag();
-        } else if (op instanceof WorkerOp.Reject r) {
-            from = r.delivery().from();
-            tag = r.delivery().tag();
-        } else if (op instanceof WorkerOp.Forward f) {
-            from = f.from();
-            tag = f.tag();
-        } else {
+        if (staleDelivery(ch, op)) {
             return;
         }
-        if (stale(ch, from, tag)) {
-            return;
-        }
+        long tag = tag(op);
         try {
             ch.basicAck(tag, false);
         } catch (IOException | ShutdownSignalException e) {
             // the channel is lost, and with it the delivery: the broker delivers the job again
             LOG.debug("could not acknowledge delivery {}: {}", tag, e.toString());
         }
+    }
+
+    /** The delivery tag of an operation that settles a delivery; -1 for one that does not. */
+    private static long tag(WorkerOp op) {
+        if (op instanceof WorkerOp.Complete c) {
+            return c.delivery().tag();
+        } else if (op instanceof WorkerOp.Reject r) {
+            return r.delivery().tag();
+        } else if (op instanceof WorkerOp.Refuse r) {
+            return r.delivery().tag();
+        } else if (op instanceof WorkerOp.Forward f) {
+            return f.tag();
+        }
+        return -1;
+    }
+
+    /**
+     * Settles the delivery of an operation the broker kept failing, so that it neither stays
+     * unacknowledged, holding a slot of the prefetch, nor comes back to fail again: a refused message is
+     * dropped (nothing of it is trusted), a job whose result cannot be sent is acknowledged (it ran), and
+     * a job that could not be moved (a retry, a deferral, a copy after a redelivery, a dead letter) is
+     * rejected, so that the broker moves it, whole, into the dead-letter queue. Never throws.
+     */
+    void abandon(Channel ch, WorkerOp op) {
+        if (op instanceof WorkerOp.CompleteAll all) {
+            all.completes().forEach(c -> abandon(ch, c));
+            return;
+        }
+        if (staleDelivery(ch, op)) {
+            return;
+        }
+        long tag = tag(op);
+        try {
+            if (op instanceof WorkerOp.Refuse || op instanceof WorkerOp.Complete) {
+                ch.basicAck(tag, false);
+            } else {
+                ch.basicReject(tag, false);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("worker {}: could not settle delivery {}: {}", workerId, tag, e.toString());
+        }
+    }
+
+    /**
+     * Takes the oldest dead letter out of the full dead-letter queue, to make room for a new one, and
+     * counts it. Never throws: if it fails, the new one is refused again and this is tried again.
+     */
+    private void dropOldest(Channel ch) {
+        try {
+            if (ch.isOpen() && ch.basicGet(topology.dead(), true) != null) {
+                dropped++;
+                droppedSinceStart++;
+                if (droppedSinceStart == 1 || droppedSinceStart % 1_000 == 0) {
+                    LOG.warn("worker {}: the dead letters in {} are full (amqp.dead-letter-max); the oldest are "
+                            + "dropped to make room, and counted in {} ({} by this worker so far)", workerId,
+                            topology.dead(), topology.dropped(), droppedSinceStart);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("worker {}: could not drop the oldest dead letter: {}", workerId, e.toString());
+        }
+    }
+
+    /** How many dead letters this worker dropped that are not counted in the broker yet. */
+    long dropped() {
+        return dropped;
+    }
+
+    /** {@code n} of the dropped dead letters were counted in the broker. */
+    void counted(long n) {
+        dropped -= n;
     }
 
     /**
@@ -347,6 +387,9 @@ final class Settlements {
             return stale(ch, c.delivery().from(), c.delivery().tag());
         }
         if (op instanceof WorkerOp.Reject r) {
+            return stale(ch, r.delivery().from(), r.delivery().tag());
+        }
+        if (op instanceof WorkerOp.Refuse r) {
             return stale(ch, r.delivery().from(), r.delivery().tag());
         }
         if (op instanceof WorkerOp.Forward f) {

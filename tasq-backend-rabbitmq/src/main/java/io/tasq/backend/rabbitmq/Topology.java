@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The queues of one Tasq queue {@code NAME} and how they are declared. Everything goes through the
@@ -20,7 +22,12 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code tasq.NAME.jobs}: the durable job queue, declared by clients and workers alike; what
  *       the broker dead-letters from it goes to {@code tasq.NAME.dead};
  *   <li>{@code tasq.NAME.dead}: durable, the jobs workers refused, failed after their last retry or
- *       that stopped their workers too often, with the reason in a header;
+ *       that stopped their workers too often, with the reason in a header; at most
+ *       {@code dead-letter-max} of them ({@code x-max-length} with {@code x-overflow: reject-publish}:
+ *       a worker whose dead letter the broker refuses for want of room drops the oldest itself, and
+ *       counts it in {@code tasq.NAME.dead.dropped}, see {@link DeadLetterTally});
+ *   <li>{@code tasq.NAME.dead.dropped}: the count of dead letters dropped for want of room, kept by
+ *       the workers ({@link DeadLetterTally});
  *   <li>{@code tasq.NAME.reply.CLIENTID}: a client's results, durable and not exclusive, so results
  *       wait for a client that is away; deleted by the broker after {@code result-ttl} unused;
  *   <li>{@code tasq.NAME.delay.MILLIS}: delayed jobs wait here for {@code MILLIS} (a per-queue
@@ -40,7 +47,10 @@ final class Topology {
 
     /** Header: how many times the job was delivered before this copy, plus one; absent means 1. */
     static final String ATTEMPT = "x-tasq-attempt";
-    /** Header: epoch milliseconds before which the job must not run. */
+    /**
+     * Header: epoch milliseconds before which the job must not run, as its sender or the worker that
+     * deferred it said. For people looking at the queues: never read back, see {@link Messages}.
+     */
     static final String NOT_BEFORE = "x-tasq-not-before";
     /** Header on a run of a repeating job: its run number, from 1. */
     static final String RUN = "x-tasq-run";
@@ -50,6 +60,8 @@ final class Topology {
     static final String REJECTED_BY = "x-tasq-rejected-by";
     /** Header on dead letters: when, in epoch milliseconds. */
     static final String REJECTED_AT = "x-tasq-rejected-at";
+    /** Header on dead letters of refused messages: the message's real size (the body keeps its first bytes). */
+    static final String REFUSED_BYTES = "x-tasq-refused-bytes";
     /** Header on dead letters: the dead letter's own id, for {@code tq dead retry|purge}. */
     static final String DEAD_ID = "x-tasq-dead-id";
 
@@ -61,10 +73,20 @@ final class Topology {
      */
     static final int MAX_MESSAGE_BYTES = 128 << 20;
 
+    /**
+     * The longest a job waits in a delay queue at a time (24 days). RabbitMQ refuses larger
+     * {@code x-message-ttl} and {@code x-expires} values (some versions past 32 bits of milliseconds,
+     * about 49 days, others later), and a refused declaration closes the channel: a job due later makes
+     * several trips, and the worker that receives it early defers it again (by its signed time).
+     */
+    static final long MAX_DELAY_HOP_MILLIS = 24L * 24 * 3600 * 1000;
+
     /** How often a delay queue in use is declared again, which keeps the broker from expiring it. */
     static final long REDECLARE_MILLIS = 30_000;
     /** How long a delay queue outlives the last declaration, beyond its own delay. */
     static final long DELAY_QUEUE_GRACE_MILLIS = 2 * REDECLARE_MILLIS + 60_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Topology.class);
 
     private final RabbitMqSettings settings;
     private final String prefix;
@@ -73,7 +95,10 @@ final class Topology {
     private final String schedules;
     private final String presence;
     private final String locks;
+    private final String dropped;
     private final Map<Long, Long> delayDeclaredAt = new ConcurrentHashMap<>();
+    /** Whether {@link #dead} was found without the cap (declared by an older Tasq), logged once. */
+    private volatile boolean deadUncapped;
 
     Topology(RabbitMqSettings settings) {
         this.settings = settings;
@@ -83,6 +108,7 @@ final class Topology {
         this.schedules = prefix + "schedules";
         this.presence = prefix + "presence";
         this.locks = prefix + "locks";
+        this.dropped = dead + ".dropped";
     }
 
     String jobs() {
@@ -91,6 +117,16 @@ final class Topology {
 
     String dead() {
         return dead;
+    }
+
+    /** The queue counting the dead letters dropped for want of room ({@link DeadLetterTally}). */
+    String dropped() {
+        return dropped;
+    }
+
+    /** Whether the dead letters are capped: false when an older Tasq declared their queue without the cap. */
+    boolean deadCapped() {
+        return !deadUncapped;
     }
 
     String schedules() {
@@ -135,33 +171,70 @@ final class Topology {
     }
 
     /**
+     * Whether automatic recovery should declare {@code queue} again after a reconnection: not the
+     * delay queues (declared again when next used) nor the dead-letter and tally queues, which are
+     * declared on channels of their own, closed since (recovery would declare them on a closed
+     * channel and fail); they are durable, and a publish that finds one missing has the worker
+     * declare them again.
+     */
+    static boolean recoveredByTheClient(RabbitMqSettings settings, String queue) {
+        String dead = "tasq." + settings.name() + ".dead";
+        return !isDelayQueue(queue) && !queue.equals(dead) && !queue.equals(dead + ".dropped");
+    }
+
+    /**
      * How long a job still {@code remainingMillis} from its time waits in a delay queue. Delays up
      * to a second are rounded up to 10 ms; longer ones down to two significant digits, and the job
-     * comes back early by less than a tenth of its delay, to be delayed again for the rest by the
-     * worker that receives it. So a job is never delivered early, runs at most 10 ms late, and
-     * there are at most about a hundred delay queues per power of ten.
+     * comes back early by less than a tenth of its delay, to be deferred again for the rest by the
+     * worker that receives it (by the time signed in it). So a job is never delivered early, runs at
+     * most 10 ms late, and there are at most about a hundred delay queues per power of ten.
      */
     static long bucket(long remainingMillis) {
         if (remainingMillis <= 1_000) {
             return Math.max(10, (remainingMillis + 9) / 10 * 10);
         }
-        long scale = 1;
-        while (remainingMillis / scale >= 100) {
-            scale *= 10;
-        }
+        long scale = scale(remainingMillis);
         return remainingMillis / scale * scale;
     }
 
     /**
-     * Where a job goes now: the job queue if it is due, else the delay queue for what remains,
-     * declared if it has not been lately.
+     * Like {@link #bucket}, but rounded up: for a retry, whose time nothing signed says, so that no
+     * worker could tell it came back early. It runs at most a tenth of its backoff late (less than
+     * the backoff's own jitter), from the same delay queues.
      */
-    String route(Connection connection, long notBeforeMillis, long nowMillis) throws IOException {
+    static long bucketUp(long remainingMillis) {
+        if (remainingMillis <= 1_000) {
+            return bucket(remainingMillis);
+        }
+        long scale = scale(remainingMillis);
+        return (remainingMillis + scale - 1) / scale * scale;
+    }
+
+    /** The power of ten that leaves two significant digits of {@code millis}. */
+    private static long scale(long millis) {
+        long scale = 1;
+        while (millis / scale >= 100) {
+            scale *= 10;
+        }
+        return scale;
+    }
+
+    /**
+     * Where a job goes now: the job queue if it is due, else the delay queue for what remains (at
+     * most {@link #MAX_DELAY_HOP_MILLIS}), declared if it has not been lately.
+     *
+     * @param checkedOnArrival whether the job's time is checked again when it comes back (it is
+     *     signed in the job: a delayed or deferred job), so that it may come back early; else (a
+     *     retry) it must not, and waits a little longer instead
+     */
+    String route(Connection connection, long notBeforeMillis, long nowMillis, boolean checkedOnArrival)
+            throws IOException {
         long remaining = notBeforeMillis - nowMillis;
         if (notBeforeMillis <= 0 || remaining <= 0) {
             return jobs;
         }
-        long bucket = bucket(remaining);
+        long hop = Math.min(remaining, MAX_DELAY_HOP_MILLIS);
+        long bucket = checkedOnArrival ? bucket(hop) : bucketUp(hop);
         Long last = delayDeclaredAt.get(bucket);
         if (last == null || nowMillis - last > REDECLARE_MILLIS) {
             declare(connection, delay(bucket), delayArguments(bucket));
@@ -177,12 +250,11 @@ final class Topology {
 
     /**
      * Declares the job and dead-letter queues. Quorum queues dead-letter a job delivered more than
-     * {@code delivery-limit} times (a job that keeps killing its workers) into the dead letters.
+     * {@code delivery-limit} times (a job that keeps killing its workers) into the dead letters. The
+     * dead-letter queue is declared on a channel of its own (see {@link #declareDead}).
      */
     void declareJobQueues(Channel channel) throws IOException {
-        Map<String, Object> deadArgs = new HashMap<>();
-        kept(deadArgs);
-        declare(channel, dead, deadArgs);
+        declareDead(channel.getConnection());
         Map<String, Object> jobArgs = new HashMap<>();
         jobArgs.put("x-dead-letter-exchange", "");
         jobArgs.put("x-dead-letter-routing-key", dead);
@@ -199,6 +271,43 @@ final class Topology {
             args.put("x-queue-type", "quorum");
         }
         expires(args);
+    }
+
+    /**
+     * Declares the dead-letter queue capped: at most {@code dead-letter-max} messages, a publish past
+     * that refused ({@code reject-publish}), so that the worker drops the oldest itself and counts it.
+     * A queue declared by an older Tasq has no cap, and RabbitMQ refuses to declare it again with
+     * other arguments: such a queue is used as it is, uncapped, with a warning saying how to move on.
+     * Declared on channels of their own, because a refused declaration closes its channel.
+     */
+    private void declareDead(Connection connection) throws IOException {
+        Map<String, Object> args = new HashMap<>();
+        kept(args);
+        Map<String, Object> capped = new HashMap<>(args);
+        capped.put("x-max-length", settings.deadLetterMax());
+        capped.put("x-overflow", "reject-publish");
+        try {
+            declare(connection, dead, capped);
+            return;
+        } catch (ConfigurationException e) {
+            declare(connection, dead, args); // an uncapped one of an older Tasq; else the error is the one to report
+        }
+        if (!deadUncapped) {
+            deadUncapped = true;
+            LOG.warn("queue {} on {} was declared by an older Tasq, without the cap on dead letters (or with another "
+                    + "amqp.dead-letter-max): its dead letters are kept, all of them. To cap them, once every client and "
+                    + "worker of the queue runs this version, empty it (tq dead list / retry / purge) and delete it "
+                    + "(rabbitmqctl delete_queue {}); the next client or worker declares it capped", dead, settings,
+                    dead);
+        }
+    }
+
+    /** Declares the queue of the count of dead letters dropped: small records, a thousand at most. */
+    void declareDropped(Connection connection) throws IOException {
+        Map<String, Object> args = new HashMap<>();
+        args.put("x-max-length", DeadLetterTally.MAX_RECORDS);
+        expires(args);
+        declare(connection, dropped, args);
     }
 
     /** Declares the queue of repeating jobs: one consumer at a time, the leader. */
@@ -264,8 +373,8 @@ final class Topology {
                     && close.getReplyCode() == 406) {
                 throw new ConfigurationException("queue '" + queue + "' on " + settings + " already exists with "
                         + "other settings than " + args + " (" + close.getReplyText() + "): every client and worker "
-                        + "of a queue must use the same queue-type, delivery-limit, queue-expires and result-ttl, "
-                        + "or delete the queue", e);
+                        + "of a queue must use the same queue-type, delivery-limit, queue-expires, result-ttl and "
+                        + "dead-letter-max, or delete the queue", e);
             }
             throw e;
         }

@@ -34,6 +34,15 @@ sealed interface WorkerOp {
     record Reject(RabbitMqDelivery delivery, String reason) implements WorkerOp {
     }
 
+    /**
+     * Put the first bytes of a message that failed verification (or was too large to take) in the
+     * dead-letter queue, with none of its own headers, then acknowledge it ({@link Messages#refused}).
+     *
+     * @param bytes the message's real size ({@code delivery.body()} may be its first bytes only)
+     */
+    record Refuse(RabbitMqDelivery delivery, String reason, long bytes) implements WorkerOp {
+    }
+
     /** Move a job the worker holds itself (it has no delivery) to the dead-letter queue. */
     record Bury(String jobId, String replyTo, byte[] envelope, String reason, int attempts) implements WorkerOp {
     }
@@ -44,11 +53,13 @@ sealed interface WorkerOp {
 
     /**
      * Publish a copy of a delivered job with a new attempt count (it was delivered before, or failed
-     * and is retried) or to a delay queue (it came early, or waits for its retry), then acknowledge
-     * the delivered one.
+     * and is retried) or to a delay queue (the runtime deferred it by its signed time, or it waits for
+     * its retry), then acknowledge the delivered one. {@code notBeforeMillis} comes from the runtime,
+     * never from a header; 0 means due now. {@code checkedOnArrival}: whether the time is signed in the
+     * job, so that a worker defers it again if it comes back early (see {@link Topology#route}).
      */
     record Forward(Channel from, long tag, AMQP.BasicProperties properties, byte[] body, int attempt,
-            long notBeforeMillis) implements WorkerOp {
+            long notBeforeMillis, boolean checkedOnArrival) implements WorkerOp {
     }
 
     /** Stop consuming (the worker pauses). */

@@ -42,6 +42,17 @@ abstract class BrokerTestSupport {
         return w;
     }
 
+    /** A worker with these settings besides the test keys'. */
+    Worker startWorker(String url, int concurrency, Map<String, String> settings) {
+        Map<String, String> all = new java.util.HashMap<>(settings);
+        all.put("sign.key", TestKeys.KEY);
+        all.put("worker.allow-classes", "io.tasq.**");
+        Worker w = Worker.builder().backend(url).settings(Settings.of(all, "test")).concurrency(concurrency).build()
+                .start();
+        opened.add(() -> w.stop(Duration.ofSeconds(5)));
+        return w;
+    }
+
     TasqClient connected(String url) {
         return connected(url, Map.of());
     }
@@ -56,9 +67,18 @@ abstract class BrokerTestSupport {
     }
 
     Backend rawBackend(String url) {
-        Backend b = Providers.backend(url, Settings.empty());
+        return rawBackend(url, Map.of());
+    }
+
+    Backend rawBackend(String url, Map<String, String> settings) {
+        Backend b = Providers.backend(url, Settings.of(settings, "test"));
         opened.add(b);
         return b;
+    }
+
+    /** The dead letters of the queue of {@code url}, which declares its job and dead-letter queues. */
+    io.tasq.spi.DeadLetters declared(String url) {
+        return rawBackend(url).deadLetters().orElseThrow();
     }
 
     <T extends AutoCloseable> T closeLater(T c) {

@@ -3,24 +3,13 @@ package io.tasq.backend.rabbitmq;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import io.tasq.JobOptions;
-import io.tasq.Task0;
 import io.tasq.TasqClient;
 import io.tasq.TasqFuture;
-import io.tasq.core.security.HmacSha256;
-import io.tasq.core.testkit.TestKeys;
-import io.tasq.core.wire.JobCodec;
-import io.tasq.core.wire.JobEnvelope;
 import io.tasq.core.wire.ResultCodec;
 import io.tasq.core.wire.ResultEnvelope;
 import io.tasq.core.wire.ResultStatus;
 import io.tasq.core.worker.Worker;
-import io.tasq.internal.Call0;
-import io.tasq.spi.Providers;
-import io.tasq.spi.Settings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +36,9 @@ class DelayedJobsTest extends BrokerTestSupport {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
                 .until(() -> worker.stats().received() == 0 || System.currentTimeMillis() >= due);
         assertThat(delayed.unwrap(Duration.ofSeconds(30))).isGreaterThanOrEqualTo(due);
-        assertThat(worker.stats().delayed()).isZero(); // the worker never held it itself
+        // back from its delay queue (rounded down to two digits) a little early at most once, and deferred there again
+        // by its signed time: never held by the worker
+        assertThat(worker.stats().delayed()).isLessThanOrEqualTo(1);
         assertThat(delayed.result()).hasValueSatisfying(r -> assertThat(r.attempt()).isEqualTo(1));
     }
 
@@ -70,28 +61,23 @@ class DelayedJobsTest extends BrokerTestSupport {
     }
 
     @Test
-    void aJobThatReachesTheJobQueueEarlyIsDelayedAgainNotRun() throws Exception {
+    void aJobThatReachesTheJobQueueEarlyIsDeferredByItsSignedTimeNotRun() throws Exception {
         String url = newQueueUrl();
         String name = TestBroker.nameOf(url);
         Worker worker = startWorker(url, 1);
         List<ResultEnvelope> answers = new CopyOnWriteArrayList<>();
         closeLater(rawBackend(url).openProducer("early-bird", body -> answers.add(ResultCodec.decode(body, 1 << 20))));
 
-        // as if a clock had jumped: a job due in 1.5 s already in the job queue
+        // as if a clock had jumped: a job due in 1.5 s already in the job queue, with no header saying so
         long due = System.currentTimeMillis() + 1_500;
-        Task0<Long> now = System::currentTimeMillis;
-        byte[] payload = Providers.serializer("fory").create(Settings.empty()).serialize(new Call0<>(now));
-        byte[] body = JobCodec.encode(new JobEnvelope("early", "early", "early-bird", System.currentTimeMillis(), due,
-                "", Map.of(), "fory", payload), HmacSha256.forKey(TestKeys.KEY));
-        try (Connection c = TestBroker.admin(); Channel ch = c.createChannel()) {
-            ch.basicPublish("", "tasq." + name + ".jobs", new AMQP.BasicProperties.Builder().deliveryMode(2)
-                    .messageId("early").headers(Map.of(Topology.NOT_BEFORE, due)).build(), body);
-        }
+        Forged.publish(name, "early", Map.of(), Forged.signedJob("early", "early-bird", due));
         await().atMost(Duration.ofSeconds(30)).until(() -> answers.size() == 1);
         ResultEnvelope r = answers.get(0);
         assertThat(r.status()).isEqualTo(ResultStatus.OK);
         assertThat(r.finishedAtMillis()).isGreaterThanOrEqualTo(due);
         assertThat(r.attempt()).isEqualTo(1);
-        assertThat(worker.stats().received()).isEqualTo(1);
+        // received early, deferred to a delay queue (which may bring it back early once more), then run
+        assertThat(worker.stats().delayed()).isGreaterThanOrEqualTo(1);
+        assertThat(worker.stats().received()).isEqualTo(worker.stats().delayed() + 1);
     }
 }

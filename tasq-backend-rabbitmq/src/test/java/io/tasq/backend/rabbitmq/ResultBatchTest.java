@@ -36,26 +36,26 @@ class ResultBatchTest {
                 complete("b", "2"), complete("a", "3"), new WorkerOp.Publish(new ResultMessage("a", "4", new byte[1])),
                 complete("b", "5"), complete("a", "6")));
 
-        Settlements.coalesce(todo);
+        ResultBatches.coalesce(todo);
 
         assertThat(todo.stream().map(ResultBatchTest::jobs)).containsExactly("1+3+6", "Cancel", "2+5", "Publish");
-        Settlements.coalesce(todo); // what is put together stays so
+        ResultBatches.coalesce(todo); // what is put together stays so
         assertThat(todo.stream().map(ResultBatchTest::jobs)).containsExactly("1+3+6", "Cancel", "2+5", "Publish");
     }
 
     @Test
     void aLoneResultStaysALoneResultAndAGroupStopsAtItsLimit() {
         ArrayDeque<WorkerOp> todo = new ArrayDeque<>(List.of(complete("a", "1"), complete("b", "2")));
-        Settlements.coalesce(todo);
+        ResultBatches.coalesce(todo);
         assertThat(todo).allMatch(op -> op instanceof WorkerOp.Complete);
 
         todo.clear();
-        for (int i = 0; i < Settlements.MAX_RESULTS + 1; i++) {
+        for (int i = 0; i < ResultBatches.MAX_RESULTS + 1; i++) {
             todo.add(complete("a", Integer.toString(i)));
         }
-        Settlements.coalesce(todo);
+        ResultBatches.coalesce(todo);
         assertThat(todo).hasSize(2);
-        assertThat(((WorkerOp.CompleteAll) todo.getFirst()).completes()).hasSize(Settlements.MAX_RESULTS);
+        assertThat(((WorkerOp.CompleteAll) todo.getFirst()).completes()).hasSize(ResultBatches.MAX_RESULTS);
         assertThat(todo.getLast()).isInstanceOf(WorkerOp.Complete.class);
     }
 

@@ -118,6 +118,7 @@ final class TestBroker {
         try (Connection c = admin(); Channel ch = c.createChannel()) {
             ch.queueDelete("tasq." + name + ".jobs");
             ch.queueDelete("tasq." + name + ".dead");
+            ch.queueDelete("tasq." + name + ".dead.dropped");
             ch.queueDelete("tasq." + name + ".schedules");
             ch.queueDelete("tasq." + name + ".locks");
         } catch (Exception e) {
@@ -174,6 +175,17 @@ final class TestBroker {
         } catch (Exception e) {
             throw new IllegalStateException("cannot list the queues of " + name + ": " + e, e);
         }
+    }
+
+    /** The names of the queues of the Tasq queue {@code name} there are. */
+    static List<String> queuesOf(String name) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (String line : rabbitmqctl("list_queues", "-q", "--no-table-headers", "name").split("\n")) {
+            if (line.strip().startsWith("tasq." + name + ".")) {
+                out.add(line.strip());
+            }
+        }
+        return out;
     }
 
     static String rabbitmqctl(String... args) throws Exception {
