@@ -70,7 +70,7 @@ class DelayedJobsTest extends BrokerTestSupport {
 
         // as if a clock had jumped: a job due in 1.5 s already in the job queue, with no header saying so
         long due = System.currentTimeMillis() + 1_500;
-        Forged.publish(name, "early", Map.of(), Forged.signedJob("early", "early-bird", due));
+        Forged.publish(name, "early", Map.of(), Forged.signedJob(name, "early", "early-bird", due));
         await().atMost(Duration.ofSeconds(30)).until(() -> answers.size() == 1);
         ResultEnvelope r = answers.get(0);
         assertThat(r.status()).isEqualTo(ResultStatus.OK);

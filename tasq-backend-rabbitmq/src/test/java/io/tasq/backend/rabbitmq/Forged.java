@@ -28,18 +28,22 @@ final class Forged {
 
     /** A well-formed job envelope, signed with nothing: every worker not started insecure refuses it. */
     static byte[] unsignedJob(String jobId, String replyTo, long notBeforeMillis) {
-        return JobCodec.encode(envelope(jobId, replyTo, notBeforeMillis), null);
+        return JobCodec.encode(envelope("", jobId, replyTo, notBeforeMillis), null);
     }
 
-    /** A job envelope signed with the test key ({@link TestKeys#KEY}), as a client of the tests would send it. */
-    static byte[] signedJob(String jobId, String replyTo, long notBeforeMillis) {
-        return JobCodec.encode(envelope(jobId, replyTo, notBeforeMillis), HmacSha256.forKey(TestKeys.KEY));
+    /**
+     * A job envelope for the Tasq queue {@code name} signed with the test key ({@link TestKeys#KEY}), as
+     * a client of the tests would send it.
+     */
+    static byte[] signedJob(String name, String jobId, String replyTo, long notBeforeMillis) {
+        return JobCodec.encode(envelope(name, jobId, replyTo, notBeforeMillis), HmacSha256.forKey(TestKeys.KEY));
     }
 
-    private static JobEnvelope envelope(String jobId, String replyTo, long notBeforeMillis) {
+    private static JobEnvelope envelope(String queue, String jobId, String replyTo, long notBeforeMillis) {
         byte[] payload = Providers.serializer("fory").create(Settings.empty()).serialize(new Call0<>(NOW));
-        return new JobEnvelope(jobId, jobId, replyTo, System.currentTimeMillis(), notBeforeMillis, "", Map.of(),
-                "fory", payload);
+        long now = System.currentTimeMillis();
+        return new JobEnvelope(jobId, jobId, replyTo, now, notBeforeMillis, "", Map.of(), "fory", payload)
+                .forQueue(queue, Math.max(now, notBeforeMillis) + 86_400_000L);
     }
 
     /** Publishes {@code body} into the job queue of the Tasq queue {@code name}, with these headers (or none). */

@@ -54,7 +54,8 @@ class PoisonMessageTest extends BrokerTestSupport {
                 body -> answers.add(ResultCodec.decode(body, 1 << 20))));
         byte[] payload = Providers.serializer("fory").create(Settings.empty()).serialize(new Call1<>((Integer n) -> n, 1));
         byte[] wrongKey = JobCodec.encode(new JobEnvelope("wrong-key", "wrong-key", "intruder",
-                System.currentTimeMillis(), 0, "", Map.of(), "fory", payload),
+                System.currentTimeMillis(), 0, "", Map.of(), "fory", payload)
+                        .forQueue(name, System.currentTimeMillis() + 3_600_000),
                 HmacSha256.forKey("not-the-worker-key-0123456789"));
         intruder.send(new OutboundJob("wrong-key", "intruder", wrongKey, 0)).toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);

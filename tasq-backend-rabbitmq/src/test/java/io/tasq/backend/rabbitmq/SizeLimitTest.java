@@ -75,7 +75,7 @@ class SizeLimitTest extends BrokerTestSupport {
         TasqClient client = connected(url);
         // a valid job: the worker runs it, whatever the mark says
         Forged.publish(name, "marked", Map.of(SizeLimitedFrames.MARK, "0123:99999999"),
-                Forged.signedJob("marked", "nobody", 0));
+                Forged.signedJob(name, "marked", "nobody", 0));
         await().atMost(WAIT).until(() -> worker.stats().succeeded() == 1);
         assertThat(client.scheduleBlocking(WAIT, () -> "serving", JobOptions.defaults())).isEqualTo("serving");
         assertThat(messageCount("tasq." + name + ".dead")).isZero();

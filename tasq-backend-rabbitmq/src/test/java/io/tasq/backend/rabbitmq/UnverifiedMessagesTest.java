@@ -198,7 +198,7 @@ class UnverifiedMessagesTest extends BrokerTestSupport {
             TasqClient client = connected(url);
             long sixtyDays = System.currentTimeMillis() + Duration.ofDays(60).toMillis();
             // in the job queue already, as if a clock had jumped: the worker defers it by its signed time
-            Forged.publish(name, "jumped", Map.of(), Forged.signedJob("jumped", "nobody", sixtyDays));
+            Forged.publish(name, "jumped", Map.of(), Forged.signedJob(name, "jumped", "nobody", sixtyDays));
             // and one sent the usual way
             client.schedule(System::currentTimeMillis, JobOptions.named("in-sixty-days").delay(Duration.ofDays(60)));
             await().atMost(WAIT).until(() -> messageCount(hop) == 2);
