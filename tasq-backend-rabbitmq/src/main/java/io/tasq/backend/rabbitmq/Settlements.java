@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * leaves the job unacknowledged, so it runs again (a duplicate result, which the client ignores)
  * rather than being lost.
  *
- * <p>Settlements of a delivery that came on a channel since lost are dropped: the broker delivers
+ * <p>Settlements of a delivery that came on a channel since lost are dropped, but for the result of a
+ * job that ran, which is still sent (the copy the broker delivers again is dropped as already taken by
+ * the worker's memory of jobs, or runs again elsewhere): the broker delivers
  * that job again. Not thread-safe: used by the consumer's IO thread only.
  */
 final class Settlements {
@@ -104,21 +106,10 @@ final class Settlements {
                 && tag <= d.getActiveDeliveryTagOffset();
     }
 
-    /** The results of a group whose deliveries still mean something on {@code ch}. */
-    private static List<WorkerOp.Complete> live(Channel ch, WorkerOp.CompleteAll all) {
-        List<WorkerOp.Complete> live = new ArrayList<>(all.completes().size());
-        for (WorkerOp.Complete c : all.completes()) {
-            if (!stale(ch, c.delivery().from(), c.delivery().tag())) {
-                live.add(c);
-            }
-        }
-        return live;
-    }
-
     /** Carries out {@code op} on {@code ch}, in the channel's life {@code epoch}. */
     void apply(Channel ch, int epoch, WorkerOp op) throws IOException {
         if (op instanceof WorkerOp.CompleteAll all) {
-            List<WorkerOp.Complete> live = live(ch, all);
+            List<WorkerOp.Complete> live = all.completes();
             if (live.size() == 1) {
                 apply(ch, epoch, live.get(0));
             } else if (!live.isEmpty()) {
@@ -136,7 +127,10 @@ final class Settlements {
             }
         } else if (op instanceof WorkerOp.Complete c) {
             RabbitMqDelivery d = c.delivery();
-            if (!stale(ch, d.from(), d.tag()) && !publishResult(ch, epoch, op, c.result())) {
+            // a delivery from a lost channel comes back from the broker, but its job ran: the result still
+            // goes to its client (which ignores a second one), since the copy that comes back finds the job
+            // taken already and is dropped without running; only the acknowledgement is skipped
+            if (!publishResult(ch, epoch, op, c.result()) && !stale(ch, d.from(), d.tag())) {
                 ch.basicAck(d.tag(), false);
             }
         } else if (op instanceof WorkerOp.Ack a) {
@@ -356,7 +350,7 @@ final class Settlements {
     /**
      * After a channel's life ended, on the channel that replaced it: what its unconfirmed publishes
      * still need. A delivery that came on the lost channel comes back from the broker by itself, so
-     * only settlements of current deliveries and free results are done again.
+     * only settlements of current deliveries, results of jobs that ran and free results are done again.
      */
     List<WorkerOp> salvage(Channel ch, int currentEpoch) {
         List<WorkerOp> again = new ArrayList<>();
@@ -367,13 +361,10 @@ final class Settlements {
                 continue;
             }
             for (Pending p : e.getValue().values()) {
-                if (p.op instanceof WorkerOp.CompleteAll all) {
-                    List<WorkerOp.Complete> live = live(ch, all);
-                    if (!live.isEmpty()) {
-                        again.add(new WorkerOp.CompleteAll(live));
-                    }
-                } else if (p.op instanceof WorkerOp.Publish || p.op instanceof WorkerOp.Bury
+                if (p.op instanceof WorkerOp.CompleteAll || p.op instanceof WorkerOp.Complete
+                        || p.op instanceof WorkerOp.Publish || p.op instanceof WorkerOp.Bury
                         || !staleDelivery(ch, p.op)) {
+                    // results of jobs that ran are sent again whatever became of their deliveries
                     again.add(p.op);
                 }
             }

@@ -116,6 +116,15 @@ final class Admission {
         });
     }
 
+    /**
+     * Forgets, in this worker's memory only, a job that went to the dead letters: an operator may send
+     * it back ({@code tq dead retry}) until it expires, and this worker then runs it again. A backend
+     * with a shared memory keeps its claim, and releases it itself when the dead letter is sent back.
+     */
+    void deadLettered(JobEnvelope env) {
+        memory.release(env.key());
+    }
+
     private Result refused(JobEnvelope env, String why) {
         String reason = "job '" + env.name() + "' (" + env.jobId() + ") from client " + env.replyTo() + " refused: "
                 + why;

@@ -113,6 +113,7 @@ final class JobRunner {
         JobPolicy policy = JobPolicy.of(env);
         if (item.attempt() > 1 + policy.retries() + cx.maxCrashes()) {
             cx.stats().deadLettered.incrementAndGet();
+            cx.admission().deadLettered(env);
             refuse(env.jobId(), env.name(), env.replyTo(), item, outcome, new TasqException("job '" + env.name()
                     + "' was delivered " + item.attempt() + " times: it stopped or stalled its worker each time "
                     + "(a poison job); it went to the dead letters"));
@@ -245,6 +246,7 @@ final class JobRunner {
         }
         if (failed && policy.retries() > 0) {
             cx.stats().deadLettered.incrementAndGet();
+            cx.admission().deadLettered(env);
             cx.replies().accept(new Reply(result, outcome, "failed after " + attempt + " attempt"
                     + (attempt == 1 ? "" : "s") + (ran.retryable() ? "" : " (the job said not to retry)")));
         } else {

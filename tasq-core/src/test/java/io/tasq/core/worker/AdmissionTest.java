@@ -65,6 +65,16 @@ class AdmissionTest {
     }
 
     @Test
+    void aDeadLetteredJobSentBackByAnOperatorIsAdmittedAgain() {
+        Admission a = admission(Optional.empty());
+        SignedJob j = job("j1", "orders", NOW + 1_000);
+        assertThat(a.check(j, 0, "").verdict()).isEqualTo(Admission.Verdict.ADMITTED);
+        a.deadLettered(j.job());
+        assertThat(a.check(j, 0, "").verdict()).isEqualTo(Admission.Verdict.ADMITTED);
+        assertThat(a.check(j, 0, "").verdict()).isEqualTo(Admission.Verdict.DUPLICATE);
+    }
+
+    @Test
     void theBackendsSharedMemoryStopsACopyAnotherWorkerTook() {
         Map<String, String> claims = new ConcurrentHashMap<>();
         ReplayGuard shared = new ReplayGuard() {
