@@ -8,16 +8,12 @@ import io.tasq.JobUnansweredException;
 import io.tasq.Tasq;
 import io.tasq.TasqClient;
 import io.tasq.TasqFuture;
+import io.tasq.core.testkit.StubBackend;
 import io.tasq.core.testkit.TestKeys;
-import io.tasq.spi.Backend;
-import io.tasq.spi.BackendCapability;
-import io.tasq.spi.ConsumerOptions;
-import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobProducer;
 import io.tasq.spi.OutboundJob;
 import io.tasq.spi.ResultListener;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,20 +23,9 @@ import org.junit.jupiter.api.Test;
 class UnansweredJobsTest {
 
     /** Takes every job and answers none, as a worker that refuses what it cannot verify looks from the client. */
-    private static final class Silent implements Backend {
-        @Override
-        public String queue() {
-            return "default";
-        }
-
-        @Override
-        public String describe() {
-            return "silent://";
-        }
-
-        @Override
-        public Set<BackendCapability> capabilities() {
-            return Set.of();
+    private static final class Silent extends StubBackend {
+        Silent() {
+            super("silent");
         }
 
         @Override
@@ -55,15 +40,6 @@ class UnansweredJobsTest {
                 public void close() {
                 }
             };
-        }
-
-        @Override
-        public JobConsumer openConsumer(ConsumerOptions options) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {
         }
     }
 

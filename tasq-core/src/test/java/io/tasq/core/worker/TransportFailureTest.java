@@ -2,18 +2,14 @@ package io.tasq.core.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tasq.core.testkit.StubBackend;
 import io.tasq.core.testkit.TestKeys;
-import io.tasq.spi.Backend;
-import io.tasq.spi.BackendCapability;
 import io.tasq.spi.ConsumerOptions;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobListener;
-import io.tasq.spi.JobProducer;
-import io.tasq.spi.ResultListener;
 import io.tasq.spi.ResultMessage;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,28 +18,12 @@ import org.junit.jupiter.api.Test;
 class TransportFailureTest {
 
     /** A backend whose consumer hands its listener to the test. */
-    private static final class Dying implements Backend {
+    private static final class Dying extends StubBackend {
         final CompletableFuture<JobListener> listener = new CompletableFuture<>();
         volatile boolean closed;
 
-        @Override
-        public String queue() {
-            return "default";
-        }
-
-        @Override
-        public String describe() {
-            return "dying://";
-        }
-
-        @Override
-        public Set<BackendCapability> capabilities() {
-            return Set.of();
-        }
-
-        @Override
-        public JobProducer openProducer(String clientId, ResultListener results) {
-            throw new UnsupportedOperationException();
+        Dying() {
+            super("dying");
         }
 
         @Override
@@ -72,10 +52,6 @@ class TransportFailureTest {
                     closed = true;
                 }
             };
-        }
-
-        @Override
-        public void close() {
         }
     }
 
