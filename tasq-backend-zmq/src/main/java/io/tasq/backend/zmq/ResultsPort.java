@@ -36,6 +36,7 @@ final class ResultsPort {
     private final String instanceId;
     private final String where;
     private final Bursts refusedPeers = new Bursts();
+    private final Bursts failed = new Bursts();
     private JobListener listener;
 
     ResultsPort(ZMQ.Socket router, Peers peers, HeldResults held, WorkerAdmin admin, String instanceId, String where) {
@@ -78,7 +79,16 @@ final class ResultsPort {
                     command = null; // too much for any request: read to its end and ignored
                 }
             }
-            control(routingId, command, args);
+            try {
+                control(routingId, command, args);
+            } catch (RuntimeException e) {
+                // one message costs its own handling only, never the turn (nor the pause after a failed one)
+                long n = failed.count(System.currentTimeMillis());
+                if (n > 0) {
+                    LOG.warn("worker on {}: {} message(s) on the results port failed (the last: {})", where, n,
+                            e.toString());
+                }
+            }
         }
         return i;
     }
