@@ -35,6 +35,8 @@ public final class TestServers {
      */
     public static void awaitHeartbeat(String url, java.util.function.Predicate<io.tasq.spi.WorkerInfo> seen) {
         try (io.tasq.spi.Backend b = io.tasq.spi.Providers.backend(url, io.tasq.spi.Settings.empty())) {
+            // as tq inspect does: with the operator's key (a ZMQ worker answers no operator without one)
+            b.useCredentials(io.tasq.core.security.KeyCredentials.from(io.tasq.core.testkit.TestKeys.worker()));
             io.tasq.spi.QueueAdmin admin = b.admin().orElseThrow();
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                     .until(() -> admin.workers().stream().anyMatch(seen));

@@ -8,13 +8,22 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * client PUSH  -&gt; worker PULL    [JOB jobIdLength:2 jobId attempt:4 clientIdLength:2 clientId envelope]
  * client DEALER -&gt; worker ROUTER [PING]
+ *                                [HELLO][clientId][algorithm][keyId][signature]  (answers a CHALLENGE;
+ *                                                            unsigned: [HELLO][clientId])
  *                                [CONTROL][envelope]         (broadcast: cancel a job)
- *                                [ADMIN][requestId][op][args...]  (dead letters: count, list, retry, purge)
- * worker ROUTER -&gt; client DEALER [PONG][worker instance id]
+ *                                [ADMIN][requestId][op][args...]  (dead letters: count, list, retry, purge, ...)
+ * worker ROUTER -&gt; client DEALER [PONG][worker instance id]   (to a peer that proved its key)
+ *                                [CHALLENGE][worker instance id][challenge]  (to any other peer)
+ *                                [REFUSED][reason]           (its hello proved no trusted key)
  *                                [RESULT jobIdLength:2 jobId envelope]
  *                                [RELEASED][jobId]           (not run: send it again)
  *                                [ADMIN_REPLY][requestId][payload]
+ *                                [ADMIN_REFUSED][requestId][reason]  (a request from a peer that proved no key)
  * </pre>
+ *
+ * <p>Results, hand-backs, pongs and admin replies go only to a DEALER whose routing id proved a
+ * trusted key (see {@link Handshake}); the client id in a job frame is unverified and decides
+ * nothing but where a hand-back goes among such peers.
  *
  * <p>A job and a result are one frame each, their ids in a small header before the envelope: the
  * frames a message has, not its bytes, are what costs in JeroMQ (a message object, a pipe entry and
@@ -29,6 +38,17 @@ final class Frames {
     static final byte[] CONTROL = {'C'};
     static final byte[] ADMIN = {'A'};
     static final byte[] ADMIN_REPLY = {'a'};
+    static final byte[] CHALLENGE = {'K'};
+    static final byte[] HELLO = {'H'};
+    static final byte[] REFUSED = {'N'};
+    static final byte[] ADMIN_REFUSED = {'n'};
+    /** The longest job id or client id a job frame may carry; a longer one makes the frame malformed. */
+    static final int MAX_ID_BYTES = 1024;
+    /**
+     * The highest attempt count a job frame may claim. The count is unverified: the worker only uses
+     * it bounded (the core checks a verified job's count against its own memory).
+     */
+    static final int MAX_ATTEMPT = 1_000_000;
     private static final byte JOB = 'J';
 
     /** A job as read off the jobs socket. */
@@ -71,22 +91,26 @@ final class Frames {
         return f;
     }
 
-    /** The job in a frame, or null if the frame is not one. */
+    /**
+     * The job in a frame, or null if the frame is not one. Every field is unverified: ids are
+     * bounded to {@link #MAX_ID_BYTES} and the attempt count to 1..{@link #MAX_ATTEMPT}.
+     */
     static Job job(byte[] f) {
         if (f == null || f.length < 1 + 2 + 4 + 2 || f[0] != JOB) {
             return null;
         }
         int idLength = u16(f, 1);
         int clientAt = 1 + 2 + idLength + 4;
-        if (clientAt + 2 > f.length) {
+        if (idLength > MAX_ID_BYTES || clientAt + 2 > f.length) {
             return null;
         }
         int clientLength = u16(f, clientAt);
         int envelopeAt = clientAt + 2 + clientLength;
-        if (envelopeAt > f.length) {
+        if (clientLength > MAX_ID_BYTES || envelopeAt > f.length) {
             return null;
         }
-        return new Job(new String(f, 3, idLength, StandardCharsets.UTF_8), int32(f, 3 + idLength),
+        int attempt = Math.max(1, Math.min(MAX_ATTEMPT, int32(f, 3 + idLength)));
+        return new Job(new String(f, 3, idLength, StandardCharsets.UTF_8), attempt,
                 new String(f, clientAt + 2, clientLength, StandardCharsets.UTF_8),
                 java.util.Arrays.copyOfRange(f, envelopeAt, f.length));
     }

@@ -3,6 +3,7 @@ package io.tasq.backend.zmq;
 import io.tasq.spi.Backend;
 import io.tasq.spi.BackendCapability;
 import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.Credentials;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobProducer;
 import io.tasq.spi.ResultListener;
@@ -13,7 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The brokerless backend on JeroMQ: a worker binds two ports, clients connect to them. Jobs go
- * PUSH to PULL; results come back ROUTER to DEALER, addressed by client id. Nothing is kept by a
+ * PUSH to PULL; results come back ROUTER to DEALER, only to a DEALER that proved it holds a key the
+ * worker trusts ({@link Handshake}, with the {@link Credentials} the runtime hands over). Nothing is kept by a
  * server: a client holds its jobs until a worker takes them and sends them again if that worker
  * restarts; a worker holds delayed jobs, and results for clients that are away, in memory.
  *
@@ -24,6 +26,11 @@ final class ZmqBackend implements Backend {
     private final ZmqSettings settings;
     private final String description;
     private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+    /**
+     * The keys given last. Each producer, consumer and admin takes those current when it opens: a
+     * backend shared by a client and a worker in one process keeps each side's keys.
+     */
+    private volatile Credentials credentials = Credentials.none();
 
     ZmqBackend(ZmqSettings settings, String description) {
         this.settings = settings;
@@ -41,6 +48,11 @@ final class ZmqBackend implements Backend {
     }
 
     @Override
+    public void useCredentials(Credentials credentials) {
+        this.credentials = java.util.Objects.requireNonNull(credentials, "credentials == null");
+    }
+
+    @Override
     public Set<BackendCapability> capabilities() {
         return EnumSet.of(BackendCapability.REDELIVERY, BackendCapability.RESULT_RETENTION,
                 BackendCapability.QUEUED_SETTLEMENT);
@@ -48,14 +60,14 @@ final class ZmqBackend implements Backend {
 
     @Override
     public JobProducer openProducer(String clientId, ResultListener listener) {
-        ZmqProducer p = new ZmqProducer(settings, clientId, listener);
+        ZmqProducer p = new ZmqProducer(settings, clientId, listener, credentials);
         open.add(p);
         return p;
     }
 
     @Override
     public JobConsumer openConsumer(ConsumerOptions options) {
-        ZmqConsumer c = new ZmqConsumer(settings, options);
+        ZmqConsumer c = new ZmqConsumer(settings, options, credentials);
         open.add(c);
         return c;
     }
@@ -64,7 +76,7 @@ final class ZmqBackend implements Backend {
 
     private synchronized ZmqAdmin adminClient() {
         if (admin == null) {
-            admin = new ZmqAdmin(settings.endpoints());
+            admin = new ZmqAdmin(settings, () -> credentials);
             open.add(admin);
         }
         return admin;

@@ -2,6 +2,7 @@ package io.tasq.backend.zmq;
 
 import io.tasq.ClientClosedException;
 import io.tasq.backend.zmq.ZmqSettings.Endpoint;
+import io.tasq.spi.Credentials;
 import io.tasq.spi.JobProducer;
 import io.tasq.spi.OutboundJob;
 import io.tasq.spi.ResultListener;
@@ -25,7 +26,9 @@ import org.zeromq.ZMQ;
 
 /**
  * The client side, over one worker or a pool of them: for each worker a PUSH socket for jobs and a
- * DEALER socket (identity = client id) for results and pings, all owned by one IO thread.
+ * DEALER socket for results and pings, all owned by one IO thread. The DEALER's routing id is
+ * random, and it proves this client's key to the worker ({@link Handshake}) when the worker
+ * challenges it: a worker sends results only to a routing id that did.
  *
  * <p>A worker is <em>up</em> from its first pong until it is silent for {@code zmq.worker-timeout}.
  * Each job goes to one worker that is up, picked by the {@link ZmqSettings.Routing routing}; with
@@ -73,7 +76,9 @@ final class ZmqProducer implements JobProducer {
     private static final class Link {
         final Endpoint endpoint;
         final ZMQ.Socket push;
-        final ZMQ.Socket dealer;
+        /** Replaced, with a new routing id, when the worker is taken out (see {@link #renew}). */
+        ZMQ.Socket dealer;
+        byte[] routingId;
         /** Jobs assigned to it and not yet handed to its connection, in order. */
         final ArrayDeque<Outgoing> backlog = new ArrayDeque<>();
         /** Jobs assigned to it and not settled, queued or sent: what least-pending counts. */
@@ -84,11 +89,12 @@ final class ZmqProducer implements JobProducer {
         /** It handed a job back: it is stopping, so it gets no new jobs until it restarts or is taken out. */
         boolean draining;
         boolean watchingOut;
+        /** The worker refused this client's hello; logged once until it accepts one. */
+        boolean refused;
 
-        Link(Endpoint endpoint, ZMQ.Socket push, ZMQ.Socket dealer) {
+        Link(Endpoint endpoint, ZMQ.Socket push) {
             this.endpoint = endpoint;
             this.push = push;
-            this.dealer = dealer;
         }
 
         boolean eligible() {
@@ -100,6 +106,9 @@ final class ZmqProducer implements JobProducer {
     private final String clientId;
     private final byte[] clientIdBytes;
     private final ResultListener listener;
+    private final Credentials credentials;
+    /** This client's CURVE key pair, when it encrypts. */
+    private final ZMQ.Curve.KeyPair curveKeys;
     private final Wakeup wakeup = new Wakeup();
     private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
     /** Work for the IO thread from other threads: broadcasts, withdrawals, workers added. */
@@ -120,11 +129,16 @@ final class ZmqProducer implements JobProducer {
     private final ArrayDeque<Outgoing> waiting = new ArrayDeque<>();
     private int cursor;
 
-    ZmqProducer(ZmqSettings settings, String clientId, ResultListener listener) {
+    ZmqProducer(ZmqSettings settings, String clientId, ResultListener listener, Credentials credentials) {
         this.settings = settings;
         this.clientId = clientId;
         this.clientIdBytes = Frames.utf8(clientId);
+        if (clientIdBytes.length > Frames.MAX_ID_BYTES) {
+            throw new IllegalArgumentException("a client id longer than " + Frames.MAX_ID_BYTES + " bytes");
+        }
         this.listener = listener;
+        this.credentials = credentials;
+        this.curveKeys = settings.curve().ownKeys();
         this.io = new Thread(this::loop, "tasq-zmq-client-" + clientId);
         io.setDaemon(true);
         io.start();
@@ -266,18 +280,42 @@ final class ZmqProducer implements JobProducer {
         push.setImmediate(true);
         push.setSndHWM(100_000);
         push.setLinger(0);
+        push.setHandshakeIvl(Handshake.ZMQ_HANDSHAKE_MILLIS);
+        settings.curve().connect(push, curveKeys);
         push.connect(endpoint.connectJobs());
+        Link link = new Link(endpoint, push);
+        links.add(link);
+        openDealer(link);
+    }
+
+    /** Connects the link's DEALER, with a routing id of its own, and pings (the worker's answer challenges it). */
+    private void openDealer(Link link) {
         ZMQ.Socket dealer = ctx.createSocket(SocketType.DEALER);
-        dealer.setIdentity(clientIdBytes);
+        link.routingId = Handshake.routingId();
+        dealer.setIdentity(link.routingId);
         dealer.setLinger(0);
         dealer.setRcvHWM(0);
-        dealer.connect(endpoint.connectResults());
-        Link link = new Link(endpoint, push, dealer);
-        links.add(link);
+        dealer.setMaxMsgSize(settings.maxMessageBytes());
+        dealer.setHandshakeIvl(Handshake.ZMQ_HANDSHAKE_MILLIS);
+        settings.curve().connect(dealer, curveKeys);
+        dealer.connect(link.endpoint.connectResults());
+        link.dealer = dealer;
         poller.register(dealer, ZMQ.Poller.POLLIN);
         if (dealer.send(Frames.PING, ZMQ.DONTWAIT)) {
-            LOG.trace("client {}: pinged {}", clientId, endpoint);
+            LOG.trace("client {}: pinged {}", clientId, link.endpoint);
         }
+    }
+
+    /**
+     * Replaces the DEALER of a worker taken out by a new one, with a new routing id. The worker's
+     * ROUTER ignores a connection whose routing id it still holds (no handover: nobody can take over
+     * another's), so one that never noticed the old connection die would ignore this client's
+     * reconnection under the same id for as long as it keeps the dead one.
+     */
+    private void renew(Link link) {
+        poller.unregister(link.dealer);
+        link.dealer.close();
+        openDealer(link);
     }
 
     private void loop() {
@@ -552,6 +590,24 @@ final class ZmqProducer implements JobProducer {
                 }
             } else if (Frames.is(command, Frames.PONG) && rest.length == 1) {
                 pong(l, Frames.string(rest[0]));
+                if (l.refused) {
+                    l.refused = false;
+                    LOG.info("client {}: the worker at {} accepts its key now", clientId, l.endpoint);
+                }
+            } else if (Frames.is(command, Frames.CHALLENGE) && rest.length == 2) {
+                // the worker is up, but sends this client nothing until it proves its key
+                String instance = Frames.string(rest[0]);
+                pong(l, instance);
+                Handshake.send(l.dealer, Handshake.hello(credentials, clientId, l.routingId, rest[1], instance));
+            } else if (Frames.is(command, Frames.REFUSED)) {
+                if (!l.refused) {
+                    l.refused = true;
+                    LOG.error("client {}: the worker at {} refused its hello: this client {}; the worker runs its "
+                            + "jobs if it trusts them but sends it no results. Set TASQ_SIGN_KEY (or sign.key / "
+                            + "sign.private-key) to a key the worker trusts", clientId, l.endpoint,
+                            credentials.signer().isPresent() ? "signs with a key the worker does not trust"
+                                    : "holds no key to sign with");
+                }
             } else if (Frames.is(command, Frames.RELEASED) && rest.length == 1) {
                 handedBack(l, Frames.string(rest[0]));
             } else {
@@ -589,9 +645,11 @@ final class ZmqProducer implements JobProducer {
 
     /** The worker is stopping and did not run this job: it goes to another worker (or this one's next instance). */
     private void handedBack(Link l, String jobId) {
-        l.draining = true;
         Outgoing o = unsettled.get(jobId);
         if (o != null && o.link == l && !o.queued) {
+            // only a job this client sent there says the worker is stopping: its id is in a frame the
+            // worker never verified, so any other id says nothing
+            l.draining = true;
             unassign(o);
             route(o);
         }
@@ -603,6 +661,7 @@ final class ZmqProducer implements JobProducer {
             l.up = false;
             l.draining = false;
             int n = reroute(l, false);
+            renew(l);
             LOG.warn("client {}: no answer from the worker at {} for {} ms; it is taken out, and its {} unfinished "
                     + "job(s) go to {}", clientId, l.endpoint, now - l.lastPong, n,
                     links.stream().anyMatch(Link::eligible) ? "the other workers" : "the first worker up");

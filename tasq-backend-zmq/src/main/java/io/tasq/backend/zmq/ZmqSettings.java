@@ -2,6 +2,7 @@ package io.tasq.backend.zmq;
 
 import io.tasq.ConfigurationException;
 import io.tasq.spi.BackendUri;
+import io.tasq.spi.Limits;
 import io.tasq.spi.SettingInfo;
 import io.tasq.spi.Settings;
 import java.time.Duration;
@@ -23,9 +24,13 @@ import java.util.stream.Collectors;
  * @param maxHeldResults how many such results a worker keeps at most
  * @param maxDeadLetters how many dead letters a worker keeps in memory, the oldest dropped first
  * @param queue the queue's name (the URL's {@code name}, {@code default} when absent), which jobs are signed for
+ * @param maxMessageBytes the largest message a socket takes off the wire ({@link Limits#maxMessageBytes});
+ *     ZMQ drops the connection of a peer that sends a larger one before buffering it
+ * @param curve CURVE encryption keys, {@link CurveKeys#NONE} when off
  */
 record ZmqSettings(List<Endpoint> endpoints, Routing routing, Duration heartbeat, Duration workerTimeout,
-        Duration resultTtl, int maxHeldResults, int maxDeadLetters, String queue) {
+        Duration resultTtl, int maxHeldResults, int maxDeadLetters, String queue, long maxMessageBytes,
+        CurveKeys curve) {
 
     static final String DEFAULT_QUEUE = "default";
     private static final java.util.regex.Pattern QUEUE_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,200}");
@@ -39,7 +44,11 @@ record ZmqSettings(List<Endpoint> endpoints, Routing routing, Duration heartbeat
             new SettingInfo("zmq.worker-timeout", "3s", "silence after which a client takes a worker out"),
             new SettingInfo("zmq.result-ttl", "10m", "how long a worker keeps results for a client that is away"),
             new SettingInfo("zmq.max-held-results", "100000", "how many such results a worker keeps at most"),
-            new SettingInfo("zmq.max-dead-letters", "10000", "dead letters a worker keeps in memory, oldest dropped first"));
+            new SettingInfo("zmq.max-dead-letters", "10000", "dead letters a worker keeps in memory, oldest dropped first"),
+            new SettingInfo(CurveKeys.SECRET_KEY, null,
+                    "a worker's CURVE secret key (Z85): encrypts its traffic; it logs the public key clients need"),
+            new SettingInfo(CurveKeys.SERVER_KEY, null,
+                    "the worker's CURVE public key (Z85), for clients and operators: their traffic to it is encrypted"));
     static final Set<String> KEYS = INFO.stream().map(SettingInfo::key).collect(Collectors.toUnmodifiableSet());
     private static final List<String> PARAMS = List.of("results-port", "router", "name");
 
@@ -66,6 +75,11 @@ record ZmqSettings(List<Endpoint> endpoints, Routing routing, Duration heartbeat
 
         String bindResults() {
             return "tcp://" + bindHost() + ":" + resultsPort;
+        }
+
+        /** Whether only this machine can reach it. */
+        boolean isLoopback() {
+            return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
         }
 
         private String bindHost() {
@@ -144,7 +158,18 @@ record ZmqSettings(List<Endpoint> endpoints, Routing routing, Duration heartbeat
                 settings.getDuration("zmq.worker-timeout", Duration.ofSeconds(3)),
                 settings.getDuration("zmq.result-ttl", Duration.ofMinutes(10)),
                 settings.getInt("zmq.max-held-results", 100_000, 0, Integer.MAX_VALUE),
-                settings.getInt("zmq.max-dead-letters", 10_000, 0, Integer.MAX_VALUE), queue(uri));
+                settings.getInt("zmq.max-dead-letters", Limits.DEFAULT_MAX_DEAD_LETTERS, 0, Integer.MAX_VALUE), queue(uri),
+                Limits.maxMessageBytes(Limits.maxEnvelopeBytes(settings)), curve(settings));
+    }
+
+    private static CurveKeys curve(Settings settings) {
+        String secret = settings.get(CurveKeys.SECRET_KEY, null);
+        String server = settings.get(CurveKeys.SERVER_KEY, null);
+        return new CurveKeys(
+                secret == null || secret.isBlank() ? null
+                        : CurveKeys.parse(secret, CurveKeys.SECRET_KEY, settings.sourceOf(CurveKeys.SECRET_KEY)),
+                server == null || server.isBlank() ? null
+                        : CurveKeys.parse(server, CurveKeys.SERVER_KEY, settings.sourceOf(CurveKeys.SERVER_KEY)));
     }
 
     private static String queue(BackendUri uri) {

@@ -70,6 +70,17 @@ public abstract class BackendContractTest {
         return c;
     }
 
+    /**
+     * A backend as an operator's tools open it ({@code tq dead}, {@code tq inspect}): holding the
+     * test key, which the workers trust (a brokerless worker answers no operator without one).
+     */
+    protected Backend operatorBackend(String url) {
+        Backend b = Providers.backend(url, Settings.empty());
+        b.useCredentials(io.tasq.core.security.KeyCredentials.from(workerSettings()));
+        opened.add(b);
+        return b;
+    }
+
     protected TasqClient connected(String url) {
         TasqClient c = client(url);
         c.connect();
@@ -408,9 +419,7 @@ public abstract class BackendContractTest {
         assertThatThrownBy(() -> doomed.unwrap(Duration.ofSeconds(60))).isInstanceOf(JobFailedException.class)
                 .hasMessageContaining("flaky call 3");
         assertThat(TestJobs.calls(always)).isEqualTo(3);
-        Backend backend = Providers.backend(url, Settings.empty());
-        backend.useCredentials(io.tasq.core.security.KeyCredentials.from(workerSettings()));
-        opened.add(backend);
+        Backend backend = operatorBackend(url);
         io.tasq.spi.DeadLetters dead = backend.deadLetters()
                 .orElseThrow(() -> new AssertionError("every backend keeps dead letters"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
@@ -490,9 +499,7 @@ public abstract class BackendContractTest {
     void deadLettersCanBeListedRetriedAndPurged() {
         String url = newQueueUrl();
         startWorker(url, 1);
-        Backend backend = Providers.backend(url, Settings.empty());
-        backend.useCredentials(io.tasq.core.security.KeyCredentials.from(workerSettings()));
-        opened.add(backend);
+        Backend backend = operatorBackend(url);
         io.tasq.spi.DeadLetters dead = backend.deadLetters()
                 .orElseThrow(() -> new AssertionError("every backend keeps dead letters"));
         long before = dead.count();
@@ -579,8 +586,7 @@ public abstract class BackendContractTest {
         Worker worker = Worker.builder().backend(url).settings(workerSettings().with("worker.heartbeat", "200ms", "test"))
                 .concurrency(2).build().start();
         opened.add(() -> worker.stop(Duration.ofSeconds(5)));
-        Backend backend = Providers.backend(url, Settings.empty());
-        opened.add(backend);
+        Backend backend = operatorBackend(url);
         io.tasq.spi.QueueAdmin admin = backend.admin()
                 .orElseThrow(() -> new AssertionError("every backend lists its live workers"));
         TasqClient client = connected(url);
