@@ -174,23 +174,51 @@ final class Connections implements AutoCloseable {
         return "the Redis Cluster at " + settings.address() + (a != null ? " (node " + a + ")" : "");
     }
 
+    /** The settings these connections were made for. */
+    RedisSettings settings() {
+        return settings;
+    }
+
     /** The URL, password masked, for messages. */
     String url() {
         return url;
     }
 
     /**
-     * A new connection of its own, for a blocking read.
+     * A new connection of its own, for a blocking read, whose replies pass through a {@link ReplyGuard}
+     * with {@link ReplyGuard.Limits#SMALL} limits until its reader sets others.
      *
+     * @param guard told of the connection's guard (or {@code null})
      * @throws TasqException naming the address if the server cannot be reached or refuses the
      *     credentials or database
      */
-    Jedis open() {
+    Jedis open(java.util.function.Consumer<ReplyGuard> guard) {
+        try {
+            return new Jedis(new GuardedSocket.Factory(address(), config, () -> ReplyGuard.Limits.SMALL, guard), config);
+        } catch (JedisException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * A connection with no guard, for a look inside that trusts what it reads (the tests' own): never
+     * for reading what others may have written.
+     */
+    Jedis openUnguarded() {
         try {
             return new Jedis(address(), config);
         } catch (JedisException e) {
             throw failure(e);
         }
+    }
+
+    /**
+     * What a pooled connection accepts: no string longer than the largest value the backend writes (an
+     * envelope and its fields), however large a reply; so a key filled by someone else cannot make a
+     * client, worker or operator command allocate more than that at once.
+     */
+    private ReplyGuard.Limits pooled() {
+        return new ReplyGuard.Limits(settings.maxBodyBytes() + Entries.MAX_OTHER_BYTES, 1 << 22, Long.MAX_VALUE);
     }
 
     /** A pooled connection; {@link Jedis#close()} gives it back. Throws Jedis's own exceptions. */
@@ -244,7 +272,9 @@ final class Connections implements AutoCloseable {
             pc.setMinIdle(0);
             pc.setBlockWhenExhausted(true);
             pc.setMaxWait(settings.timeout());
-            pool = new ConnectionPool(a, config, pc);
+            ReplyGuard.Limits limits = pooled();
+            pool = new ConnectionPool(new redis.clients.jedis.ConnectionFactory(
+                    new GuardedSocket.Factory(a, config, () -> limits, null), config), pc);
         }
         return pool;
     }
