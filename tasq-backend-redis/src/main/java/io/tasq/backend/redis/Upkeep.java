@@ -128,8 +128,13 @@ final class Upkeep {
         }
         long later = now + PROMOTE_MILLIS;
         if (reply.get(1) instanceof byte[] score) {
-            long due = (long) Math.ceil(Double.parseDouble(Entries.text(score)));
-            return Math.min(later, due);
+            try {
+                // a score is anyone's to write: "inf" (not Java's "Infinity") or NaN mean nothing sooner
+                double due = Double.parseDouble(Entries.text(score));
+                return Double.isNaN(due) ? later : Math.min(later, (long) Math.ceil(due));
+            } catch (NumberFormatException e) {
+                return later;
+            }
         }
         return later;
     }

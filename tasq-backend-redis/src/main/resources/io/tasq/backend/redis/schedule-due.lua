@@ -1,8 +1,9 @@
 -- Reads the repeating jobs due by a time, earliest first, as one consistent snapshot. A time with no
 -- job, or a job Tasq did not write, is cleaned away (the latter to the dead letters, its first bytes
 -- only, counting what the cap drops), so that it neither fills every answer nor stays forever. Values
--- are unverified (anyone who can write to Redis can add one): one longer than a worker accepts, or
--- whose numbers are not plain and short, or whose name is over 4 KiB, counts as not written by Tasq, so a worker never receives it.
+-- are unverified (anyone who can write to Redis can add one): one longer than a worker accepts, whose
+-- numbers are not plain and short, whose time is not finite, or whose name is over 4 KiB, counts as
+-- not written by Tasq, so a worker never receives it.
 -- KEYS[1] the schedules hash, KEYS[2] the schedule-times sorted set, KEYS[3] the dead-letter stream,
 -- KEYS[4] the dropped dead letters counter
 -- ARGV[1] due by (ms, or +inf for all), ARGV[2] most jobs (-1: all), ARGV[3] about how many dead
@@ -43,7 +44,9 @@ for i = 1, #due, 2 do
     redis.call('ZREM', KEYS[2], name)
   else
     local run, job, to, body = nil, nil, nil, nil
-    if #name <= 4096 then
+    local t = tonumber(at)
+    -- a time is anyone's to write: one that is not a finite number of milliseconds is garbage too
+    if #name <= 4096 and t and t == t and t > -1e18 and t < 1e18 then
       run, job, to, body = split(v)
     end
     if run then

@@ -277,6 +277,9 @@ class HostileEntriesTest {
         q.redis.hset(schedules, "digits", "99999999999999999999999:1:a1:bbody");
         q.redis.zadd(times, 0, "huge");
         q.redis.zadd(times, 0, "digits");
+        q.redis.hset(schedules, "forever", "0:1:a1:bbody");
+        q.redis.zadd(times, Double.POSITIVE_INFINITY, "forever"); // never due, but listed
+        q.redis.zadd(Keys.name(q.keys.delayed()), Double.POSITIVE_INFINITY, "never due"); // Redis says "inf"
 
         await().atMost(Duration.ofSeconds(10)).until(() -> deadLetters().size() == 1);
         StreamEntry delayed = deadLetters().get(0);
@@ -285,6 +288,8 @@ class HostileEntriesTest {
         ScheduleStore store = c.schedules().orElseThrow();
         assertThat(store.due(System.currentTimeMillis(), 10)).isEmpty();
         assertThat(deadLetters()).hasSize(3);
+        assertThat(store.list()).isEmpty();
+        assertThat(deadLetters()).hasSize(4);
         assertThat(b.deadLetters().orElseThrow().list(10)).allSatisfy(d ->
                 assertThat(d.envelope().length).isLessThanOrEqualTo(Limits.REFUSED_BYTES_KEPT));
         assertThat(q.redis.hlen(schedules)).isZero();
