@@ -23,12 +23,26 @@ import redis.clients.jedis.Jedis;
  */
 final class QueueFixture implements AutoCloseable {
 
-    final String url = TestRedis.url(TestRedis.newQueue());
-    final Keys keys = TestRedis.keys(url);
-    final String jobs = Keys.name(keys.jobs());
-    final String dead = Keys.name(keys.dead());
-    final Jedis redis = TestRedis.jedis(url);
+    final String url;
+    final Keys keys;
+    final String jobs;
+    final String dead;
+    final Jedis redis;
     private final List<AutoCloseable> opened = new ArrayList<>();
+
+    /** A new queue on the shared test server. */
+    QueueFixture() {
+        this(TestRedis.url(TestRedis.newQueue()));
+    }
+
+    /** The queue of {@code url} (on a cluster, for one), which no other test uses. */
+    QueueFixture(String url) {
+        this.url = url;
+        this.keys = TestRedis.keys(url);
+        this.jobs = Keys.name(keys.jobs());
+        this.dead = Keys.name(keys.dead());
+        this.redis = TestRedis.jedis(url);
+    }
 
     /** A backend for the queue with these settings, as name, value, name, value. */
     Backend backend(String... settings) {
