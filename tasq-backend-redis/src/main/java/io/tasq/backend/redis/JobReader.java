@@ -12,8 +12,8 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * A worker's reader thread: fills the free slots of the prefetch, on a connection of its own, first
- * with entries whose worker was lost ({@link Reclaimer}), then with new ones ({@link JobReads}), and
- * when there are none waits on the queue's doorbell. Connection failures and errors are waited out
+ * with entries whose worker was lost ({@link Reclaimer}), then with new ones ({@link JobReads}); once
+ * a read found the stream drained, the next one first waits on the queue's doorbell. Connection failures and errors are waited out
  * with a backoff; an entry is handed to {@link RedisConsumer#deliver}, which refuses what it cannot
  * hand on, so that no entry ends the thread. If it ends for any other reason than a pause or a close,
  * the consumer is told ({@link RedisConsumer#transportFailed}). Not thread-safe: the reader's own.
@@ -63,7 +63,8 @@ final class JobReader {
     private void read() {
         Backoff backoff = new Backoff();
         byte[] block = Keys.bytes(Long.toString(Math.min(blockMillis, reclaimer.every())));
-        boolean waiting = false;
+        byte[] ring = JobReads.NO_RING;
+        boolean drained = false; // the last read found fewer entries than it wanted: wait before the next
         while (consumer.taking()) {
             try {
                 if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
@@ -74,25 +75,20 @@ final class JobReader {
             }
             int free = 1 + slots.drainPermits();
             List<Reclaimer.Claimed> claimed;
-            JobReads.Batch batch;
+            JobReads.Batch batch = null;
             try {
                 Jedis j = connection.get();
                 claimed = reclaimer.claim(connection, j, free, clock.millis(), consumer.inHand().keySet());
                 int wanted = free - claimed.size();
-                batch = wanted == 0 ? null : reads.read(connection, j, wanted, clock.millis());
-                if (claimed.isEmpty() && batch != null && batch.entries().isEmpty() && batch.refused() == 0) {
-                    // nothing now: wait for the doorbell (or the timeout), then read again
-                    slots.release(free);
-                    waiting = true;
-                    reads.await(connection, j, batch.ring(), block);
-                    waiting = false;
-                    continue;
+                if (wanted > 0) {
+                    batch = drained && claimed.isEmpty()
+                            ? reads.awaitAndRead(connection, j, ring, block, wanted, clock.millis())
+                            : reads.read(connection, j, wanted, clock.millis());
+                    ring = batch.ring();
+                    drained = batch.entries().size() + batch.refused() < wanted;
                 }
             } catch (JedisDataException e) {
-                if (!waiting) {
-                    slots.release(free);
-                }
-                waiting = false;
+                slots.release(free);
                 if (!consumer.taking()) {
                     break;
                 }
@@ -114,17 +110,13 @@ final class JobReader {
                 continue;
             } catch (JedisException e) {
                 // what a failed claim took over stays pending and is claimed again at the next turn
-                if (!waiting) {
-                    slots.release(free);
-                }
-                boolean ring = waiting;
-                waiting = false;
+                slots.release(free);
                 if (!consumer.taking()) {
                     break;
                 }
                 connection.drop();
                 if (ReaderConnection.exceeded(e)) {
-                    overLimits(ring, e);
+                    overLimits(JobReads.ringOverLimits(e), e);
                     continue;
                 }
                 if (!backoff.failing()) {

@@ -68,14 +68,27 @@ final class ReaderConnection {
         }
     }
 
+    /** The limits of a pipeline's replies to come, one each in order; the last stay. */
+    void expect(ReplyGuard.Limits first, ReplyGuard.Limits... next) {
+        ReplyGuard g = guard;
+        if (g != null) {
+            g.expect(first, next);
+        }
+    }
+
     /** Whether {@code e} is a reply broken off by the guard for announcing more than expected. */
     static boolean exceeded(Throwable e) {
+        return over(e) != null;
+    }
+
+    /** The guard's refusal behind {@code e}, or {@code null}. */
+    static ReplyGuard.Exceeded over(Throwable e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof ReplyGuard.Exceeded) {
-                return true;
+            if (c instanceof ReplyGuard.Exceeded x) {
+                return x;
             }
         }
-        return false;
+        return null;
     }
 
     /**

@@ -35,15 +35,25 @@ final class ReplyGuard extends FilterInputStream {
     /** A reply announced more than the limits: the connection is broken off before it is read. */
     static final class Exceeded extends IOException {
         private static final long serialVersionUID = 1L;
+        private final transient Limits limits;
 
-        Exceeded(String message) {
+        Exceeded(String message, Limits limits) {
             super(message);
+            this.limits = limits;
+        }
+
+        /** The limits the reply was over: which of a pipeline's replies it was. */
+        Limits limits() {
+            return limits;
         }
     }
 
     private static final int LINE_MAX = 32; // a length line: a type, a sign, at most 20 digits, CR
 
     private volatile Limits limits;
+    /** The limits of the replies after the current one, for a pipeline; then {@link #limits} stay. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Limits> then =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Elements still to come in the current reply, this one's first byte included. */
     private long left = 1;
     private long replyBytes;
@@ -60,7 +70,18 @@ final class ReplyGuard extends FilterInputStream {
 
     /** The limits for the next replies, until set again. */
     void expect(Limits next) {
+        then.clear();
         limits = next;
+    }
+
+    /**
+     * The limits of the next replies of a pipeline, one each in order; the last stay for the replies
+     * after them until set again.
+     */
+    void expect(Limits first, Limits... next) {
+        then.clear();
+        limits = first;
+        then.addAll(java.util.List.of(next));
     }
 
     @Override
@@ -104,7 +125,7 @@ final class ReplyGuard extends FilterInputStream {
     private void count(int n) throws Exceeded {
         replyBytes += n;
         if (replyBytes > limits.reply()) {
-            throw new Exceeded("a reply of Redis is over the " + limits.reply() + " bytes expected");
+            throw new Exceeded("a reply of Redis is over the " + limits.reply() + " bytes expected", limits);
         }
     }
 
@@ -118,7 +139,7 @@ final class ReplyGuard extends FilterInputStream {
         Limits l = limits;
         if (type == 0) {
             if (b != '+' && b != '-' && b != ':' && b != '$' && b != '*') {
-                throw new Exceeded("not a RESP2 reply (type byte " + (b & 0xff) + ")");
+                throw new Exceeded("not a RESP2 reply (type byte " + (b & 0xff) + ")", limits);
             }
             type = b;
             line.setLength(0);
@@ -127,7 +148,7 @@ final class ReplyGuard extends FilterInputStream {
         if (b != '\n') {
             // a status or error line may be long; only length lines are kept, and they are short
             if ((type == '$' || type == '*') && b != '\r' && line.append((char) b).length() > LINE_MAX) {
-                throw new Exceeded("a length line of a Redis reply is too long");
+                throw new Exceeded("a length line of a Redis reply is too long", limits);
             }
             return;
         }
@@ -136,7 +157,8 @@ final class ReplyGuard extends FilterInputStream {
         if (t == '$') {
             long n = number();
             if (n > l.bulk()) {
-                throw new Exceeded("Redis answered a string of " + n + " bytes, over the " + l.bulk() + " expected");
+                throw new Exceeded("Redis answered a string of " + n + " bytes, over the " + l.bulk() + " expected",
+                        l);
             }
             if (n >= 0) {
                 skip = n + 2;
@@ -146,7 +168,7 @@ final class ReplyGuard extends FilterInputStream {
             long n = number();
             if (n > l.array()) {
                 throw new Exceeded("Redis answered an array of " + n + " elements, over the " + l.array()
-                        + " expected");
+                        + " expected", l);
             }
             if (n > 0) {
                 left += n;
@@ -160,6 +182,10 @@ final class ReplyGuard extends FilterInputStream {
         if (--left == 0) {
             left = 1;
             replyBytes = 0;
+            Limits next = then.poll();
+            if (next != null) {
+                limits = next;
+            }
         }
     }
 
@@ -167,7 +193,7 @@ final class ReplyGuard extends FilterInputStream {
         try {
             return Long.parseLong(line, 0, line.length(), 10);
         } catch (NumberFormatException e) {
-            throw new Exceeded("a length line of a Redis reply is not a number: " + line);
+            throw new Exceeded("a length line of a Redis reply is not a number: " + line, limits);
         }
     }
 }

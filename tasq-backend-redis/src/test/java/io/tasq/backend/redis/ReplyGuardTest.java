@@ -92,4 +92,20 @@ class ReplyGuardTest {
         in.expect(new ReplyGuard.Limits(20, 4, 100));
         assertThat(in.readAllBytes()).hasSize(27);
     }
+
+    @Test
+    void aPipelineHasLimitsForEachReplyInTurnAndTheLastStay() throws IOException {
+        ReplyGuard.Limits small = new ReplyGuard.Limits(3, 4, 100);
+        ReplyGuard.Limits big = new ReplyGuard.Limits(20, 4, 100);
+        byte[] fits = resp("$3\r\nabc\r\n$20\r\n01234567890123456789\r\n:1\r\n$20\r\n01234567890123456789\r\n");
+        ReplyGuard in = new ReplyGuard(new ByteArrayInputStream(fits), ReplyGuard.Limits.SMALL);
+        in.expect(small, big);
+        assertThat(in.readAllBytes()).isEqualTo(fits);
+
+        ReplyGuard first = new ReplyGuard(new ByteArrayInputStream(resp("$20\r\n01234567890123456789\r\n")),
+                ReplyGuard.Limits.SMALL);
+        first.expect(small, big);
+        assertThatThrownBy(first::readAllBytes).isInstanceOf(ReplyGuard.Exceeded.class)
+                .satisfies(e -> assertThat(((ReplyGuard.Exceeded) e).limits()).isSameAs(small));
+    }
 }
