@@ -15,13 +15,15 @@ import picocli.CommandLine.Option;
         description = {"Serve a live web page of a queue: workers, charts, depth, scheduled jobs, dead letters.",
             "Its charts cover the last minutes: throughput and run time from the workers' heartbeats, and the depth.",
             "Read-only unless started with a token; cancelling scheduled jobs and retrying or purging dead letters",
-            "then need it. It answers only requests for the address it serves (for a loopback one also localhost,",
-            "127.0.0.1 and [::1]; for 0.0.0.0 this host's addresses and name) or a name in --allowed-hosts, so that",
-            "no page elsewhere can read it by DNS rebinding, and refuses actions sent from another site (Origin)."},
+            "then need it.",
+            "It answers only requests for the address it serves (for a loopback one also localhost, 127.0.0.1 and "
+                    + "[::1]; for 0.0.0.0 this host's addresses and name) or a name in --allowed-hosts, others with 421, "
+                    + "so that no page elsewhere can read it by DNS rebinding; and it refuses actions sent from another "
+                    + "site (Origin) with 403."},
         footer = {"", "Examples:",
             "  tq dashboard --backend zmq://127.0.0.1:9000",
             "  TASQ_DASHBOARD_TOKEN=s3cret tq dashboard --backend 'redis://localhost:6379/0?name=orders' --host 0.0.0.0",
-            "  tq dashboard --backend zmq://127.0.0.1:9000 --allowed-hosts dash.example.com  # behind a proxy"})
+            "  tq dashboard -b zmq://127.0.0.1:9000 --allowed-hosts dash.example.com"})
 final class DashboardCommand implements Callable<Integer> {
 
     @Option(names = {"-b", "--backend"}, paramLabel = "URL", description = "The queue's URL. Default: the setting 'backend'.")
