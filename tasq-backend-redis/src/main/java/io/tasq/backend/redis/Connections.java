@@ -4,15 +4,6 @@ import io.tasq.BackendUnavailableException;
 import io.tasq.ConfigurationException;
 import io.tasq.TasqException;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -80,7 +71,7 @@ final class Connections implements AutoCloseable {
             SslOptions.Builder tls = SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL);
             if (settings.tlsCa() != null) {
                 char[] password = "tasq".toCharArray(); // protects nothing: the store holds public certificates
-                byte[] store = trustStore(settings, password);
+                byte[] store = TlsTrust.store(settings, password);
                 tls.truststore(() -> new ByteArrayInputStream(store), password).trustStoreType("PKCS12");
             }
             b.sslOptions(tls.build());
@@ -346,31 +337,6 @@ final class Connections implements AutoCloseable {
                 || m.startsWith("TRYAGAIN") || m.startsWith("OOM") || m.startsWith("READONLY")
                 || m.startsWith("MASTERDOWN") || m.startsWith("CLUSTERDOWN") || m.startsWith("MOVED")
                 || m.startsWith("ASK");
-    }
-
-    /** A PKCS12 trust store, as bytes, of the PEM certificates in {@code redis.tls-ca}. */
-    private static byte[] trustStore(RedisSettings settings, char[] password) {
-        try (InputStream in = Files.newInputStream(settings.tlsCa())) {
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            if (certs.isEmpty()) {
-                throw new ConfigurationException("setting 'redis.tls-ca': " + settings.tlsCa()
-                        + " holds no PEM certificate");
-            }
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            int i = 0;
-            for (Certificate c : certs) {
-                trust.setCertificateEntry("ca-" + i++, c);
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            trust.store(out, password);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new ConfigurationException("setting 'redis.tls-ca': cannot read " + settings.tlsCa() + ": " + e, e);
-        } catch (GeneralSecurityException e) {
-            throw new ConfigurationException("setting 'redis.tls-ca': " + settings.tlsCa()
-                    + " is not a PEM file of X.509 certificates: " + e.getMessage(), e);
-        }
     }
 
     @Override
