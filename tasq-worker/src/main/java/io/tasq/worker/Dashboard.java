@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,10 @@ import org.slf4j.LoggerFactory;
  * The live dashboard of one queue, served from the JDK's HTTP server: a page with its script and
  * styles (bundled, nothing from elsewhere), and the JSON API it polls ({@link DashboardApi}).
  * Read-only unless it has a token; each mutating POST must then carry it, as the {@code X-Tasq-Token}
- * header, an {@code Authorization: Bearer} header or a {@code token} form field. Thread-safe.
+ * header, an {@code Authorization: Bearer} header or a {@code token} form field. Every request must
+ * name this dashboard in its {@code Host} header, and an action's {@code Origin} (when a browser sends
+ * one) must name it too ({@link DashboardHosts}): a page elsewhere can neither read it by DNS
+ * rebinding nor act on it from another origin. Thread-safe.
  */
 final class Dashboard implements AutoCloseable {
 
@@ -40,6 +44,8 @@ final class Dashboard implements AutoCloseable {
     private static final Map<String, String> TYPES = Map.of("html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8", "svg", "image/svg+xml");
     private static final int MAX_FORM_BYTES = 64 * 1024;
+    /** More names the dashboard answers to, comma separated: {@code name} (any port) or {@code name:port}. */
+    static final String ALLOWED_HOSTS = "dashboard.allowed-hosts";
 
     private final Backend backend;
     private final byte[] token;
@@ -48,12 +54,16 @@ final class Dashboard implements AutoCloseable {
     private final ScheduledExecutorService ticker;
     private final ExecutorService handlers;
     private final HttpServer server;
+    private final DashboardHosts hosts;
+    private final AtomicBoolean warnedHost = new AtomicBoolean();
 
     /**
-     * Opens the queue at {@code url} and serves its dashboard on {@code host:port} (0: any free port).
+     * Opens the queue at {@code url} and serves its dashboard on {@code host:port} (0: any free port),
+     * to requests for {@code host:port} and the names in the setting {@code dashboard.allowed-hosts}.
      *
      * @param token what mutating actions need; {@code null} or empty for a read-only dashboard
      * @throws BackendUnavailableException if the port cannot be bound
+     * @throws io.tasq.ConfigurationException if {@code dashboard.allowed-hosts} names no host
      */
     Dashboard(String url, Settings settings, String host, int port, String token) {
         this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
@@ -69,12 +79,20 @@ final class Dashboard implements AutoCloseable {
             throw new BackendUnavailableException("cannot serve the dashboard on " + host + ":" + port + ": "
                     + e.getMessage(), e);
         }
+        try {
+            hosts = new DashboardHosts(host, port(), List.of(settings.get(ALLOWED_HOSTS, "").split(",")));
+        } catch (RuntimeException e) {
+            server.stop(0);
+            closeQuietly();
+            throw e;
+        }
         server.setExecutor(handlers);
         server.createContext("/", this::handle);
         ticker.scheduleWithFixedDelay(sampler::sample, 0, 1, TimeUnit.SECONDS);
         server.start();
-        LOG.info("Serving the dashboard of {} at http://{}:{}/ ({})", backend.describe(), host, port(),
-                this.token == null ? "read-only: no token" : "actions need the token");
+        LOG.info("Serving the dashboard of {} at http://{}:{}/ ({}; for requests to {})", backend.describe(),
+                host.contains(":") ? "[" + host + "]" : host, port(),
+                this.token == null ? "read-only: no token" : "actions need the token", hosts.describe());
     }
 
     int port() {
@@ -91,7 +109,10 @@ final class Dashboard implements AutoCloseable {
             String method = exchange.getRequestMethod();
             DashboardApi.Reply reply;
             try {
-                if (path.startsWith("/api/")) {
+                List<String> host = exchange.getRequestHeaders().getOrDefault("Host", List.of());
+                if (host.size() != 1 || !hosts.allowsHost(host.get(0))) {
+                    reply = misdirected(host);
+                } else if (path.startsWith("/api/")) {
                     reply = api(path.substring("/api/".length()), method, exchange);
                 } else if (!method.equals("GET") && !method.equals("HEAD")) {
                     reply = DashboardApi.Reply.error(405, "use GET");
@@ -124,6 +145,11 @@ final class Dashboard implements AutoCloseable {
         if (!method.equals("POST")) {
             return DashboardApi.Reply.error(405, "use GET to read, POST to act");
         }
+        List<String> origin = exchange.getRequestHeaders().getOrDefault("Origin", List.of());
+        if (origin.size() > 1 || (origin.size() == 1 && !hosts.allowsOrigin(origin.get(0)))) {
+            return DashboardApi.Reply.error(403, "an action from another site (Origin " + quoted(origin)
+                    + ") is refused: actions come from this dashboard's own page (" + hosts.describe() + ")");
+        }
         Map<String, List<String>> form = form(readForm(exchange));
         if (token == null) {
             return DashboardApi.Reply.error(403, "this dashboard is read-only: start it with --token"
@@ -133,6 +159,36 @@ final class Dashboard implements AutoCloseable {
             return DashboardApi.Reply.error(403, "a wrong or missing token: send it as the X-Tasq-Token header");
         }
         return api.post(name, form);
+    }
+
+    /**
+     * 421 for a request that names another host: a browser sends the name of the site whose page asks,
+     * so a page elsewhere that made its name point here (DNS rebinding) reads nothing.
+     */
+    private DashboardApi.Reply misdirected(List<String> host) {
+        if (warnedHost.compareAndSet(false, true)) {
+            LOG.warn("dashboard: refused a request for Host {}: it serves {} (add a name it is reached by to "
+                    + "dashboard.allowed-hosts); later refusals are logged at debug level", quoted(host),
+                    hosts.describe());
+        } else {
+            LOG.debug("dashboard: refused a request for Host {}", quoted(host));
+        }
+        return DashboardApi.Reply.error(421, "this dashboard serves " + hosts.describe() + ", not the Host "
+                + quoted(host) + "; to reach it under another name, add the name to --allowed-hosts (setting "
+                + ALLOWED_HOSTS + ")");
+    }
+
+    /** Header values for a message: quoted, shortened, printable only (they are anyone's to write). */
+    private static String quoted(List<String> values) {
+        if (values.isEmpty()) {
+            return "(none)";
+        }
+        StringBuilder out = new StringBuilder();
+        for (String v : values) {
+            String s = v.length() > 100 ? v.substring(0, 100) + "..." : v;
+            out.append(out.length() == 0 ? "'" : ", '").append(s.replaceAll("[^\\x20-\\x7e]", "?")).append("'");
+        }
+        return out.toString();
     }
 
     private boolean authorized(HttpExchange exchange, Map<String, List<String>> form) {

@@ -194,7 +194,7 @@ final class DashboardApi implements AutoCloseable {
         if (client == null) {
             Map<String, String> m = new LinkedHashMap<>();
             for (String k : settings.keys()) {
-                if (!k.equals("backend") && !k.equals("dashboard.token")) {
+                if (!k.equals("backend") && !k.startsWith("dashboard.")) {
                     m.put(k, settings.get(k).orElseThrow());
                 }
             }

@@ -15,10 +15,15 @@ import picocli.CommandLine.Option;
         description = {"Serve a live web page of a queue: workers, charts, depth, scheduled jobs, dead letters.",
             "Its charts cover the last minutes: throughput and run time from the workers' heartbeats, and the depth.",
             "Read-only unless started with a token; cancelling scheduled jobs and retrying or purging dead letters",
-            "then need it."},
+            "then need it.",
+            "It answers only requests for the address it serves (for a loopback one also localhost, 127.0.0.1 and "
+                    + "[::1]; for 0.0.0.0 this host's addresses and name) or a name in --allowed-hosts, others with 421, "
+                    + "so that no page elsewhere can read it by DNS rebinding; and it refuses actions sent from another "
+                    + "site (Origin) with 403."},
         footer = {"", "Examples:",
             "  tq dashboard --backend zmq://127.0.0.1:9000",
-            "  TASQ_DASHBOARD_TOKEN=s3cret tq dashboard --backend 'redis://localhost:6379/0?name=orders' --host 0.0.0.0"})
+            "  TASQ_DASHBOARD_TOKEN=s3cret tq dashboard --backend 'redis://localhost:6379/0?name=orders' --host 0.0.0.0",
+            "  tq dashboard -b zmq://127.0.0.1:9000 --allowed-hosts dash.example.com"})
 final class DashboardCommand implements Callable<Integer> {
 
     @Option(names = {"-b", "--backend"}, paramLabel = "URL", description = "The queue's URL. Default: the setting 'backend'.")
@@ -37,6 +42,11 @@ final class DashboardCommand implements Callable<Integer> {
                     + " flags show in process lists.")
     String token;
 
+    @Option(names = "--allowed-hosts", paramLabel = "HOST[:PORT],...",
+            description = "More names the dashboard is reached by (a proxy's, a DNS name): requests for any other"
+                    + " Host are refused with 421. Default: the setting dashboard.allowed-hosts.")
+    String allowedHosts;
+
     @Option(names = {"-f", "--config"}, paramLabel = "FILE", description = "A JSON configuration file (else TASQ_CONF).")
     Path config;
 
@@ -52,6 +62,9 @@ final class DashboardCommand implements Callable<Integer> {
         }
         if (token != null) {
             flags.put("dashboard.token", token);
+        }
+        if (allowedHosts != null) {
+            flags.put(Dashboard.ALLOWED_HOSTS, allowedHosts);
         }
         Settings settings = Config.load(System.getenv(), config, flags, "flag");
         String url = settings.get("backend", Config.defaultOf("backend"));

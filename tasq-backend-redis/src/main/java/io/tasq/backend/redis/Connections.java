@@ -4,15 +4,6 @@ import io.tasq.BackendUnavailableException;
 import io.tasq.ConfigurationException;
 import io.tasq.TasqException;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -80,7 +71,7 @@ final class Connections implements AutoCloseable {
             SslOptions.Builder tls = SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL);
             if (settings.tlsCa() != null) {
                 char[] password = "tasq".toCharArray(); // protects nothing: the store holds public certificates
-                byte[] store = trustStore(settings, password);
+                byte[] store = TlsTrust.store(settings, password);
                 tls.truststore(() -> new ByteArrayInputStream(store), password).trustStoreType("PKCS12");
             }
             b.sslOptions(tls.build());
@@ -174,23 +165,51 @@ final class Connections implements AutoCloseable {
         return "the Redis Cluster at " + settings.address() + (a != null ? " (node " + a + ")" : "");
     }
 
+    /** The settings these connections were made for. */
+    RedisSettings settings() {
+        return settings;
+    }
+
     /** The URL, password masked, for messages. */
     String url() {
         return url;
     }
 
     /**
-     * A new connection of its own, for a blocking read.
+     * A new connection of its own, for a blocking read, whose replies pass through a {@link ReplyGuard}
+     * with {@link ReplyGuard.Limits#SMALL} limits until its reader sets others.
      *
+     * @param guard told of the connection's guard (or {@code null})
      * @throws TasqException naming the address if the server cannot be reached or refuses the
      *     credentials or database
      */
-    Jedis open() {
+    Jedis open(java.util.function.Consumer<ReplyGuard> guard) {
+        try {
+            return new Jedis(new GuardedSocket.Factory(address(), config, () -> ReplyGuard.Limits.SMALL, guard), config);
+        } catch (JedisException e) {
+            throw failure(e);
+        }
+    }
+
+    /**
+     * A connection with no guard, for a look inside that trusts what it reads (the tests' own): never
+     * for reading what others may have written.
+     */
+    Jedis openUnguarded() {
         try {
             return new Jedis(address(), config);
         } catch (JedisException e) {
             throw failure(e);
         }
+    }
+
+    /**
+     * What a pooled connection accepts: no string longer than the largest value the backend writes (an
+     * envelope and its fields), however large a reply; so a key filled by someone else cannot make a
+     * client, worker or operator command allocate more than that at once.
+     */
+    private ReplyGuard.Limits pooled() {
+        return new ReplyGuard.Limits(settings.maxBodyBytes() + Entries.MAX_OTHER_BYTES, 1 << 22, Long.MAX_VALUE);
     }
 
     /** A pooled connection; {@link Jedis#close()} gives it back. Throws Jedis's own exceptions. */
@@ -244,7 +263,9 @@ final class Connections implements AutoCloseable {
             pc.setMinIdle(0);
             pc.setBlockWhenExhausted(true);
             pc.setMaxWait(settings.timeout());
-            pool = new ConnectionPool(a, config, pc);
+            ReplyGuard.Limits limits = pooled();
+            pool = new ConnectionPool(new redis.clients.jedis.ConnectionFactory(
+                    new GuardedSocket.Factory(a, config, () -> limits, null), config), pc);
         }
         return pool;
     }
@@ -316,31 +337,6 @@ final class Connections implements AutoCloseable {
                 || m.startsWith("TRYAGAIN") || m.startsWith("OOM") || m.startsWith("READONLY")
                 || m.startsWith("MASTERDOWN") || m.startsWith("CLUSTERDOWN") || m.startsWith("MOVED")
                 || m.startsWith("ASK");
-    }
-
-    /** A PKCS12 trust store, as bytes, of the PEM certificates in {@code redis.tls-ca}. */
-    private static byte[] trustStore(RedisSettings settings, char[] password) {
-        try (InputStream in = Files.newInputStream(settings.tlsCa())) {
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            if (certs.isEmpty()) {
-                throw new ConfigurationException("setting 'redis.tls-ca': " + settings.tlsCa()
-                        + " holds no PEM certificate");
-            }
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            int i = 0;
-            for (Certificate c : certs) {
-                trust.setCertificateEntry("ca-" + i++, c);
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            trust.store(out, password);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new ConfigurationException("setting 'redis.tls-ca': cannot read " + settings.tlsCa() + ": " + e, e);
-        } catch (GeneralSecurityException e) {
-            throw new ConfigurationException("setting 'redis.tls-ca': " + settings.tlsCa()
-                    + " is not a PEM file of X.509 certificates: " + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -15,7 +15,12 @@ import java.util.Map;
  * handed back or retried, {@code tries} (deliveries before this entry) and {@code lost} (how many of
  * those went to workers that were lost). A delayed job is one member of the
  * sorted set: {@code <len>:<job id><len>:<client id><envelope>}, lengths in bytes, so that the
- * promotion script can split it without any other key. Stateless.
+ * promotion script can split it without any other key.
+ *
+ * <p>Everything in an entry is unverified when it is read (anyone who can write to Redis can add
+ * one): numbers are parsed strictly ({@link #count}), ids are only carried or logged
+ * ({@link #printable}), and sizes were checked before the worker received it ({@code read.lua},
+ * {@link #MAX_FIELDS}, {@link #MAX_OTHER_BYTES}). Stateless.
  */
 final class Entries {
 
@@ -25,6 +30,13 @@ final class Entries {
     static final String TRIES = "tries";
     static final String RUN = "run";
     static final String LOST = "lost";
+    /** The most fields an entry may have to reach a worker; Tasq writes at most six. */
+    static final int MAX_FIELDS = 16;
+    /**
+     * The most bytes an entry's fields other than its body may have together (names and values) to
+     * reach a worker: a job id and a client id are at most 128 characters each.
+     */
+    static final int MAX_OTHER_BYTES = 8192;
 
     private Entries() {
     }
@@ -54,43 +66,24 @@ final class Entries {
             return v == null ? "" : text(v);
         }
 
-        /** How many times the job was delivered before this entry was written. */
+        /** How many times the job was delivered before this entry was written (see {@link #count}). */
         int tries() {
-            byte[] v = fields.get(TRIES);
-            if (v == null) {
-                return 0;
-            }
-            try {
-                return Math.max(0, Integer.parseInt(text(v)));
-            } catch (NumberFormatException e) {
-                return 0;
-            }
+            return (int) count(fields.get(TRIES), 9);
         }
 
         /** How many deliveries before this entry went to workers that were lost (see {@code claim.lua}). */
         int lost() {
-            byte[] v = fields.get(LOST);
-            if (v == null) {
-                return 0;
-            }
-            try {
-                return Math.max(0, Integer.parseInt(text(v)));
-            } catch (NumberFormatException e) {
-                return 0;
-            }
+            return (int) count(fields.get(LOST), 9);
         }
 
-        /** The run number of a fired run of a repeating job; 0 for any other entry. */
+        /** The run number of a fired run of a repeating job; 0 for any other entry (see {@link #count}). */
         long run() {
-            byte[] v = fields.get(RUN);
-            if (v == null) {
-                return 0;
-            }
-            try {
-                return Math.max(0, Long.parseLong(text(v)));
-            } catch (NumberFormatException e) {
-                return 0;
-            }
+            return count(fields.get(RUN), 18);
+        }
+
+        /** The job id as text fit for a log line. */
+        String label() {
+            return printable(jobId());
         }
 
         /** The fields flattened as name, value, name, value, for a script's arguments. */
@@ -102,6 +95,39 @@ final class Entries {
             });
             return out;
         }
+    }
+
+    /**
+     * A count written by Tasq ({@code tries}, {@code lost}, {@code run}): plain decimal digits, at most
+     * {@code digits} of them; anything else (absent, signs, spaces, hex, more digits, as anyone who can
+     * write to Redis may write) is 0. Fields are read before the envelope is verified, so a forged one
+     * must neither throw nor overflow the attempt arithmetic; the same rule is in {@code claim.lua}.
+     */
+    static long count(byte[] v, int digits) {
+        if (v == null || v.length == 0 || v.length > digits) {
+            return 0;
+        }
+        long n = 0;
+        for (byte b : v) {
+            if (b < '0' || b > '9') {
+                return 0;
+            }
+            n = n * 10 + (b - '0');
+        }
+        return n;
+    }
+
+    /**
+     * {@code s} shortened to 128 characters with control characters replaced, for logs: job ids and
+     * client ids in a stream entry are unverified, and must not forge log lines.
+     */
+    static String printable(String s) {
+        StringBuilder out = new StringBuilder(Math.min(s.length(), 130));
+        for (int i = 0; i < s.length() && i < 128; i++) {
+            char c = s.charAt(i);
+            out.append(Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c);
+        }
+        return s.length() > 128 ? out.append("...").toString() : out.toString();
     }
 
     /** The fields of a new stream entry for {@code job}. */

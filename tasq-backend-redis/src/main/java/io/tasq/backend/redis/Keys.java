@@ -19,6 +19,8 @@ final class Keys {
     private final byte[] schedules;
     private final byte[] scheduleTimes;
     private final byte[] workers;
+    private final byte[] ring;
+    private final byte[] deadDropped;
 
     Keys(String queue) {
         this.prefix = "tasq:{" + queue + "}:";
@@ -28,6 +30,8 @@ final class Keys {
         this.schedules = bytes(prefix + "schedules");
         this.scheduleTimes = bytes(prefix + "schedule-times");
         this.workers = bytes(prefix + "workers");
+        this.ring = bytes(prefix + "ring");
+        this.deadDropped = bytes(prefix + "dead-dropped");
     }
 
     /** The stream of jobs ready to run, read by the group {@link #GROUP}. */
@@ -43,6 +47,36 @@ final class Keys {
     /** The stream of dead letters: jobs refused for good, with the reason. */
     byte[] dead() {
         return dead;
+    }
+
+    /**
+     * How many dead letters the cap ({@code redis.dead-letter-max}) dropped, oldest first: a counter
+     * every script that adds a dead letter raises by what its {@code XADD MAXLEN ~} trimmed.
+     */
+    byte[] deadDropped() {
+        return deadDropped;
+    }
+
+    /**
+     * The queue's doorbell: a stream of at most one entry, added to whenever jobs enter the jobs stream,
+     * on which idle workers wait ({@code XREAD BLOCK}) instead of blocking on the jobs stream itself,
+     * whose entries they read only through a script that checks their size first ({@code read.lua}).
+     */
+    byte[] ring() {
+        return ring;
+    }
+
+    /**
+     * The replay claim of the verified job {@code jobKey}: the id of the delivery (stream entry) that
+     * took it, expiring with the job ({@link RedisReplayGuard}).
+     */
+    byte[] taken(String jobKey) {
+        return bytes(takenPrefix() + jobKey);
+    }
+
+    /** What every replay claim's key starts with. */
+    String takenPrefix() {
+        return prefix + "taken:";
     }
 
     /** The hash of repeating jobs by name (see {@link RedisScheduleStore} for the values). */

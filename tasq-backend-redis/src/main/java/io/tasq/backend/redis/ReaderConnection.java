@@ -9,7 +9,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * The connection of one blocking reader (a worker's job reader, a client's result reader): its own,
  * never pooled, opened again after a failure, and known by its client id so that another thread
  * can end a blocked read with {@code CLIENT UNBLOCK} instead of cutting the socket (which could
- * lose a reply in flight). Thread-safe: the reader uses it, any thread may {@link #stop} it.
+ * lose a reply in flight). Its replies pass through a {@link ReplyGuard}, whose limits the reader sets
+ * before each command ({@link #expect}). Thread-safe: the reader uses it, any thread may {@link #stop} it.
  */
 final class ReaderConnection {
 
@@ -17,6 +18,7 @@ final class ReaderConnection {
     private volatile Jedis jedis;
     private volatile long id = -1;
     private volatile int epoch;
+    private volatile ReplyGuard guard;
 
     /**
      * Connects at once, so that a bad address fails the caller.
@@ -25,7 +27,7 @@ final class ReaderConnection {
      */
     ReaderConnection(Connections connections) {
         this.connections = connections;
-        Jedis first = connections.open();
+        Jedis first = connections.open(g -> guard = g);
         this.epoch = connections.epoch();
         try {
             this.id = first.clientId();
@@ -45,7 +47,7 @@ final class ReaderConnection {
         if (j == null) {
             epoch = connections.epoch();
             try {
-                j = connections.open();
+                j = connections.open(g -> guard = g);
             } catch (RuntimeException e) {
                 throw new JedisException(e.getMessage(), e);
             }
@@ -53,6 +55,40 @@ final class ReaderConnection {
             jedis = j;
         }
         return j;
+    }
+
+    /**
+     * The limits of the replies to come on this connection ({@link ReplyGuard}), until set again; a new
+     * connection starts with {@link ReplyGuard.Limits#SMALL}. Call it after {@link #get}.
+     */
+    void expect(ReplyGuard.Limits limits) {
+        ReplyGuard g = guard;
+        if (g != null) {
+            g.expect(limits);
+        }
+    }
+
+    /** The limits of a pipeline's replies to come, one each in order; the last stay. */
+    void expect(ReplyGuard.Limits first, ReplyGuard.Limits... next) {
+        ReplyGuard g = guard;
+        if (g != null) {
+            g.expect(first, next);
+        }
+    }
+
+    /** Whether {@code e} is a reply broken off by the guard for announcing more than expected. */
+    static boolean exceeded(Throwable e) {
+        return over(e) != null;
+    }
+
+    /** The guard's refusal behind {@code e}, or {@code null}. */
+    static ReplyGuard.Exceeded over(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof ReplyGuard.Exceeded x) {
+                return x;
+            }
+        }
+        return null;
     }
 
     /**

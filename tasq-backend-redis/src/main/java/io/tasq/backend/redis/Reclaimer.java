@@ -9,7 +9,8 @@ import redis.clients.jedis.Jedis;
 
 /**
  * Takes over entries idle for longer than the visibility timeout, whose worker was lost
- * ({@code claim.lua}: {@code XAUTOCLAIM}, with each entry's delivery count). Run by the consumer's
+ * ({@code claim.lua}: {@code XAUTOCLAIM}, with each entry's delivery count; an entry over the size
+ * limits of {@link JobReads} is refused there instead). Run by the consumer's
  * reader between two reads, so that it fills the same free slots as new entries do. Walks the
  * pending list with the {@code XAUTOCLAIM} cursor across calls. Not thread-safe: the reader's own.
  */
@@ -26,15 +27,17 @@ final class Reclaimer {
     private final Keys keys;
     private final RedisSettings settings;
     private final String workerId;
+    private final JobReads reads;
     private final byte[] me;
     private final long every;
     private byte[] cursor = START;
     private long next;
 
-    Reclaimer(Keys keys, RedisSettings settings, String workerId) {
+    Reclaimer(Keys keys, RedisSettings settings, String workerId, JobReads reads) {
         this.keys = keys;
         this.settings = settings;
         this.workerId = workerId;
+        this.reads = reads;
         this.me = Keys.bytes(workerId);
         // a quarter of the timeout: a lost worker's jobs wait at most about 1.25 times the timeout
         this.every = Math.min(5_000, Math.max(25, settings.visibilityTimeout().toMillis() / 4));
@@ -49,19 +52,28 @@ final class Reclaimer {
      * Takes over at most {@code free} abandoned entries if it is time to look, leaving out those
      * already in {@code inHand}.
      */
-    List<Claimed> claim(Jedis j, int free, long now, Set<String> inHand) {
+    List<Claimed> claim(ReaderConnection connection, Jedis j, int free, long now, Set<String> inHand) {
         if (now < next || free <= 0) {
             return List.of();
         }
         next = now + every;
-        List<?> reply = (List<?>) Script.CLAIM.run(j, List.of(keys.jobs(), keys.dead()), List.of(GROUP, me,
-                bytes(settings.visibilityTimeout().toMillis()), cursor, bytes(free), bytes(settings.maxAttempts()),
-                bytes(settings.deadLetterMax()), bytes(now)));
+        List<byte[]> args = new ArrayList<>(List.of(GROUP, me, bytes(settings.visibilityTimeout().toMillis()), cursor,
+                bytes(free), bytes(settings.maxAttempts()), bytes(settings.deadLetterMax()), bytes(now)));
+        args.addAll(reads.limitArgs());
+        connection.expect(JobReads.forEntries(settings, free));
+        List<?> reply = (List<?>) Script.CLAIM.run(j, List.of(keys.jobs(), keys.dead(), keys.deadDropped()), args);
+        connection.expect(ReplyGuard.Limits.SMALL);
         cursor = reply.get(0) instanceof byte[] c ? c : START;
         long dead = (Long) reply.get(2);
         if (dead > 0) {
             LOG.warn("worker {} moved {} job(s) to the dead letters ({}): delivered more than {} times, each time to "
                     + "a worker that was lost", workerId, dead, Keys.name(keys.dead()), settings.maxAttempts());
+        }
+        long refused = reply.size() > 3 && reply.get(3) instanceof Long n ? n : 0;
+        if (refused > 0) {
+            LOG.warn("worker {} refused {} entr{} of a lost worker before receiving them (over the size limits); they "
+                    + "are in the dead letters ({}), truncated", workerId, refused, refused == 1 ? "y" : "ies",
+                    Keys.name(keys.dead()));
         }
         List<Claimed> out = new ArrayList<>();
         for (Object o : (List<?>) reply.get(1)) {
@@ -70,7 +82,7 @@ final class Reclaimer {
             if (inHand.contains(e.id())) {
                 continue; // ours already (idle after a server restart): the claim only renewed it
             }
-            out.add(new Claimed(e, (int) Math.min(Integer.MAX_VALUE, (Long) c.get(2) + e.tries())));
+            out.add(new Claimed(e, (int) Math.min(Integer.MAX_VALUE, (Long) c.get(2) + (long) e.tries())));
         }
         if (!out.isEmpty()) {
             LOG.info("worker {} took over {} job(s) idle for longer than the visibility timeout ({}): their worker "

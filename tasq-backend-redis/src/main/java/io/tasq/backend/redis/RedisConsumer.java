@@ -3,18 +3,17 @@ package io.tasq.backend.redis;
 import io.tasq.spi.ConsumerOptions;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobListener;
+import io.tasq.spi.ReplayGuard;
 import io.tasq.spi.ResultMessage;
 import io.tasq.spi.ScheduleStore;
 import io.tasq.spi.UniqueLocks;
 import io.tasq.spi.WorkerInfo;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +30,14 @@ import redis.clients.jedis.exceptions.JedisException;
  * left; a {@link Settler} writes settlements in batches. An entry stays pending in Redis from its
  * delivery until its settlement is written, so a worker that dies loses nothing. The queue's
  * repeating jobs are kept in Redis too ({@link RedisScheduleStore}), for the worker's scheduler,
- * and so are its heartbeats ({@link Heartbeats}), for operators.
+ * and so are its heartbeats ({@link Heartbeats}), for operators, and its memory of jobs taken
+ * ({@link RedisReplayGuard}).
+ *
+ * <p>Nothing in an entry is trusted before the worker verified its envelope: the reader receives
+ * only entries within the size limits ({@link JobReads}), parses counts strictly ({@link Entries}),
+ * and refuses a malformed entry rather than failing on it; no entry can stop the reader. A reader,
+ * settler or upkeep thread that dies anyway tells the worker once
+ * ({@link JobListener#onTransportFailure}).
  *
  * <p>Thread-safe: deliveries may be settled from any thread.
  */
@@ -57,6 +63,9 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
     private final RedisUniqueLocks uniqueLocks;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean failed = new AtomicBoolean();
+    private final JobReads reads;
+    private final RedisReplayGuard replayGuard;
     private volatile boolean paused;
     private volatile JobListener listener;
     /** Guards heartbeats against close, so that none lands after the worker's entry was deleted. */
@@ -88,9 +97,11 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
             connection.drop();
             throw connections.failure(e);
         }
-        this.settler = new Settler(connections, workerId);
+        this.settler = new Settler(connections, workerId, t -> transportFailed("settler", t));
         this.upkeep = new Upkeep(this, connections, keys, settings, clock);
-        this.reclaimer = new Reclaimer(keys, settings, workerId);
+        this.reads = new JobReads(keys, settings, workerId);
+        this.reclaimer = new Reclaimer(keys, settings, workerId, reads);
+        this.replayGuard = new RedisReplayGuard(connections, keys, workerId, inHand::get);
         this.schedules = new RedisScheduleStore(connections, keys, settings, workerId);
         this.uniqueLocks = new RedisUniqueLocks(connections, keys, workerId);
     }
@@ -113,6 +124,12 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
         return Optional.of(uniqueLocks);
     }
 
+    /** The queue's memory of verified jobs taken, kept in Redis: a replay is refused by every worker. */
+    @Override
+    public Optional<ReplayGuard> replayGuard() {
+        return Optional.of(replayGuard);
+    }
+
     @Override
     public void start(JobListener listener) {
         Objects.requireNonNull(listener, "listener == null");
@@ -120,7 +137,8 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
             throw new IllegalStateException("already started");
         }
         this.listener = listener;
-        reader = new Thread(this::readLoop, "tasq-redis-read-" + workerId);
+        reader = new Thread(new JobReader(this, connections, keys, clock, slots, connection, reclaimer, reads,
+                blockMillis)::run, "tasq-redis-read-" + workerId);
         reader.setDaemon(true);
         reader.start();
         upkeep.start();
@@ -170,97 +188,34 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
         return !paused && !closed.get();
     }
 
-    private void readLoop() {
-        Backoff backoff = new Backoff();
-        byte[] block = Keys.bytes(Long.toString(Math.min(blockMillis, reclaimer.every())));
-        while (taking()) {
-            try {
-                if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                    continue;
-                }
-            } catch (InterruptedException e) {
-                break;
-            }
-            int free = 1 + slots.drainPermits();
-            List<Reclaimer.Claimed> claimed;
-            List<Entries.Entry> entries;
-            try {
-                Jedis j = connection.get();
-                claimed = reclaimer.claim(j, free, clock.millis(), inHand.keySet());
-                int wanted = free - claimed.size();
-                entries = wanted == 0 ? List.of() : Entries.fromRead(j.sendCommand(Protocol.Command.XREADGROUP,
-                        Keys.bytes("GROUP"), GROUP, consumer, Keys.bytes("COUNT"), Keys.bytes(Integer.toString(wanted)),
-                        Keys.bytes("BLOCK"), block, Keys.bytes("STREAMS"), keys.jobs(), Keys.bytes(">")));
-            } catch (JedisDataException e) {
-                slots.release(free);
-                if (!taking()) {
-                    break;
-                }
-                if (isNoGroup(e)) {
-                    recreateGroup();
-                    continue;
-                }
-                boolean passing = connection.refused(e); // MOVED on a cluster: reconnect to the new master
-                if (!backoff.failing() && passing) {
-                    LOG.warn("worker {}: {} cannot deliver jobs from {} now ({}); trying again", workerId,
-                            connections.url(), Keys.name(keys.jobs()), e.getMessage());
-                } else if (!backoff.failing()) {
-                    LOG.error("worker {}: Redis refused to deliver jobs from {}: {}", workerId, Keys.name(keys.jobs()),
-                            e.getMessage());
-                }
-                if (!backoff.pause(this::taking)) {
-                    break;
-                }
-                continue;
-            } catch (JedisException e) {
-                // what a failed claim took over stays pending and is claimed again at the next turn
-                slots.release(free);
-                if (!taking()) {
-                    break;
-                }
-                connection.drop();
-                if (!backoff.failing()) {
-                    LOG.warn("worker {} lost {} ({}); reconnecting, its jobs wait there", workerId, connections.url(),
-                            Connections.message(e));
-                }
-                if (!backoff.pause(this::taking)) {
-                    break;
-                }
-                continue;
-            }
-            if (backoff.failing()) {
-                LOG.info("worker {} takes jobs from {} again", workerId, connections.url());
-                backoff.reset();
-            }
-            slots.release(free - claimed.size() - entries.size());
-            if (!taking()) {
-                // paused while reading: these were never handed out, so they go back as they were
-                claimed.forEach(c -> handBack(c.entry(), c.attempt() - 1));
-                entries.forEach(e -> handBack(e, e.tries()));
-                break;
-            }
-            for (Reclaimer.Claimed c : claimed) {
-                deliver(c.entry(), c.attempt());
-            }
-            for (Entries.Entry e : entries) {
-                deliver(e, 1 + e.tries());
-            }
-        }
-        connection.drop();
-    }
-
-    private void handBack(Entries.Entry entry, int deliveries) {
+    /** Hands an entry that was read but not delivered back as it was; its slot is freed. */
+    void handBack(Entries.Entry entry, int deliveries) {
         slots.release();
-        settler.submit(ops.requeue(entry, deliveries));
+        settler.submit(ops.requeue(entry, deliveries, null));
     }
 
-    /** Hands one entry to the listener; its slot is already taken. */
-    private void deliver(Entries.Entry entry, int attempt) {
-        if (entry.body() == null) {
-            LOG.warn("worker {} moved stream entry {} to the dead letters: it has no '{}' field, so Tasq did not "
-                    + "write it", workerId, entry.id(), Entries.BODY);
+    /**
+     * Hands one entry to the listener; its slot is already taken. Whatever is wrong with the entry (it
+     * is unverified) ends in a refusal of that entry, never in the reader's death.
+     */
+    void deliver(Entries.Entry entry, int attempt) {
+        String problem = null;
+        try {
+            byte[] body = entry.body();
+            if (body == null) {
+                problem = "not a Tasq job: the stream entry has no 'body' field";
+                LOG.warn("worker {} moved stream entry {} to the dead letters: it has no '{}' field, so Tasq did not "
+                        + "write it", workerId, entry.id(), Entries.BODY);
+            } else if (body.length > settings.maxBodyBytes()) {
+                problem = "its body has " + body.length + " bytes, more than the " + settings.maxBodyBytes()
+                        + " a worker accepts (envelope.max-bytes)";
+            }
+        } catch (RuntimeException e) {
+            problem = "the worker could not read the stream entry: " + e;
+        }
+        if (problem != null) {
             slots.release();
-            settler.submit(ops.reject(entry, "not a Tasq job: the stream entry has no 'body' field", attempt, now()));
+            settler.submit(ops.refuse(entry, problem, attempt, now()));
             return;
         }
         RedisDelivery d = new RedisDelivery(entry, attempt, this);
@@ -270,6 +225,27 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
         } catch (RuntimeException e) {
             LOG.error("worker {}: the job listener failed on {}; handing the job back", workerId, d, e);
             d.release();
+        }
+    }
+
+    /**
+     * A transport thread (the reader, the settler, the upkeep) died and will not come back: the worker
+     * is told once, from the dying thread, and stops; this consumer takes nothing more meanwhile.
+     */
+    void transportFailed(String thread, Throwable cause) {
+        if (closed.get() || !failed.compareAndSet(false, true)) {
+            return;
+        }
+        paused = true;
+        LOG.error("worker {}: its Redis {} thread died; it takes no more jobs from {}", workerId, thread,
+                connections.url(), cause);
+        JobListener l = listener;
+        if (l != null) {
+            try {
+                l.onTransportFailure(cause);
+            } catch (RuntimeException e) {
+                LOG.error("worker {}: the job listener failed on the transport failure", workerId, e);
+            }
         }
     }
 
@@ -337,6 +313,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
         paused = true;
         schedules.close();
         uniqueLocks.close();
+        replayGuard.close();
         connection.stop(reader);
         upkeep.close();
         int released = 0;

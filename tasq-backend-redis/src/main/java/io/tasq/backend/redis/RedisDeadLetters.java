@@ -43,6 +43,23 @@ final class RedisDeadLetters implements DeadLetters {
         }
     }
 
+    /**
+     * How many dead letters the cap dropped ({@code redis.dead-letter-max}, oldest first): every script
+     * that adds one counts what its {@code XADD MAXLEN ~} trimmed, in {@link Keys#deadDropped()}.
+     * Dead letters sent back or purged by an operator are not counted; purging keeps the count.
+     *
+     * @throws io.tasq.TasqException naming the address if the server cannot be reached
+     */
+    @Override
+    public long dropped() {
+        try (Jedis j = connections.borrow()) {
+            byte[] n = j.get(keys.deadDropped());
+            return n == null ? 0 : Math.max(0, Entries.count(n, 18));
+        } catch (JedisException e) {
+            throw connections.failure(e);
+        }
+    }
+
     /** @throws io.tasq.TasqException naming the address if the server cannot be reached */
     @Override
     public List<DeadLetter> list(int max) {
@@ -68,8 +85,7 @@ final class RedisDeadLetters implements DeadLetters {
             if (!ids.isEmpty()) {
                 int sent = 0;
                 for (int from = 0; from < ids.size(); from += BATCH) {
-                    sent += run(j, Script.DEAD_RETRY, List.of(keys.dead(), keys.jobs()),
-                            ids.subList(from, Math.min(ids.size(), from + BATCH)));
+                    sent += retry(j, ids.subList(from, Math.min(ids.size(), from + BATCH)));
                 }
                 return sent;
             }
@@ -93,7 +109,7 @@ final class RedisDeadLetters implements DeadLetters {
                 if (page.isEmpty()) {
                     return sent;
                 }
-                sent += run(j, Script.DEAD_RETRY, List.of(keys.dead(), keys.jobs()), page);
+                sent += retry(j, page);
                 start = Keys.bytes("(" + page.get(page.size() - 1));
             }
         } catch (JedisException e) {
@@ -125,15 +141,28 @@ final class RedisDeadLetters implements DeadLetters {
                 Keys.bytes("COUNT"), Keys.bytes(Integer.toString(max))));
     }
 
+    /** Sends these back ({@code dead-retry.lua}), moving their replay claims along. */
+    private int retry(Jedis j, List<String> ids) {
+        check(ids);
+        List<byte[]> args = new ArrayList<>(ids.size() + 1);
+        args.add(Keys.bytes(keys.takenPrefix()));
+        ids.forEach(id -> args.add(Keys.bytes(id)));
+        return (int) (long) (Long) Script.DEAD_RETRY.run(j, List.of(keys.dead(), keys.jobs(), keys.ring()), args);
+    }
+
     private static int run(Jedis j, Script script, List<byte[]> keys, List<String> ids) {
+        check(ids);
+        List<byte[]> args = ids.stream().map(Keys::bytes).toList();
+        return (int) (long) (Long) script.run(j, keys, args);
+    }
+
+    private static void check(List<String> ids) {
         for (String id : ids) {
             if (!ENTRY_ID.matcher(id).matches()) {
                 throw new ConfigurationException("'" + id + "' is not a dead-letter id on Redis: they are stream "
                         + "entry ids like 1732802000000-0, as tq dead list shows them");
             }
         }
-        List<byte[]> args = ids.stream().map(Keys::bytes).toList();
-        return (int) (long) (Long) script.run(j, keys, args);
     }
 
     /** A dead letter from its entry: written by a worker (reject.lua, claim.lua) or by a script for garbage. */

@@ -19,6 +19,7 @@ import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.XAddParams;
 
 /**
@@ -110,13 +111,19 @@ final class RedisProducer implements JobProducer {
         try (Jedis j = connections.borrow()) {
             Pipeline p = j.pipelined();
             long now = clock.millis();
+            int streamed = 0;
             for (Outgoing o : batch) {
                 OutboundJob job = o.job;
-                answers.add(job.notBeforeMillis() > now
-                        ? p.zadd(keys.delayed(), job.notBeforeMillis(), Entries.delayedMember(job))
+                boolean later = job.notBeforeMillis() > now;
+                answers.add(later ? p.zadd(keys.delayed(), job.notBeforeMillis(), Entries.delayedMember(job))
                         : p.xadd(keys.jobs(), XAddParams.xAddParams(), Entries.fields(job)));
+                streamed += later ? 0 : 1;
             }
+            // idle workers wait on the doorbell, not on the stream (see JobReads)
+            Response<Object> ring = streamed == 0 ? null
+                    : Script.RING.queue(p, List.of(keys.ring()), List.of(Keys.bytes(Integer.toString(streamed))));
             p.sync();
+            rung(j, ring);
         } catch (JedisException e) {
             // nothing is known to have landed: all of it goes again (a copy may then be in Redis twice)
             connections.clearIdle();
@@ -149,6 +156,24 @@ final class RedisProducer implements JobProducer {
             LOG.warn("client {}: {} is busy; {} job(s) are sent again", clientId, connections.url(), again.size());
         }
         return again;
+    }
+
+    /**
+     * Whether the doorbell rang does not change what was sent: without it, workers read the jobs at
+     * their next timeout. A server that forgot the script gets it again, for the next batch.
+     */
+    private void rung(Jedis j, Response<Object> ring) {
+        if (ring == null) {
+            return;
+        }
+        try {
+            ring.get();
+        } catch (JedisNoScriptException e) {
+            Script.loadAll(j);
+        } catch (JedisDataException e) {
+            LOG.debug("client {} could not ring the doorbell of {}: {}", clientId, Keys.name(keys.jobs()),
+                    e.getMessage());
+        }
     }
 
     private ClientClosedException closed(OutboundJob job) {

@@ -106,7 +106,8 @@ final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
     public boolean fire(Recurring job, long nextRunMillis) {
         Objects.requireNonNull(job, "job == null");
         try (Jedis j = connections.borrow()) {
-            Object fired = Script.SCHEDULE_FIRE.run(j, List.of(keys.schedules(), keys.scheduleTimes(), keys.jobs()),
+            Object fired = Script.SCHEDULE_FIRE.run(j, List.of(keys.schedules(), keys.scheduleTimes(), keys.jobs(),
+                    keys.ring()),
                     List.of(Keys.bytes(job.name()), Keys.bytes(job.jobId()), bytes(job.nextRunMillis()),
                             bytes(job.lastRun()), bytes(nextRunMillis), bytes(job.lastRun() + 1)));
             return Long.valueOf(1).equals(fired);
@@ -127,8 +128,10 @@ final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
     /** The jobs due by {@code upTo}, earliest first; cleans away what Tasq did not write. */
     private List<Recurring> read(Jedis j, byte[] upTo, byte[] max, long nowMillis) {
         List<?> reply = (List<?>) Script.SCHEDULE_DUE.run(j,
-                List.of(keys.schedules(), keys.scheduleTimes(), keys.dead()),
-                List.of(upTo, max, bytes(settings.deadLetterMax()), bytes(nowMillis)));
+                List.of(keys.schedules(), keys.scheduleTimes(), keys.dead(), keys.deadDropped()),
+                List.of(upTo, max, bytes(settings.deadLetterMax()), bytes(nowMillis),
+                        bytes(settings.maxBodyBytes() + Entries.MAX_OTHER_BYTES),
+                        bytes(io.tasq.spi.Limits.REFUSED_BYTES_KEPT)));
         long dead = (Long) reply.get(1);
         if (dead > 0) {
             LOG.warn("worker {} moved {} entr{} of {} to the dead letters ({}): Tasq did not write them", workerId,

@@ -2,6 +2,7 @@ package io.tasq.backend.redis;
 
 import io.tasq.ConfigurationException;
 import io.tasq.spi.BackendUri;
+import io.tasq.spi.Limits;
 import io.tasq.spi.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,10 +36,13 @@ import java.util.regex.Pattern;
  * @param poolSize the most pooled connections per backend
  * @param timeout the connect and read timeout
  * @param tlsCa a PEM file of certificates to trust for TLS, or {@code null} for the JVM's trust store
+ * @param maxEnvelopeBytes the largest payload or code bundle of an envelope ({@code envelope.max-bytes},
+ *     {@link Limits#maxEnvelopeBytes}); a stream entry whose body is over
+ *     {@link Limits#maxMessageBytes} of it is refused before a worker receives it
  */
 record RedisSettings(boolean tls, boolean cluster, List<BackendUri.HostPort> nodes, String host, int port, String user,
         String password, int database, String queue, Duration visibilityTimeout, Duration resultTtl, int maxHeldResults,
-        int maxAttempts, int deadLetterMax, int poolSize, Duration timeout, Path tlsCa) {
+        int maxAttempts, int deadLetterMax, int poolSize, Duration timeout, Path tlsCa, int maxEnvelopeBytes) {
 
     static final int DEFAULT_PORT = 6379;
     static final String DEFAULT_QUEUE = "default";
@@ -114,7 +118,7 @@ record RedisSettings(boolean tls, boolean cluster, List<BackendUri.HostPort> nod
                 settings.getInt("redis.max-held-results", 100_000, 0, Integer.MAX_VALUE),
                 settings.getInt("redis.max-attempts", 10, 0, Integer.MAX_VALUE),
                 settings.getInt("redis.dead-letter-max", 10_000, 1, Integer.MAX_VALUE),
-                settings.getInt("redis.pool-size", 8, 2, 1_000), timeout, ca);
+                settings.getInt("redis.pool-size", 8, 2, 1_000), timeout, ca, Limits.maxEnvelopeBytes(settings));
     }
 
     private static int database(BackendUri uri) {
@@ -132,6 +136,11 @@ record RedisSettings(boolean tls, boolean cluster, List<BackendUri.HostPort> nod
         }
         throw new ConfigurationException("'" + path + "' in " + uri + " is not a database number; write "
                 + "redis://host:port/DB with DB a number from 0, or leave it out for 0");
+    }
+
+    /** The largest body a stream entry may have to reach a worker: an envelope of the largest size. */
+    long maxBodyBytes() {
+        return Limits.maxMessageBytes(maxEnvelopeBytes);
     }
 
     /** The server, as {@code host:port}, or the cluster's nodes named in the URL, for messages. */
@@ -152,6 +161,7 @@ record RedisSettings(boolean tls, boolean cluster, List<BackendUri.HostPort> nod
                 + database + "?name=" + queue + (password != null ? ", password ****" : "") + ", visibility-timeout="
                 + visibilityTimeout + ", result-ttl=" + resultTtl + ", max-held-results=" + maxHeldResults
                 + ", max-attempts=" + maxAttempts + ", dead-letter-max=" + deadLetterMax + ", pool-size=" + poolSize
-                + ", timeout=" + timeout + (tlsCa != null ? ", tls-ca=" + tlsCa : "") + "}";
+                + ", timeout=" + timeout + (tlsCa != null ? ", tls-ca=" + tlsCa : "") + ", envelope.max-bytes="
+                + maxEnvelopeBytes + "}";
     }
 }

@@ -22,7 +22,8 @@ import redis.clients.jedis.exceptions.JedisException;
 final class ResultReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResultReader.class);
-    private static final byte[] BATCH_BYTES = Keys.bytes("256");
+    private static final int BATCH = 256;
+    private static final byte[] BATCH_BYTES = Keys.bytes(Integer.toString(BATCH));
 
     private final Connections connections;
     private final byte[] key;
@@ -32,6 +33,8 @@ final class ResultReader {
     private final Thread thread;
     private volatile boolean running = true;
     private final ReaderConnection connection;
+    /** What a read of results may answer: no value over an envelope, no entry of many fields. */
+    private final ReplyGuard.Limits limits;
     private String lastSeen = "0-0"; // the reader thread's: where the next XREAD starts
 
     /**
@@ -46,6 +49,8 @@ final class ResultReader {
         this.listener = listener;
         this.blockMillis = Keys.bytes(Long.toString(blockMillis));
         this.connection = new ReaderConnection(connections);
+        long largest = connections.settings().maxBodyBytes() + Entries.MAX_OTHER_BYTES;
+        this.limits = new ReplyGuard.Limits(largest, BATCH + 2L * Entries.MAX_FIELDS, Long.MAX_VALUE);
         this.thread = new Thread(this::loop, "tasq-redis-results-" + clientId);
         thread.setDaemon(true);
     }
@@ -97,6 +102,9 @@ final class ResultReader {
                     break;
                 }
                 connection.drop();
+                if (ReaderConnection.exceeded(e) && sweep(e) > 0) {
+                    continue;
+                }
                 if (!backoff.failing()) {
                     LOG.warn("client {} lost {} while waiting for results ({}); reconnecting, the results wait there",
                             clientId, connections.url(), Connections.message(e));
@@ -114,8 +122,29 @@ final class ResultReader {
         if (!running) {
             return List.of();
         }
-        return Entries.fromRead(j.sendCommand(Protocol.Command.XREAD, Keys.bytes("COUNT"), BATCH_BYTES,
-                Keys.bytes("BLOCK"), blockMillis, Keys.bytes("STREAMS"), key, Keys.bytes(lastSeen)));
+        connection.expect(limits);
+        Object reply = j.sendCommand(Protocol.Command.XREAD, Keys.bytes("COUNT"), BATCH_BYTES,
+                Keys.bytes("BLOCK"), blockMillis, Keys.bytes("STREAMS"), key, Keys.bytes(lastSeen));
+        connection.expect(ReplyGuard.Limits.SMALL);
+        return Entries.fromRead(reply);
+    }
+
+    /**
+     * The guard broke off a read of results for holding more than a result can be: someone else wrote
+     * it into this client's stream. Such entries are deleted, so that the next read gets the rest.
+     */
+    private long sweep(JedisException e) {
+        try (Jedis j = connections.borrow()) {
+            long n = (Long) Script.RESULT_SWEEP.run(j, List.of(key), List.of(Keys.bytes(lastSeen),
+                    Keys.bytes(Long.toString(limits.bulk())), Keys.bytes(Integer.toString(Entries.MAX_FIELDS)),
+                    BATCH_BYTES));
+            LOG.warn("client {} deleted {} entr{} of its result stream over the limits of a result ({})", clientId, n,
+                    n == 1 ? "y" : "ies", Connections.message(e));
+            return n;
+        } catch (JedisException again) {
+            LOG.debug("client {} could not clean its result stream: {}", clientId, again.getMessage());
+            return 0;
+        }
     }
 
     /** Deletes the results handed over; if that fails they are only read again by a later reader. */

@@ -40,10 +40,14 @@ final class Script {
     static final Script UNIQUE_RELEASE = load("unique-release");
     static final Script DEAD_RETRY = load("dead-retry");
     static final Script DEAD_PURGE = load("dead-purge");
+    static final Script READ = load("read");
+    static final Script REPLAY_CLAIM = load("replay-claim");
+    static final Script RING = load("ring");
+    static final Script RESULT_SWEEP = load("result-sweep");
 
     private static final List<Script> ALL = List.of(COMPLETE, ACK, REJECT, REQUEUE, TOUCH, CLAIM, PROMOTE, PRUNE,
             SCHEDULE_ADD, SCHEDULE_REMOVE, SCHEDULE_DUE, SCHEDULE_FIRE, HEARTBEAT, STATS, RETRY, UNIQUE_ACQUIRE,
-            UNIQUE_FOLLOW, UNIQUE_RELEASE, DEAD_RETRY, DEAD_PURGE);
+            UNIQUE_FOLLOW, UNIQUE_RELEASE, DEAD_RETRY, DEAD_PURGE, READ, REPLAY_CLAIM, RING, RESULT_SWEEP);
 
     private final String name;
     private final byte[] source;

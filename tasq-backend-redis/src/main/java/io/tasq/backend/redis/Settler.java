@@ -44,13 +44,16 @@ final class Settler {
     private final String workerId;
     private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final java.util.function.Consumer<Throwable> died;
     private volatile boolean running = true;
     private volatile long deadline = Long.MAX_VALUE;
 
-    Settler(Connections connections, String workerId) {
+    /** @param died told if the settler's thread dies of something other than a close */
+    Settler(Connections connections, String workerId, java.util.function.Consumer<Throwable> died) {
         this.connections = connections;
         this.workerId = workerId;
-        this.thread = new Thread(this::loop, "tasq-redis-settle-" + workerId);
+        this.died = died;
+        this.thread = new Thread(this::run, "tasq-redis-settle-" + workerId);
         thread.setDaemon(true);
         thread.start();
     }
@@ -61,6 +64,17 @@ final class Settler {
 
     private boolean goOn() {
         return running || (!queue.isEmpty() && System.nanoTime() < deadline);
+    }
+
+    private void run() {
+        try {
+            loop();
+        } catch (Throwable t) {
+            died.accept(t);
+            if (t instanceof Error e) {
+                throw e;
+            }
+        }
     }
 
     private void loop() {

@@ -104,13 +104,18 @@ final class Upkeep {
             }
         } catch (RuntimeException e) {
             LOG.error("worker {}: upkeep failed", consumer.workerId(), e);
+        } catch (Error e) {
+            // the executor would drop the chore silently: no more promotions, and jobs in hand go stale
+            consumer.transportFailed("upkeep", e);
+            throw e;
         }
     }
 
     /** Moves due delayed jobs; returns when to look again. */
     private long promote(Jedis j, long now) {
-        Object r = Script.PROMOTE.run(j, List.of(keys.delayed(), keys.jobs(), keys.dead()),
-                List.of(bytes(now), bytes(PROMOTE_BATCH), bytes(settings.deadLetterMax())));
+        Object r = Script.PROMOTE.run(j, List.of(keys.delayed(), keys.jobs(), keys.dead(), keys.deadDropped(),
+                keys.ring()), List.of(bytes(now), bytes(PROMOTE_BATCH), bytes(settings.deadLetterMax()),
+                bytes(io.tasq.spi.Limits.REFUSED_BYTES_KEPT)));
         List<?> reply = (List<?>) r;
         long moved = (Long) reply.get(0);
         long dead = (Long) reply.get(2);
@@ -123,8 +128,13 @@ final class Upkeep {
         }
         long later = now + PROMOTE_MILLIS;
         if (reply.get(1) instanceof byte[] score) {
-            long due = (long) Math.ceil(Double.parseDouble(Entries.text(score)));
-            return Math.min(later, due);
+            try {
+                // a score is anyone's to write: "inf" (not Java's "Infinity") or NaN mean nothing sooner
+                double due = Double.parseDouble(Entries.text(score));
+                return Double.isNaN(due) ? later : Math.min(later, (long) Math.ceil(due));
+            } catch (NumberFormatException e) {
+                return later;
+            }
         }
         return later;
     }

@@ -264,4 +264,39 @@ class RedisDeliveryTest {
         assertThat(deliveredAt.get(0)).isGreaterThanOrEqualTo(due);
         assertThat(redis.zcard(Keys.name(keys.delayed()))).isZero();
     }
+
+    @Test
+    void deferHoldsAnEarlyJobInRedisUntilItsTimeAndItComesBackWithTheSameAttempt() {
+        Backend b = backend();
+        JobProducer p = b.openProducer("client-a", r -> { });
+        List<Delivery> got = new CopyOnWriteArrayList<>();
+        List<Long> deliveredAt = new CopyOnWriteArrayList<>();
+        JobConsumer c = b.openConsumer(new ConsumerOptions("worker-1", 4));
+        opened.add(c);
+        c.start(d -> {
+            deliveredAt.add(System.currentTimeMillis());
+            got.add(d);
+        });
+        send(p, "early", "client-a", 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
+        got.get(0).release(); // a second delivery: the deferral must keep attempt 2
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 2);
+        assertThat(got.get(1).attempt()).isEqualTo(2);
+
+        long due = System.currentTimeMillis() + 1_500;
+        assertThat(got.get(1).defer(due)).isTrue();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            assertThat(redis.zcard(Keys.name(keys.delayed()))).as("waiting in the delayed set").isEqualTo(1);
+            assertThat(redis.xlen(jobs)).as("entries").isZero();
+            assertThat(redis.xpending(jobs, Keys.GROUP).getTotal()).as("pending").isZero();
+        });
+        got.get(1).ack(); // settled already: does nothing
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 3);
+        assertThat(deliveredAt.get(2)).isGreaterThanOrEqualTo(due);
+        assertThat(text(got.get(2).body())).isEqualTo("early");
+        assertThat(got.get(2).attempt()).isEqualTo(2);
+        got.get(2).ack();
+        await().atMost(Duration.ofSeconds(5)).until(() -> redis.xlen(jobs) == 0
+                && redis.zcard(Keys.name(keys.delayed())) == 0);
+    }
 }

@@ -51,6 +51,7 @@ public final class Config {
             new Setting("worker.timeout-grace", "2s", "how long a job over its time limit has to stop before its slot is given away"),
             new Setting("worker.heartbeat", "2s", "how often a worker announces itself; it drops off the live list after three"),
             new Setting("dashboard.token", null, "the token the dashboard's actions (cancel, retry, purge) need; read-only when unset"),
+            new Setting("dashboard.allowed-hosts", null, "more names the dashboard answers to besides its address (a proxy's, a DNS name): host or host:port, comma separated"),
             new Setting("worker.code-shipping", "true", "define the classes jobs ship; when false, run only class-path code"),
             new Setting("worker.max-bundles", "256", "code bundles a worker keeps defined at once"),
             new Setting("worker.bundle-idle", "30m", "a code bundle unused this long is dropped"),
