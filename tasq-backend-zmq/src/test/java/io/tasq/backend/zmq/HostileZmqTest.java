@@ -8,7 +8,8 @@ class HostileZmqTest extends HostileContractTest {
 
     @Override
     protected String newQueueUrl() {
-        return "zmq://127.0.0.1:" + Ports.freePair();
+        // each worker its own queue name: a job is signed for one, and refused by a worker of another
+        return "zmq://127.0.0.1:" + Ports.freePair() + "?name=hostile-" + System.nanoTime();
     }
 
     @Override
