@@ -155,7 +155,9 @@ class CodeShippingIT {
 
     @Test
     void tamperedBundlesForeignKeysAndUnsignedJobsAreRefusedSilentlyAndTheWorkerKeepsServing() throws Exception {
+        // a holder of the key, who alone can prove it to the worker and receive results on ZMQ
         Backend raw = Providers.backend(url, Settings.empty());
+        raw.useCredentials(io.tasq.core.security.KeyCredentials.from(Settings.of(Map.of("sign.key", KEY), "test")));
         List<ResultEnvelope> answers = new CopyOnWriteArrayList<>();
         String me = "tamperer-" + System.nanoTime();
         JobProducer producer = raw.openProducer(me, body -> answers.add(ResultCodec.decode(body, 1 << 20)));

@@ -101,7 +101,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
         this.upkeep = new Upkeep(this, connections, keys, settings, clock);
         this.reads = new JobReads(keys, settings, workerId);
         this.reclaimer = new Reclaimer(keys, settings, workerId, reads);
-        this.replayGuard = new RedisReplayGuard(connections, keys, workerId, inHand::get);
+        this.replayGuard = new RedisReplayGuard(connections, keys, workerId, inHand::get, settings.replayWindow());
         this.schedules = new RedisScheduleStore(connections, keys, settings, workerId);
         this.uniqueLocks = new RedisUniqueLocks(connections, keys, workerId);
     }
@@ -127,7 +127,8 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
     /** The queue's memory of verified jobs taken, kept in Redis: a replay is refused by every worker. */
     @Override
     public Optional<ReplayGuard> replayGuard() {
-        return Optional.of(replayGuard);
+        // a zero window leaves copies to each worker's own memory: no key per job in Redis
+        return settings.replayWindow().isZero() ? Optional.empty() : Optional.of(replayGuard);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.tasq.backend.redis;
 
 import io.tasq.spi.ReplayGuard;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -9,7 +10,8 @@ import redis.clients.jedis.Jedis;
 /**
  * The queue's memory of verified jobs taken, shared by every worker: a claim is a string
  * {@link Keys#taken(String)} holding the id of the delivery (stream entry) that took the job, set
- * with {@code SET NX PXAT} so that it expires with the job's signed expiry ({@code replay-claim.lua}).
+ * with {@code SET NX PXAT} so that it expires with the job's signed expiry, or after
+ * {@code redis.replay-window} (1 h) if that comes first ({@code replay-claim.lua}).
  * Another delivery of the same job (a captured envelope written again) finds the claim and is
  * refused; the same entry taken over after its worker was lost finds its own id and keeps it. A
  * delivery that sends its job round again moves or gives up its claim in the same script
@@ -30,13 +32,19 @@ final class RedisReplayGuard implements ReplayGuard, AutoCloseable {
     private final Keys keys;
     private final String workerId;
     private final Deliveries deliveries;
+    private final long windowMillis;
     private volatile boolean closed;
 
-    RedisReplayGuard(Connections connections, Keys keys, String workerId, Deliveries deliveries) {
+    /**
+     * @param window how long a claim is kept at most ({@code redis.replay-window}): a key per job taken
+     *     costs Redis memory, so it lives until the job's expiry or this, whichever comes first
+     */
+    RedisReplayGuard(Connections connections, Keys keys, String workerId, Deliveries deliveries, Duration window) {
         this.connections = connections;
         this.keys = keys;
         this.workerId = workerId;
         this.deliveries = deliveries;
+        this.windowMillis = window.toMillis();
     }
 
     @Override
@@ -44,7 +52,8 @@ final class RedisReplayGuard implements ReplayGuard, AutoCloseable {
         Objects.requireNonNull(jobKey, "jobKey == null");
         Objects.requireNonNull(deliveryId, "deliveryId == null");
         // PXAT must be positive; a claim that expires at once still answers for this call
-        byte[] at = Keys.bytes(Long.toString(Math.max(1, expiresAtMillis)));
+        long until = Math.min(expiresAtMillis, System.currentTimeMillis() + windowMillis);
+        byte[] at = Keys.bytes(Long.toString(Math.max(1, until)));
         Object taken = retrying("claim job " + Entries.printable(jobKey), j -> Script.REPLAY_CLAIM.run(j,
                 List.of(keys.taken(jobKey)), List.of(Keys.bytes(deliveryId), at)));
         boolean mine = Long.valueOf(1).equals(taken);

@@ -39,15 +39,20 @@ import java.util.regex.Pattern;
  * @param maxEnvelopeBytes the largest payload or code bundle of an envelope ({@code envelope.max-bytes},
  *     {@link Limits#maxEnvelopeBytes}); a stream entry whose body is over
  *     {@link Limits#maxMessageBytes} of it is refused before a worker receives it
+ * @param replayWindow how long, at most, the queue remembers a job taken (one key per job, until the
+ *     job's expiry or this, whichever comes first), so that any worker refuses a copy of it; zero
+ *     leaves it to each worker's own memory
  */
 record RedisSettings(boolean tls, boolean cluster, List<BackendUri.HostPort> nodes, String host, int port, String user,
         String password, int database, String queue, Duration visibilityTimeout, Duration resultTtl, int maxHeldResults,
-        int maxAttempts, int deadLetterMax, int poolSize, Duration timeout, Path tlsCa, int maxEnvelopeBytes) {
+        int maxAttempts, int deadLetterMax, int poolSize, Duration timeout, Path tlsCa, int maxEnvelopeBytes,
+        Duration replayWindow) {
 
     static final int DEFAULT_PORT = 6379;
     static final String DEFAULT_QUEUE = "default";
     static final Set<String> KEYS = Set.of("redis.visibility-timeout", "redis.result-ttl", "redis.max-held-results",
-            "redis.max-attempts", "redis.dead-letter-max", "redis.pool-size", "redis.timeout", "redis.tls-ca");
+            "redis.max-attempts", "redis.dead-letter-max", "redis.pool-size", "redis.timeout", "redis.tls-ca",
+            "redis.replay-window");
     static final Set<String> PARAMS = Set.of("name");
     static final Set<String> SCHEMES = Set.of("redis", "rediss", "redis-cluster", "rediss-cluster");
 
@@ -118,7 +123,8 @@ record RedisSettings(boolean tls, boolean cluster, List<BackendUri.HostPort> nod
                 settings.getInt("redis.max-held-results", 100_000, 0, Integer.MAX_VALUE),
                 settings.getInt("redis.max-attempts", 10, 0, Integer.MAX_VALUE),
                 settings.getInt("redis.dead-letter-max", 10_000, 1, Integer.MAX_VALUE),
-                settings.getInt("redis.pool-size", 8, 2, 1_000), timeout, ca, Limits.maxEnvelopeBytes(settings));
+                settings.getInt("redis.pool-size", 8, 2, 1_000), timeout, ca, Limits.maxEnvelopeBytes(settings),
+                settings.getDuration("redis.replay-window", Duration.ofHours(1)));
     }
 
     private static int database(BackendUri uri) {
