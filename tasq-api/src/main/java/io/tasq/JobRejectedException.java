@@ -3,8 +3,10 @@ package io.tasq;
 import java.util.Objects;
 
 /**
- * A worker refused a job before running it: the envelope did not verify, could not be decoded, or
- * asked for something the worker does not allow. The message says which and what to change.
+ * A worker refused a verified job before running it: it asked for something the worker does not
+ * allow (a class outside its allow-list, code shipping when it is off), or it was a poison job. The
+ * message says which and what to change. A job whose envelope does not verify is refused without an
+ * answer (see {@link JobUnansweredException}), since its address is as unverified as the rest.
  *
  * <p>Instances are immutable.
  */

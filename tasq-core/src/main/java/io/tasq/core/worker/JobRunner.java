@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * What a job actor does with a {@link WorkItem}: check the envelope (format, then signature, before
  * anything is deserialized); take control requests, repeating jobs and early jobs aside; run the
  * rest through the {@link Execution}, under its time limit; then reply, retry with backoff, or send
- * it to the dead letters. A job refused at any step is reported to its sender where the address can
- * be read. Called by many actors at once.
+ * it to the dead letters. A message that fails verification, or a verified job signed for another
+ * queue or expired, is dead-lettered and answered to no one (the address in it could be anyone's); a
+ * copy of a job already taken is dropped. Called by many actors at once.
  */
 final class JobRunner {
 

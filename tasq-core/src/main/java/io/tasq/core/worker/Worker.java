@@ -49,8 +49,9 @@ import org.slf4j.LoggerFactory;
  * A worker: takes jobs from a backend, checks their signatures before anything is deserialized,
  * runs them on a pool of actors behind a routing strategy, and sends results back through a
  * response actor, so receiving never waits on running or replying. Jobs that are early wait in a
- * timer, never in an actor or in the receive loop. A bad envelope is refused, logged and counted,
- * and its sender told where its address can be read; it never stops the worker.
+ * timer, never in an actor or in the receive loop. A bad envelope is refused, logged, counted and
+ * dead-lettered, and answered to no one (its address is as unverified as the rest); it never stops
+ * the worker. A backend whose transport dies stops the worker ({@link #failure()}).
  *
  * <pre>{@code
  * Worker worker = Worker.builder().backend("zmq://127.0.0.1:9000").concurrency(4).build();
