@@ -65,15 +65,31 @@ final class Script {
     }
 
     private static Script load(String name) {
+        return new Script(name, source(name).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The text of {@code name}.lua, with each line {@code --#include OTHER} replaced by the text of
+     * OTHER.lua: scripts that share functions keep them in one file (Redis runs one chunk per script).
+     */
+    private static String source(String name) {
+        String text;
         try (InputStream in = Script.class.getResourceAsStream(name + ".lua")) {
             if (in == null) {
                 throw new IllegalStateException("the script " + name + ".lua is missing from tasq-backend-redis");
             }
-            return new Script(name, in.readAllBytes());
+            text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the script " + name + ".lua", e);
         }
+        StringBuilder out = new StringBuilder(text.length());
+        for (String line : text.split("\n", -1)) {
+            out.append(line.startsWith(INCLUDE) ? source(line.substring(INCLUDE.length()).strip()) : line).append('\n');
+        }
+        return out.toString();
     }
+
+    private static final String INCLUDE = "--#include ";
 
     /** Runs the script on {@code jedis}, loading it first if the server does not know it. */
     Object run(Jedis jedis, List<byte[]> keys, List<byte[]> args) {

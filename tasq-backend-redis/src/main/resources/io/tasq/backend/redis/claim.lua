@@ -22,36 +22,10 @@ local function count(v)
   return 0
 end
 
-local function refusal(fields)
-  if #fields > 2 * maxFields then
-    return 'the stream entry has ' .. math.floor(#fields / 2) .. ' fields, more than ' .. maxFields
-  end
-  local body, other = nil, 0
-  for i = 1, #fields, 2 do
-    if fields[i] == 'body' and body == nil then
-      body = #fields[i + 1]
-    else
-      other = other + #fields[i] + #fields[i + 1]
-    end
-  end
-  if body and body > maxBody then
-    return 'its body has ' .. body .. ' bytes, more than the ' .. maxBody .. ' a worker accepts (envelope.max-bytes)'
-  end
-  if other > maxOther then
-    return 'its fields other than the body have ' .. other .. ' bytes, more than ' .. maxOther
-  end
-  return nil
-end
+--#include entry-limits
 
 local function deadLetter(id, fields)
-  local before = redis.call('XLEN', KEYS[2])
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[7], '*', unpack(fields))
-  local gone = before + 1 - redis.call('XLEN', KEYS[2])
-  if gone > 0 then
-    redis.call('INCRBY', KEYS[3], gone)
-  end
-  redis.call('XACK', KEYS[1], ARGV[1], id)
-  redis.call('XDEL', KEYS[1], id)
+  bury(KEYS[1], ARGV[1], id, KEYS[2], KEYS[3], ARGV[7], fields)
 end
 
 local r = redis.call('XAUTOCLAIM', KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], 'COUNT', ARGV[5])
@@ -79,7 +53,7 @@ for _, e in ipairs(r[2]) do
       end
     end
     tries, lost = tries or 0, lost or 0
-    local why = refusal(fields)
+    local why = entryRefusal(fields, maxBody, maxOther, maxFields)
     if why then
       local size, kept = 0, nil
       for i = 1, #fields, 2 do

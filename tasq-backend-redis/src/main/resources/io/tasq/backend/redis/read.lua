@@ -10,29 +10,10 @@
 -- ARGV[5] largest total of the other fields' names and values, ARGV[6] most fields,
 -- ARGV[7] bytes kept of a refused body, ARGV[8] about how many dead letters to keep, ARGV[9] now ms
 -- Returns {{{id, fields}, ...}, number of entries refused, last ring id ('0-0' if none)}
--- (claim.lua applies the same limits to entries taken over; keep the two alike)
+-- (claim.lua applies the same limits to entries taken over: both include entry-limits.lua)
 local maxBody, maxOther, maxFields = tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 
-local function refusal(fields)
-  if #fields > 2 * maxFields then
-    return 'the stream entry has ' .. math.floor(#fields / 2) .. ' fields, more than ' .. maxFields
-  end
-  local body, other = nil, 0
-  for i = 1, #fields, 2 do
-    if fields[i] == 'body' and body == nil then
-      body = #fields[i + 1]
-    else
-      other = other + #fields[i] + #fields[i + 1]
-    end
-  end
-  if body and body > maxBody then
-    return 'its body has ' .. body .. ' bytes, more than the ' .. maxBody .. ' a worker accepts (envelope.max-bytes)'
-  end
-  if other > maxOther then
-    return 'its fields other than the body have ' .. other .. ' bytes, more than ' .. maxOther
-  end
-  return nil
-end
+--#include entry-limits
 
 local function deadLetter(id, fields, why)
   local size = 0
@@ -49,14 +30,7 @@ local function deadLetter(id, fields, why)
     dl[#dl + 1] = 'body'
     dl[#dl + 1] = kept
   end
-  local before = redis.call('XLEN', KEYS[2])
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[8], '*', unpack(dl))
-  local gone = before + 1 - redis.call('XLEN', KEYS[2])
-  if gone > 0 then
-    redis.call('INCRBY', KEYS[3], gone)
-  end
-  redis.call('XACK', KEYS[1], ARGV[1], id)
-  redis.call('XDEL', KEYS[1], id)
+  bury(KEYS[1], ARGV[1], id, KEYS[2], KEYS[3], ARGV[8], dl)
 end
 
 local r = redis.call('XREADGROUP', 'GROUP', ARGV[1], ARGV[2], 'COUNT', ARGV[3], 'STREAMS', KEYS[1], '>')
@@ -64,7 +38,7 @@ local out, refused = {}, 0
 if r then
   for _, e in ipairs(r[1][2]) do
     local id, fields = e[1], e[2]
-    local why = refusal(fields)
+    local why = entryRefusal(fields, maxBody, maxOther, maxFields)
     if why then
       deadLetter(id, fields, why)
       refused = refused + 1
