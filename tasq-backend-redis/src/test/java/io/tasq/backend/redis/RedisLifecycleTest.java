@@ -161,8 +161,10 @@ class RedisLifecycleTest {
 
     @Test
     void aUniqueKeyHoldsAcrossWorkersAndClientsAndIsGoneOnceReleased() {
-        worker(1);
-        worker(1);
+        // two actors each: the twin runs at once wherever it lands (a worker reads ahead of its actors,
+        // so with one actor the twin could wait behind the job it should follow)
+        worker(2);
+        worker(2);
         TasqClient one = client();
         TasqClient two = client();
         String token = "unique-" + System.nanoTime();
@@ -174,7 +176,7 @@ class RedisLifecycleTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> TestJobs.calls(token + ":started") == 1);
         try (Jedis j = TestRedis.jedis(url)) {
             assertThat(j.get(Keys.name(keys.unique(token)))).isEqualTo(first.jobId());
-            // the first worker is busy: the twin goes to the second one, which finds the key held in Redis
+            // whichever worker takes the twin finds the key held in Redis, and the twin follows
             TasqFuture<Integer> twin = two.schedule(t -> TestJobs.count(t) + 100, token, unique);
             await().atMost(Duration.ofSeconds(10)).until(() -> j.llen(keys.uniqueFollowers(token)) == 1);
             TestJobs.release(token);
