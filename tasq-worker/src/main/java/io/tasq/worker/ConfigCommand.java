@@ -1,8 +1,8 @@
 package io.tasq.worker;
 
 import io.tasq.core.config.Config;
-import io.tasq.core.config.Setting;
 import io.tasq.spi.Secrets;
+import io.tasq.spi.SettingInfo;
 import io.tasq.spi.Settings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ final class ConfigCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%-26s %-42s %-22s %s%n", "SETTING", "VALUE", "SOURCE", "ENVIRONMENT VARIABLE / MEANING");
         Set<String> listed = new LinkedHashSet<>();
-        for (Setting s : Config.all()) {
+        for (SettingInfo s : Config.all()) {
             listed.add(s.key());
             String value = effective.get(s.key()).orElse(s.defaultValue());
             print(out, s.key(), value, effective.sourceOf(s.key()), s.envVar() + "  " + s.description());

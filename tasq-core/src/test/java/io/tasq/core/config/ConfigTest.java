@@ -41,6 +41,22 @@ class ConfigTest {
     }
 
     @Test
+    void aBackendsOwnSettingsAreListedSettableAndNamedInTheError(@TempDir Path dir) throws Exception {
+        assertThat(Config.all()).anySatisfy(i -> {
+            assertThat(i.key()).isEqualTo("mq9.linger");
+            assertThat(i.envVar()).isEqualTo("TASQ_MQ9_LINGER");
+        });
+        Path file = dir.resolve("conf.json");
+        Files.writeString(file, "{\"mq9.linger\": \"9s\"}");
+        Settings s = Config.load(Map.of("TASQ_MQ9_LINGER", "7s"), file, Map.of(), "flag");
+        assertThat(s.get("mq9.linger")).hasValue("7s");
+        assertThat(s.sourceOf("mq9.linger")).isEqualTo("environment");
+        Files.writeString(file, "{\"worker.concurency\": 2}");
+        assertThatThrownBy(() -> Config.load(Map.of(), file, Map.of(), "flag"))
+                .hasMessageContaining("backend settings under amqp., mq9., redis., zmq.");
+    }
+
+    @Test
     void badFilesAreErrorsNamingTheFile(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("broken.json");
         Files.writeString(file, "{\"worker.concurrency\": ");
