@@ -40,47 +40,4 @@ public record WorkerInfo(String workerId, String host, long pid, String backend,
     public boolean liveAt(long nowMillis) {
         return nowMillis - heartbeatAtMillis <= 3 * Math.max(intervalMillis, 100);
     }
-
-    /** This heartbeat as it travels between a worker and an operator's tool, in a backend's own messages. */
-    public byte[] toBytes() {
-        try {
-            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256);
-            java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
-            out.writeUTF(workerId);
-            out.writeUTF(host);
-            out.writeLong(pid);
-            out.writeUTF(backend);
-            out.writeUTF(workerType);
-            out.writeInt(concurrency);
-            out.writeLong(startedAtMillis);
-            out.writeLong(succeeded);
-            out.writeLong(failed);
-            out.writeLong(rejected);
-            out.writeLong(running);
-            out.writeLong(held);
-            out.writeLong(heartbeatAtMillis);
-            out.writeLong(intervalMillis);
-            out.writeDouble(runP50Millis);
-            out.writeDouble(runP99Millis);
-            return bytes.toByteArray();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    /**
-     * Reads what {@link #toBytes()} wrote.
-     *
-     * @throws IllegalArgumentException if {@code payload} is not a heartbeat
-     */
-    public static WorkerInfo fromBytes(byte[] payload) {
-        try {
-            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(payload));
-            return new WorkerInfo(in.readUTF(), in.readUTF(), in.readLong(), in.readUTF(), in.readUTF(), in.readInt(),
-                    in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(),
-                    in.readLong(), in.readLong(), in.readDouble(), in.readDouble());
-        } catch (java.io.IOException e) {
-            throw new IllegalArgumentException("a malformed worker heartbeat (" + payload.length + " bytes)", e);
-        }
-    }
 }

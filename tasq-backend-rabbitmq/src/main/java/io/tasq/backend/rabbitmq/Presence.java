@@ -42,7 +42,7 @@ final class Presence implements AutoCloseable {
                 }
                 try {
                     getChannel().basicPublish("", p.getReplyTo(),
-                            new AMQP.BasicProperties.Builder().correlationId(p.getCorrelationId()).build(), me.toBytes());
+                            new AMQP.BasicProperties.Builder().correlationId(p.getCorrelationId()).build(), io.tasq.internal.WorkerInfoCodec.encode(me));
                 } catch (IOException | ShutdownSignalException e) {
                     LOG.debug("worker {}: could not answer a presence request: {}", workerId, e.toString());
                 }

@@ -76,7 +76,7 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties p, byte[] body) {
                     if (id.equals(p.getCorrelationId())) {
                         try {
-                            WorkerInfo w = WorkerInfo.fromBytes(body);
+                            WorkerInfo w = io.tasq.internal.WorkerInfoCodec.decode(body);
                             if (w.liveAt(System.currentTimeMillis())) {
                                 synchronized (answers) {
                                     answers.put(w.workerId(), w);

@@ -44,7 +44,7 @@ final class WorkerAdmin {
             case "dropped" -> ByteBuffer.allocate(8).putLong(dead.dropped()).array();
             case "workers" -> {
                 WorkerInfo me = heartbeat.get();
-                yield me == null ? new byte[0] : me.toBytes();
+                yield me == null ? new byte[0] : io.tasq.internal.WorkerInfoCodec.encode(me);
             }
             case "stats" -> {
                 WorkerInfo me = heartbeat.get();

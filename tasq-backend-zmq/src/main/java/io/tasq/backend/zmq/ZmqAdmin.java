@@ -302,7 +302,7 @@ final class ZmqAdmin implements DeadLetters, QueueAdmin, AutoCloseable {
         List<byte[]> answers = askQuickly("workers");
         for (byte[] payload : answers) {
             if (payload.length > 0) {
-                live.add(WorkerInfo.fromBytes(payload));
+                live.add(io.tasq.internal.WorkerInfoCodec.decode(payload));
             }
         }
         return live;
