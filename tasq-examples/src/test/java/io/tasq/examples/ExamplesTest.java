@@ -57,6 +57,14 @@ class ExamplesTest {
     }
 
     @Test
+    void embeddedWorker() {
+        System.setProperty("TASQ_EXAMPLE_REDIS_URL", System.getenv().getOrDefault("TASQ_TEST_REDIS_URL",
+                "redis://127.0.0.1:6379/0") + "?name=examples-" + System.nanoTime());
+        assertThat(run(EmbeddedWorker::main)).contains("squares -> [1, 4, 9, 16, 25]").contains("ran 5 jobs")
+                .contains("failure: none");
+    }
+
+    @Test
     void clientApi() {
         assertThat(run(ClientApi::main)).contains("Task-2 blocking: Foo - ").contains("Task-1 result: Foo - ")
                 .contains("results: {Task-1=").contains("pending: []");
