@@ -3,10 +3,10 @@ package com.example.shiptest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tasq.Job;
-import io.tasq.core.serial.ClassPolicy;
-import io.tasq.core.shipping.Bundle;
-import io.tasq.core.shipping.BundleCache;
-import io.tasq.core.shipping.CodeShipper;
+import io.tasq.core.internal.serial.ClassPolicy;
+import io.tasq.core.internal.shipping.Bundle;
+import io.tasq.core.internal.shipping.BundleCache;
+import io.tasq.core.internal.shipping.CodeShipper;
 import io.tasq.internal.Call1;
 import io.tasq.spi.Providers;
 import io.tasq.spi.Serializer;

@@ -1,14 +1,14 @@
 package com.example.shiptest;
 
 import io.tasq.Task1;
+import io.tasq.core.internal.serial.ClassPolicy;
+import io.tasq.core.internal.shipping.Bundle;
+import io.tasq.core.internal.shipping.BundleCache;
+import io.tasq.core.internal.shipping.CodeShipper;
+import io.tasq.core.internal.wire.JobCodec;
+import io.tasq.core.internal.wire.JobEnvelope;
+import io.tasq.core.internal.wire.SignedJob;
 import io.tasq.core.security.HmacSha256;
-import io.tasq.core.serial.ClassPolicy;
-import io.tasq.core.shipping.Bundle;
-import io.tasq.core.shipping.BundleCache;
-import io.tasq.core.shipping.CodeShipper;
-import io.tasq.core.wire.JobCodec;
-import io.tasq.core.wire.JobEnvelope;
-import io.tasq.core.wire.SignedJob;
 import io.tasq.internal.Call1;
 import io.tasq.spi.Providers;
 import io.tasq.spi.Serializer;

@@ -1,7 +1,7 @@
 package io.tasq.worker;
 
-import io.tasq.core.actor.RoutingStrategy;
 import io.tasq.core.config.Config;
+import io.tasq.core.worker.RoutingStrategy;
 import io.tasq.core.worker.WorkerType;
 import io.tasq.spi.Settings;
 import java.nio.file.Path;

@@ -7,13 +7,13 @@ import io.tasq.Job;
 import io.tasq.Tasq;
 import io.tasq.TasqClient;
 import io.tasq.TasqFuture;
+import io.tasq.core.internal.shipping.Bundle;
+import io.tasq.core.internal.wire.JobCodec;
+import io.tasq.core.internal.wire.JobEnvelope;
+import io.tasq.core.internal.wire.ResultCodec;
+import io.tasq.core.internal.wire.ResultEnvelope;
+import io.tasq.core.internal.wire.ResultStatus;
 import io.tasq.core.security.HmacSha256;
-import io.tasq.core.shipping.Bundle;
-import io.tasq.core.wire.JobCodec;
-import io.tasq.core.wire.JobEnvelope;
-import io.tasq.core.wire.ResultCodec;
-import io.tasq.core.wire.ResultEnvelope;
-import io.tasq.core.wire.ResultStatus;
 import io.tasq.internal.Call1;
 import io.tasq.spi.Backend;
 import io.tasq.spi.JobProducer;
@@ -166,7 +166,7 @@ class CodeShippingIT {
             int base = 5;
             Call1<Integer, Integer> job = new Call1<>(n -> n * base, 7);
             byte[] payload = fory.serialize(job);
-            Bundle bundle = new io.tasq.core.shipping.CodeShipper(Settings.empty()).bundleFor(job);
+            Bundle bundle = new io.tasq.core.internal.shipping.CodeShipper(Settings.empty()).bundleFor(job);
             assertThat(bundle).isNotNull();
             HmacSha256.Key key = HmacSha256.forKey(KEY);
 

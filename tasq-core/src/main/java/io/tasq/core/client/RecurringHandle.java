@@ -3,7 +3,7 @@ package io.tasq.core.client;
 import io.tasq.RecurringJob;
 import io.tasq.RunResult;
 import io.tasq.TasqFuture;
-import io.tasq.core.schedule.Schedule;
+import io.tasq.core.internal.schedule.Schedule;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

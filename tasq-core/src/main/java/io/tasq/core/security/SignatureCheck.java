@@ -1,7 +1,7 @@
 package io.tasq.core.security;
 
 import io.tasq.SignatureVerificationException;
-import io.tasq.core.wire.SignedJob;
+import io.tasq.core.internal.wire.SignedJob;
 import io.tasq.spi.Verifier;
 import java.util.List;
 import java.util.Map;

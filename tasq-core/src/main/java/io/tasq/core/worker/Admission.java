@@ -1,7 +1,7 @@
 package io.tasq.core.worker;
 
-import io.tasq.core.wire.JobEnvelope;
-import io.tasq.core.wire.SignedJob;
+import io.tasq.core.internal.wire.JobEnvelope;
+import io.tasq.core.internal.wire.SignedJob;
 import io.tasq.spi.ReplayGuard;
 import java.time.Clock;
 import java.time.Instant;

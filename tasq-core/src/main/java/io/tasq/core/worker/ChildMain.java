@@ -1,10 +1,10 @@
 package io.tasq.core.worker;
 
-import io.tasq.core.serial.ClassPolicy;
-import io.tasq.core.shipping.BundleCache;
-import io.tasq.core.wire.JobCodec;
-import io.tasq.core.wire.ResultCodec;
-import io.tasq.core.wire.SignedJob;
+import io.tasq.core.internal.serial.ClassPolicy;
+import io.tasq.core.internal.shipping.BundleCache;
+import io.tasq.core.internal.wire.JobCodec;
+import io.tasq.core.internal.wire.ResultCodec;
+import io.tasq.core.internal.wire.SignedJob;
 import io.tasq.spi.Providers;
 import io.tasq.spi.Serializer;
 import io.tasq.spi.Settings;

@@ -1,7 +1,7 @@
 package io.tasq.core.worker;
 
-import io.tasq.core.wire.ResultEnvelope;
-import io.tasq.core.wire.SignedJob;
+import io.tasq.core.internal.wire.ResultEnvelope;
+import io.tasq.core.internal.wire.SignedJob;
 
 /**
  * Runs a checked job and says how it ended. {@link LocalExecution} runs it on the calling thread;
@@ -24,7 +24,7 @@ interface Execution extends AutoCloseable {
     default boolean bundleMatches(SignedJob job) {
         var env = job.job();
         return env.bundle() == null
-                || java.security.MessageDigest.isEqual(io.tasq.core.shipping.Bundle.sha256(env.bundle()), env.bundleHash());
+                || java.security.MessageDigest.isEqual(io.tasq.core.internal.shipping.Bundle.sha256(env.bundle()), env.bundleHash());
     }
 
     /** Interrupts the job running on {@code thread}, if this execution can. */

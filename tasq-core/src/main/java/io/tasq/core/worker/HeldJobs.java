@@ -1,6 +1,6 @@
 package io.tasq.core.worker;
 
-import io.tasq.core.wire.SignedJob;
+import io.tasq.core.internal.wire.SignedJob;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.tasq.core.worker;
 
-import io.tasq.core.wire.SignedJob;
+import io.tasq.core.internal.wire.SignedJob;
 import io.tasq.spi.Delivery;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.ResultMessage;

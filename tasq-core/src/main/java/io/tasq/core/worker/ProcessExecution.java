@@ -1,12 +1,12 @@
 package io.tasq.core.worker;
 
-import io.tasq.core.wire.JobCodec;
-import io.tasq.core.wire.JobEnvelope;
-import io.tasq.core.wire.RemoteErrors;
-import io.tasq.core.wire.ResultCodec;
-import io.tasq.core.wire.ResultEnvelope;
-import io.tasq.core.wire.ResultStatus;
-import io.tasq.core.wire.SignedJob;
+import io.tasq.core.internal.wire.JobCodec;
+import io.tasq.core.internal.wire.JobEnvelope;
+import io.tasq.core.internal.wire.RemoteErrors;
+import io.tasq.core.internal.wire.ResultCodec;
+import io.tasq.core.internal.wire.ResultEnvelope;
+import io.tasq.core.internal.wire.ResultStatus;
+import io.tasq.core.internal.wire.SignedJob;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;

@@ -1,6 +1,6 @@
 package io.tasq.core.worker;
 
-import io.tasq.core.wire.ResultEnvelope;
+import io.tasq.core.internal.wire.ResultEnvelope;
 
 /**
  * A message for the response actor: a result, where it goes, and whether it settles the job as

@@ -1,6 +1,6 @@
 package io.tasq.core.worker;
 
-import io.tasq.core.wire.SignedJob;
+import io.tasq.core.internal.wire.SignedJob;
 import io.tasq.spi.Delivery;
 
 /**

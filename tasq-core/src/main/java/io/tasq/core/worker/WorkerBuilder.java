@@ -1,12 +1,11 @@
 package io.tasq.core.worker;
 
 import io.tasq.ConfigurationException;
-import io.tasq.core.actor.RoutingStrategy;
 import io.tasq.core.config.Config;
-import io.tasq.core.security.SignatureCheck;
+import io.tasq.core.internal.serial.ClassPolicy;
 import io.tasq.core.security.KeyCredentials;
+import io.tasq.core.security.SignatureCheck;
 import io.tasq.core.security.Signing;
-import io.tasq.core.serial.ClassPolicy;
 import io.tasq.spi.Backend;
 import io.tasq.spi.Providers;
 import io.tasq.spi.Serializer;

@@ -1,9 +1,9 @@
 package io.tasq.core.bench;
 
+import io.tasq.core.internal.wire.JobCodec;
+import io.tasq.core.internal.wire.JobEnvelope;
+import io.tasq.core.internal.wire.SignedJob;
 import io.tasq.core.security.HmacSha256;
-import io.tasq.core.wire.JobCodec;
-import io.tasq.core.wire.JobEnvelope;
-import io.tasq.core.wire.SignedJob;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

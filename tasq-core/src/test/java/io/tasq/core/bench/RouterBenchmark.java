@@ -1,7 +1,7 @@
 package io.tasq.core.bench;
 
-import io.tasq.core.actor.Router;
-import io.tasq.core.actor.RoutingStrategy;
+import io.tasq.core.internal.actor.Router;
+import io.tasq.core.worker.RoutingStrategy;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,7 +1,7 @@
 package io.tasq.core.bench;
 
 import io.tasq.Task2;
-import io.tasq.core.serial.ClassPolicy;
+import io.tasq.core.internal.serial.ClassPolicy;
 import io.tasq.internal.Call2;
 import io.tasq.spi.Providers;
 import io.tasq.spi.Serializer;

@@ -2,8 +2,8 @@ package io.tasq.core.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tasq.core.wire.JobEnvelope;
-import io.tasq.core.wire.SignedJob;
+import io.tasq.core.internal.wire.JobEnvelope;
+import io.tasq.core.internal.wire.SignedJob;
 import io.tasq.spi.ReplayGuard;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,0 +1,8 @@
+/**
+ * The actors a worker runs jobs on, and the router that spreads jobs over them.
+ *
+ * <p>Not API: the types here are public only so that other Tasq packages can use them, and may change
+ * in any release. Applications use {@code io.tasq} (tasq-api), {@code io.tasq.core.worker} and
+ * {@code io.tasq.core.security}.
+ */
+package io.tasq.core.internal.actor;

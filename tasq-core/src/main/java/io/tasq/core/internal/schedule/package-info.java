@@ -1,0 +1,8 @@
+/**
+ * Interval and cron schedules, the scheduler that fires repeating jobs, and the in-memory schedule store.
+ *
+ * <p>Not API: the types here are public only so that other Tasq packages can use them, and may change
+ * in any release. Applications use {@code io.tasq} (tasq-api), {@code io.tasq.core.worker} and
+ * {@code io.tasq.core.security}.
+ */
+package io.tasq.core.internal.schedule;
