@@ -2,7 +2,7 @@ package io.tasq.core.client;
 
 import io.tasq.ClientClosedException;
 import io.tasq.DuplicateJobException;
-import io.tasq.InvalidEnvelopeException;
+import io.tasq.core.wire.InvalidEnvelopeException;
 import io.tasq.Job;
 import io.tasq.JobCancelledException;
 import io.tasq.JobFailedException;

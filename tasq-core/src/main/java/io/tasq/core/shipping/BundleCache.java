@@ -1,6 +1,6 @@
 package io.tasq.core.shipping;
 
-import io.tasq.InvalidEnvelopeException;
+import io.tasq.core.wire.InvalidEnvelopeException;
 import io.tasq.SignatureVerificationException;
 import io.tasq.core.serial.ClassPolicy;
 import io.tasq.spi.ClassFilter;

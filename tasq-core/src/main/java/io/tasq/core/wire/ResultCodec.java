@@ -1,6 +1,5 @@
 package io.tasq.core.wire;
 
-import io.tasq.InvalidEnvelopeException;
 
 /**
  * Writes and reads result envelopes, version 1:
