@@ -20,6 +20,7 @@ import io.tasq.TasqException;
 import io.tasq.TasqFuture;
 import io.tasq.RecurringInfo;
 import io.tasq.core.metrics.ClientMetrics;
+import io.tasq.internal.FutureAccess;
 import io.tasq.core.schedule.Schedule;
 import io.tasq.core.shipping.Bundle;
 import io.tasq.core.shipping.CodeShipper;
@@ -68,6 +69,7 @@ import org.slf4j.LoggerFactory;
 public final class CoreClient implements TasqClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoreClient.class);
+    private static final FutureAccess FUTURES = FutureAccess.get();
 
     private enum State { NEW, CONNECTED, CLOSED }
 
@@ -243,14 +245,14 @@ public final class CoreClient implements TasqClient {
         byte[] body = JobCodec.encode(new JobEnvelope(jobId, name, clientId, now, notBefore, schedule,
                 JobPolicy.options(options), serializer.name(), payload, bundle == null ? null : bundle.hash(),
                 bundle == null ? null : bundle.wire()).forQueue(queue, options.expiresAtMillis(now)), signer);
-        TasqFuture<R> future = new TasqFuture<>(jobId, name, this::cancelled);
+        TasqFuture<R> future = FUTURES.newFuture(jobId, name, this::cancelled);
         // a repeating job goes to a worker at once, which registers it; its runs keep their own times
         Entry entry = new Entry(n, future, new OutboundJob(jobId, clientId, body, repeat == null ? notBefore : 0),
                 Instant.ofEpochMilli(now));
         if (repeat != null) {
             Instant first = notBefore > 0 ? Instant.ofEpochMilli(notBefore) : repeat.nextAfter(Instant.ofEpochMilli(now));
             RecurringHandle<R> handle = new RecurringHandle<>(jobId, name, repeat, first, clock, this::cancelRecurring);
-            future.bindRecurring(handle);
+            FUTURES.bindRecurring(future, handle);
             recurringById.put(jobId, handle);
         }
         synchronized (lock) {
@@ -285,12 +287,12 @@ public final class CoreClient implements TasqClient {
 
     /** Warns about a caller waiting long without a timeout, and fails the job past client.job-timeout. */
     private void watch(TasqFuture<?> future) {
-        future.warnWhenUnanswered(unansweredWarning, this::warnUnanswered);
+        FUTURES.warnWhenUnanswered(future, unansweredWarning, this::warnUnanswered);
         if (jobTimeout != null) {
             java.util.concurrent.CompletableFuture.delayedExecutor(jobTimeout.toMillis(), TimeUnit.MILLISECONDS)
                     .execute(() -> {
                         if (!future.isDone()) {
-                            future.completeFailure(new io.tasq.JobUnansweredException("no answer for job '"
+                            FUTURES.completeFailure(future, new io.tasq.JobUnansweredException("no answer for job '"
                                     + future.name() + "' (" + future.jobId() + ") within client.job-timeout of "
                                     + jobTimeout + " (" + future.attempts() + " attempt(s) reported): " + NO_ANSWER
                                     + "; it may still run"), null);
@@ -320,7 +322,7 @@ public final class CoreClient implements TasqClient {
                 TasqException e = failure instanceof TasqException te ? te
                         : new TasqException("the backend did not take job '" + entry.future.name() + "': " + failure,
                                 failure, true);
-                entry.future.completeFailure(e, null);
+                FUTURES.completeFailure(entry.future, e, null);
             }
         });
     }
@@ -426,7 +428,7 @@ public final class CoreClient implements TasqClient {
         if (r.status() == ResultStatus.RETRYING) {
             Entry retrying = pending.get(r.jobId());
             if (retrying != null) {
-                retrying.future.attemptFailed(r.attempt(), d.failure());
+                FUTURES.attemptFailed(retrying.future, r.attempt(), d.failure());
             }
             return;
         }
@@ -496,7 +498,7 @@ public final class CoreClient implements TasqClient {
         long now = clock.millis();
         byte[] body = JobCodec.encode(new JobEnvelope(jobId, name, clientId, now, 0, "", request, serializer.name(),
                 new byte[0]).forQueue(queue, controlExpiry(now)), signer);
-        TasqFuture<T> future = new TasqFuture<>(jobId, name, f -> pending.remove(f.jobId()));
+        TasqFuture<T> future = FUTURES.newFuture(jobId, name, f -> pending.remove(f.jobId()));
         Entry entry = new Entry(n, future, new OutboundJob(jobId, clientId, body, 0), Instant.ofEpochMilli(now));
         synchronized (lock) {
             if (state == State.CLOSED) {
@@ -510,7 +512,7 @@ public final class CoreClient implements TasqClient {
             }
         }
         // the caller sees the answer only once onAnswer has run
-        TasqFuture<T> answer = new TasqFuture<>(jobId, name, f -> future.cancel(false));
+        TasqFuture<T> answer = FUTURES.newFuture(jobId, name, f -> future.cancel(false));
         future.whenComplete((value, t) -> {
             pending.remove(jobId);
             if (t == null) {
@@ -566,7 +568,7 @@ public final class CoreClient implements TasqClient {
             watched.values().forEach(RecurringHandle::close);
             left = List.copyOf(pending.values());
             for (Entry e : left) {
-                e.future.completeFailure(new ClientClosedException("client " + clientId + " closed before job '"
+                FUTURES.completeFailure(e.future, new ClientClosedException("client " + clientId + " closed before job '"
                         + e.future.name() + "' (" + e.future.jobId() + ") finished"
                         + (e.sent ? "; the job may still run on a worker" : "; it was never sent")), null);
             }

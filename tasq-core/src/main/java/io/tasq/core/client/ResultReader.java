@@ -11,6 +11,7 @@ import io.tasq.SerializationException;
 import io.tasq.TasqException;
 import io.tasq.TasqFuture;
 import io.tasq.core.wire.RemoteErrors;
+import io.tasq.internal.FutureAccess;
 import io.tasq.core.wire.ResultEnvelope;
 import io.tasq.core.wire.ResultStatus;
 import io.tasq.spi.ClassFilter;
@@ -84,10 +85,10 @@ final class ResultReader {
     static void complete(TasqFuture future, ResultEnvelope r, Decoded d) {
         Duration took = Duration.ofNanos(r.execNanos());
         if (d.failure() == null) {
-            future.completeResult(new JobResult<>(r.jobId(), r.name(), d.value(), took, r.attempt(), r.run(),
+            FutureAccess.get().completeResult(future, new JobResult<>(r.jobId(), r.name(), d.value(), took, r.attempt(), r.run(),
                     r.workerId(), Instant.ofEpochMilli(r.finishedAtMillis())));
         } else {
-            future.completeFailure(d.failure(), r.status() == ResultStatus.REJECTED ? null : took);
+            FutureAccess.get().completeFailure(future, d.failure(), r.status() == ResultStatus.REJECTED ? null : took);
         }
     }
 }

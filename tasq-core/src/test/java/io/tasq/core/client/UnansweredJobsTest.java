@@ -10,6 +10,7 @@ import io.tasq.TasqClient;
 import io.tasq.TasqFuture;
 import io.tasq.core.testkit.StubBackend;
 import io.tasq.core.testkit.TestKeys;
+import io.tasq.internal.FutureAccess;
 import io.tasq.spi.JobProducer;
 import io.tasq.spi.OutboundJob;
 import io.tasq.spi.ResultListener;
@@ -45,9 +46,9 @@ class UnansweredJobsTest {
 
     @Test
     void aWaitWithoutATimeoutIsWarnedAboutOnceAndGoesOnWaiting() throws Exception {
-        TasqFuture<String> f = new TasqFuture<>("j1", "quiet", x -> { });
+        TasqFuture<String> f = FutureAccess.get().newFuture("j1", "quiet", x -> { });
         AtomicInteger warnings = new AtomicInteger();
-        f.warnWhenUnanswered(Duration.ofMillis(100), x -> warnings.incrementAndGet());
+        FutureAccess.get().warnWhenUnanswered(f, Duration.ofMillis(100), x -> warnings.incrementAndGet());
         CompletableFuture<String> waiter = CompletableFuture.supplyAsync(f::unwrap);
         await().atMost(Duration.ofSeconds(10)).until(() -> warnings.get() == 1);
         assertThat(waiter).isNotDone();
