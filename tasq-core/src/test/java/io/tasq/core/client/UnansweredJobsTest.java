@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.tasq.JobUnansweredException;
 import io.tasq.Tasq;
 import io.tasq.TasqClient;
+import io.tasq.TasqException;
 import io.tasq.TasqFuture;
 import io.tasq.core.testkit.StubBackend;
 import io.tasq.core.testkit.TestKeys;
@@ -77,5 +78,24 @@ class UnansweredJobsTest {
             assertThatThrownBy(() -> f.unwrap(Duration.ofMillis(500))).isInstanceOf(io.tasq.WaitTimeoutException.class);
             assertThat(f).isNotDone();
         }
+    }
+
+    @Test
+    void pastTheJobTimeoutAWatchedJobFailsWithTheAttemptsReported() {
+        TasqFuture<String> f = FutureAccess.get().newFuture("j2", "quiet", x -> { });
+        FutureAccess.get().attemptFailed(f, 2, new TasqException("retried"));
+        new UnansweredJobs("c-test", Duration.ofMinutes(1), Duration.ofMillis(100)).watch(f);
+        assertThatThrownBy(() -> f.unwrap(Duration.ofSeconds(30))).isInstanceOf(JobUnansweredException.class)
+                .hasMessageContaining("no answer for job 'quiet' (j2) within client.job-timeout of PT0.1S")
+                .hasMessageContaining("(2 attempt(s) reported)").hasMessageEndingWith("; it may still run");
+    }
+
+    @Test
+    void anAnsweredJobIsNotFailedByTheJobTimeout() {
+        TasqFuture<String> f = FutureAccess.get().newFuture("j3", "quick", x -> { });
+        new UnansweredJobs("c-test", Duration.ofMinutes(1), Duration.ofMillis(50)).watch(f);
+        f.complete("done");
+        // well past the timeout, the answer stands
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> "done".equals(f.join()));
     }
 }
