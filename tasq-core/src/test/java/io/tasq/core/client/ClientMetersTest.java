@@ -2,50 +2,24 @@ package io.tasq.core.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tasq.TasqClient;
 import io.tasq.core.config.Config;
-import io.tasq.core.testkit.StubBackend;
 import io.tasq.core.testkit.TestKeys;
 import io.tasq.spi.ClientSpec;
-import io.tasq.spi.JobProducer;
-import io.tasq.spi.OutboundJob;
-import io.tasq.spi.ResultListener;
 import java.time.Clock;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
 /** A client's meters go to the registry it is given, and to Micrometer's global one when none is. */
 class ClientMetersTest {
 
-    /** Takes every job and answers none. */
-    private static final class Taking extends StubBackend {
-        Taking() {
-            super("taking");
-        }
-
-        @Override
-        public JobProducer openProducer(String clientId, ResultListener listener) {
-            return new JobProducer() {
-                @Override
-                public CompletionStage<Void> send(OutboundJob job) {
-                    return CompletableFuture.completedFuture(null);
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
-    }
-
     private static ClientSpec spec() {
-        return new ClientSpec(null, TestKeys.client(), new Taking(), null, null);
+        return new ClientSpec(null, TestKeys.client(), new SilentBackend(), null, null);
     }
 
-    private static double submitted(io.micrometer.core.instrument.MeterRegistry registry, String clientId) {
+    private static double submitted(MeterRegistry registry, String clientId) {
         var counter = registry.find("tasq.client.jobs.submitted").tag("client", clientId).counter();
         return counter == null ? 0 : counter.count();
     }

@@ -9,41 +9,15 @@ import io.tasq.Tasq;
 import io.tasq.TasqClient;
 import io.tasq.TasqException;
 import io.tasq.TasqFuture;
-import io.tasq.core.testkit.StubBackend;
 import io.tasq.core.testkit.TestKeys;
 import io.tasq.internal.FutureAccess;
-import io.tasq.spi.JobProducer;
-import io.tasq.spi.OutboundJob;
-import io.tasq.spi.ResultListener;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** A job nobody answers (a worker refused it without a word, or none is up): what its client says and does. */
 class UnansweredJobsTest {
-
-    /** Takes every job and answers none, as a worker that refuses what it cannot verify looks from the client. */
-    private static final class Silent extends StubBackend {
-        Silent() {
-            super("silent");
-        }
-
-        @Override
-        public JobProducer openProducer(String clientId, ResultListener listener) {
-            return new JobProducer() {
-                @Override
-                public CompletionStage<Void> send(OutboundJob job) {
-                    return CompletableFuture.completedFuture(null);
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
-    }
 
     @Test
     void aWaitWithoutATimeoutIsWarnedAboutOnceAndGoesOnWaiting() throws Exception {
@@ -61,7 +35,7 @@ class UnansweredJobsTest {
 
     @Test
     void aClientJobTimeoutFailsAnUnansweredJobSayingWhatMayHaveHappened() {
-        try (TasqClient client = Tasq.builder().backend(new Silent()).settings(TestKeys.client())
+        try (TasqClient client = Tasq.builder().backend(new SilentBackend()).settings(TestKeys.client())
                 .setting("client.job-timeout", "300ms").client()) {
             client.connect();
             TasqFuture<Integer> f = client.schedule(() -> 1);
@@ -72,7 +46,7 @@ class UnansweredJobsTest {
 
     @Test
     void withoutAJobTimeoutAnUnansweredJobWaits() {
-        try (TasqClient client = Tasq.builder().backend(new Silent()).settings(TestKeys.client()).client()) {
+        try (TasqClient client = Tasq.builder().backend(new SilentBackend()).settings(TestKeys.client()).client()) {
             client.connect();
             TasqFuture<Integer> f = client.schedule(() -> 1);
             assertThatThrownBy(() -> f.unwrap(Duration.ofMillis(500))).isInstanceOf(io.tasq.WaitTimeoutException.class);
