@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * order, matches results to futures by job id, and completes every future exactly once.
  *
  * <p>Thread-safe. Results are decoded and futures completed on one thread per client, so result
- * handling never blocks the backend's receive loop.
+ * handling never blocks the backend's receive loop. Its parts: {@link PendingJobs} (send or hold,
+ * names, state), {@link ResultDispatcher} (results), {@link RecurringHandles}, {@link UnansweredJobs}.
  */
 public final class CoreClient implements TasqClient {
 
