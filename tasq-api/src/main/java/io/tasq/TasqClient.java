@@ -186,8 +186,6 @@ public interface TasqClient extends AutoCloseable {
         return schedule(task, a, b, c, d, options).unwrap(timeout);
     }
 
-
-
     /**
      * The futures of this client's jobs by name, in submission order: every pending job and the
      * most recent finished ones (how many is a setting, {@code client.results-kept}). A snapshot.

@@ -1,5 +1,6 @@
 package io.tasq;
 
+import io.tasq.internal.FutureAccess;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,11 +22,16 @@ import java.util.function.Consumer;
  * is given: keep them short or use the {@code ...Async} forms. Cancelling it withdraws the job
  * where the backend allows and completes the future with a {@link CancellationException}.
  *
- * <p>Thread-safe.
+ * <p>Only a Tasq runtime makes and completes these (through {@link io.tasq.internal.FutureAccess},
+ * which is not API); applications wait on them, compose them and cancel them. Thread-safe.
  *
  * @param <R> the type of the job's result
  */
-public class TasqFuture<R> extends CompletableFuture<R> {
+public final class TasqFuture<R> extends CompletableFuture<R> {
+
+    static {
+        FutureAccess.install(new Access());
+    }
 
     private final String jobId;
     private final String name;
@@ -39,30 +45,21 @@ public class TasqFuture<R> extends CompletableFuture<R> {
     private volatile Consumer<TasqFuture<?>> onUnanswered;
     private final java.util.concurrent.atomic.AtomicBoolean warned = new java.util.concurrent.atomic.AtomicBoolean();
 
-    /**
-     * Made by a Tasq runtime when a job is submitted; applications do not create these.
-     *
-     * @param jobId the job's id
-     * @param name the job's name
-     * @param onCancel called once when the future is cancelled, to withdraw the job
-     */
-    public TasqFuture(String jobId, String name, Consumer<TasqFuture<?>> onCancel) {
+    private TasqFuture(String jobId, String name, Consumer<TasqFuture<?>> onCancel) {
         this.jobId = Objects.requireNonNull(jobId, "jobId == null");
         this.name = Objects.requireNonNull(name, "name == null");
         this.onCancel = Objects.requireNonNull(onCancel, "onCancel == null");
     }
 
-    /**
-     * Made by a Tasq runtime: after a caller has waited {@code after} without a timeout ({@link #get()},
-     * {@link #join()}, {@link #unwrap()}), {@code warn} is called once for this job, so that a wait
-     * that may never end (no worker, or a worker that refused the job without a word) is visible.
-     */
-    public void warnWhenUnanswered(Duration after, Consumer<TasqFuture<?>> warn) {
+    private void warnWhenUnanswered(Duration after, Consumer<TasqFuture<?>> warn) {
         this.onUnanswered = Objects.requireNonNull(warn, "warn == null");
         this.warnAfter = Objects.requireNonNull(after, "after == null");
     }
 
-    /** Waits for the job; see {@link #warnWhenUnanswered}. */
+    /**
+     * Waits for the job. A wait that lasts long (a setting of the runtime) is reported once in the
+     * log: no worker may be up, or one refused the job without a word.
+     */
     @Override
     public R get() throws InterruptedException, ExecutionException {
         if (waitBeforeWarning()) {
@@ -75,7 +72,7 @@ public class TasqFuture<R> extends CompletableFuture<R> {
         return super.get();
     }
 
-    /** Waits for the job; see {@link #warnWhenUnanswered}. */
+    /** Waits for the job; a long wait is reported as for {@link #get()}. */
     @Override
     public R join() {
         if (waitBeforeWarning()) {
@@ -168,8 +165,7 @@ public class TasqFuture<R> extends CompletableFuture<R> {
         return Optional.ofNullable(recurring);
     }
 
-    /** Binds the handle of the repeating job this future is the first run of. Called by the runtime. */
-    public void bindRecurring(RecurringJob<R> handle) {
+    private void bindRecurring(RecurringJob<R> handle) {
         this.recurring = Objects.requireNonNull(handle, "handle == null");
     }
 
@@ -186,8 +182,7 @@ public class TasqFuture<R> extends CompletableFuture<R> {
         return Optional.ofNullable(lastFailure);
     }
 
-    /** Records an attempt that failed and will be retried. Called by the runtime. */
-    public void attemptFailed(int attempt, TasqException failure) {
+    private void attemptFailed(int attempt, TasqException failure) {
         this.attempts = Math.max(this.attempts, attempt);
         this.lastFailure = failure;
     }
@@ -202,12 +197,7 @@ public class TasqFuture<R> extends CompletableFuture<R> {
         return Optional.ofNullable(result);
     }
 
-    /**
-     * Completes the future with a worker's result. Called by the runtime.
-     *
-     * @return {@code true} if this call completed the future
-     */
-    public boolean completeResult(JobResult<R> jobResult) {
+    private boolean completeResult(JobResult<R> jobResult) {
         Objects.requireNonNull(jobResult, "jobResult == null");
         if (isDone()) {
             return false;
@@ -218,14 +208,7 @@ public class TasqFuture<R> extends CompletableFuture<R> {
         return complete(jobResult.value());
     }
 
-    /**
-     * Completes the future with a failure. Called by the runtime.
-     *
-     * @param failure what went wrong
-     * @param execTime how long the job ran before it failed, or {@code null} if it did not run
-     * @return {@code true} if this call completed the future
-     */
-    public boolean completeFailure(TasqException failure, Duration execTime) {
+    private boolean completeFailure(TasqException failure, Duration execTime) {
         Objects.requireNonNull(failure, "failure == null");
         if (isDone()) {
             return false;
@@ -259,5 +242,39 @@ public class TasqFuture<R> extends CompletableFuture<R> {
             state = "finished returned " + (value == null ? "null" : value.getClass().getSimpleName());
         }
         return "TasqFuture{name=" + name + ", id=" + jobId + ", state=" + state + '}';
+    }
+
+    /** The runtime's way in; see {@link FutureAccess}. */
+    private static final class Access extends FutureAccess {
+
+        @Override
+        public <R> TasqFuture<R> newFuture(String jobId, String name, Consumer<TasqFuture<?>> onCancel) {
+            return new TasqFuture<>(jobId, name, onCancel);
+        }
+
+        @Override
+        public void warnWhenUnanswered(TasqFuture<?> future, Duration after, Consumer<TasqFuture<?>> warn) {
+            future.warnWhenUnanswered(after, warn);
+        }
+
+        @Override
+        public <R> void bindRecurring(TasqFuture<R> future, RecurringJob<R> handle) {
+            future.bindRecurring(handle);
+        }
+
+        @Override
+        public void attemptFailed(TasqFuture<?> future, int attempt, TasqException failure) {
+            future.attemptFailed(attempt, failure);
+        }
+
+        @Override
+        public <R> boolean completeResult(TasqFuture<R> future, JobResult<R> result) {
+            return future.completeResult(result);
+        }
+
+        @Override
+        public boolean completeFailure(TasqFuture<?> future, TasqException failure, Duration execTime) {
+            return future.completeFailure(failure, execTime);
+        }
     }
 }

@@ -1,10 +1,5 @@
 package io.tasq;
 
-import io.tasq.internal.Call0;
-import io.tasq.internal.Call1;
-import io.tasq.internal.Call2;
-import io.tasq.internal.Call3;
-import io.tasq.internal.Call4;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -20,7 +15,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>A thin layer over a connected {@link TasqClient}, which {@link #client()} returns for the
- * lower-level calls. Thread-safe.
+ * lower-level calls: each {@code put} is the client's {@code schedule} of the same arguments, and
+ * each {@code putBlocking} its {@code scheduleBlocking}. Thread-safe.
  */
 public final class TasqQueue implements AutoCloseable {
 
@@ -46,132 +42,190 @@ public final class TasqQueue implements AutoCloseable {
         return client.submit(job, options);
     }
 
-    /** puts a 0-argument function with default options; see {@link #submit(Job, JobOptions)}. */
+    /** Puts a 0-argument function on the queue with default options; see {@link TasqClient#schedule(Task0)}. */
     public <R> TasqFuture<R> put(Task0<R> task) {
-        return submit(new Call0<>(task), JobOptions.defaults());
+        return client.schedule(task);
     }
 
-    /** puts a 0-argument function; see {@link #submit(Job, JobOptions)}. */
+    /** Puts a 0-argument function on the queue; see {@link TasqClient#schedule(Task0, JobOptions)}. */
     public <R> TasqFuture<R> put(Task0<R> task, JobOptions options) {
-        return submit(new Call0<>(task), options);
+        return client.schedule(task, options);
     }
 
-    /** puts a 0-argument function and waits for its value; see {@link TasqFuture#unwrap()}. */
+    /**
+     * Puts a 0-argument function with default options and waits for its value; see
+     * {@link TasqClient#scheduleBlocking(Task0)}.
+     */
     public <R> R putBlocking(Task0<R> task) {
-        return put(task).unwrap();
+        return client.scheduleBlocking(task);
     }
 
-    /** puts a 0-argument function and waits for its value; see {@link TasqFuture#unwrap()}. */
+    /**
+     * Puts a 0-argument function and waits for its value; see
+     * {@link TasqClient#scheduleBlocking(Task0, JobOptions)}.
+     */
     public <R> R putBlocking(Task0<R> task, JobOptions options) {
-        return put(task, options).unwrap();
+        return client.scheduleBlocking(task, options);
     }
 
-    /** puts a 0-argument function and waits at most {@code timeout}; see {@link TasqFuture#unwrap(Duration)}. */
+    /**
+     * Puts a 0-argument function and waits at most {@code timeout} for its value; see
+     * {@link TasqClient#scheduleBlocking(Duration, Task0, JobOptions)}.
+     */
     public <R> R putBlocking(Duration timeout, Task0<R> task, JobOptions options) {
-        return put(task, options).unwrap(timeout);
+        return client.scheduleBlocking(timeout, task, options);
     }
 
-    /** puts a 1-argument function with default options; see {@link #submit(Job, JobOptions)}. */
+    /** Puts a 1-argument function on the queue with default options; see {@link TasqClient#schedule(Task1, Object)}. */
     public <A, R> TasqFuture<R> put(Task1<A, R> task, A a) {
-        return submit(new Call1<>(task, a), JobOptions.defaults());
+        return client.schedule(task, a);
     }
 
-    /** puts a 1-argument function; see {@link #submit(Job, JobOptions)}. */
+    /** Puts a 1-argument function on the queue; see {@link TasqClient#schedule(Task1, Object, JobOptions)}. */
     public <A, R> TasqFuture<R> put(Task1<A, R> task, A a, JobOptions options) {
-        return submit(new Call1<>(task, a), options);
+        return client.schedule(task, a, options);
     }
 
-    /** puts a 1-argument function and waits for its value; see {@link TasqFuture#unwrap()}. */
+    /**
+     * Puts a 1-argument function with default options and waits for its value; see
+     * {@link TasqClient#scheduleBlocking(Task1, Object)}.
+     */
     public <A, R> R putBlocking(Task1<A, R> task, A a) {
-        return put(task, a).unwrap();
+        return client.scheduleBlocking(task, a);
     }
 
-    /** puts a 1-argument function and waits for its value; see {@link TasqFuture#unwrap()}. */
+    /**
+     * Puts a 1-argument function and waits for its value; see
+     * {@link TasqClient#scheduleBlocking(Task1, Object, JobOptions)}.
+     */
     public <A, R> R putBlocking(Task1<A, R> task, A a, JobOptions options) {
-        return put(task, a, options).unwrap();
+        return client.scheduleBlocking(task, a, options);
     }
 
-    /** puts a 1-argument function and waits at most {@code timeout}; see {@link TasqFuture#unwrap(Duration)}. */
+    /**
+     * Puts a 1-argument function and waits at most {@code timeout} for its value; see
+     * {@link TasqClient#scheduleBlocking(Duration, Task1, Object, JobOptions)}.
+     */
     public <A, R> R putBlocking(Duration timeout, Task1<A, R> task, A a, JobOptions options) {
-        return put(task, a, options).unwrap(timeout);
+        return client.scheduleBlocking(timeout, task, a, options);
     }
 
-    /** puts a 2-argument function with default options; see {@link #submit(Job, JobOptions)}. */
+    /**
+     * Puts a 2-argument function on the queue with default options; see
+     * {@link TasqClient#schedule(Task2, Object, Object)}.
+     */
     public <A, B, R> TasqFuture<R> put(Task2<A, B, R> task, A a, B b) {
-        return submit(new Call2<>(task, a, b), JobOptions.defaults());
+        return client.schedule(task, a, b);
     }
 
-    /** puts a 2-argument function; see {@link #submit(Job, JobOptions)}. */
+    /** Puts a 2-argument function on the queue; see {@link TasqClient#schedule(Task2, Object, Object, JobOptions)}. */
     public <A, B, R> TasqFuture<R> put(Task2<A, B, R> task, A a, B b, JobOptions options) {
-        return submit(new Call2<>(task, a, b), options);
+        return client.schedule(task, a, b, options);
     }
 
-    /** puts a 2-argument function and waits for its value; see {@link TasqFuture#unwrap()}. */
+    /**
+     * Puts a 2-argument function with default options and waits for its value; see
+     * {@link TasqClient#scheduleBlocking(Task2, Object, Object)}.
+     */
     public <A, B, R> R putBlocking(Task2<A, B, R> task, A a, B b) {
-        return put(task, a, b).unwrap();
+        return client.scheduleBlocking(task, a, b);
     }
 
-    /** puts a 2-argument function and waits for its value; see {@link TasqFuture#unwrap()}. */
+    /**
+     * Puts a 2-argument function and waits for its value; see
+     * {@link TasqClient#scheduleBlocking(Task2, Object, Object, JobOptions)}.
+     */
     public <A, B, R> R putBlocking(Task2<A, B, R> task, A a, B b, JobOptions options) {
-        return put(task, a, b, options).unwrap();
+        return client.scheduleBlocking(task, a, b, options);
     }
 
-    /** puts a 2-argument function and waits at most {@code timeout}; see {@link TasqFuture#unwrap(Duration)}. */
+    /**
+     * Puts a 2-argument function and waits at most {@code timeout} for its value; see
+     * {@link TasqClient#scheduleBlocking(Duration, Task2, Object, Object, JobOptions)}.
+     */
     public <A, B, R> R putBlocking(Duration timeout, Task2<A, B, R> task, A a, B b, JobOptions options) {
-        return put(task, a, b, options).unwrap(timeout);
+        return client.scheduleBlocking(timeout, task, a, b, options);
     }
 
-    /** puts a 3-argument function with default options; see {@link #submit(Job, JobOptions)}. */
+    /**
+     * Puts a 3-argument function on the queue with default options; see
+     * {@link TasqClient#schedule(Task3, Object, Object, Object)}.
+     */
     public <A, B, C, R> TasqFuture<R> put(Task3<A, B, C, R> task, A a, B b, C c) {
-        return submit(new Call3<>(task, a, b, c), JobOptions.defaults());
+        return client.schedule(task, a, b, c);
     }
 
-    /** puts a 3-argument function; see {@link #submit(Job, JobOptions)}. */
+    /**
+     * Puts a 3-argument function on the queue; see
+     * {@link TasqClient#schedule(Task3, Object, Object, Object, JobOptions)}.
+     */
     public <A, B, C, R> TasqFuture<R> put(Task3<A, B, C, R> task, A a, B b, C c, JobOptions options) {
-        return submit(new Call3<>(task, a, b, c), options);
+        return client.schedule(task, a, b, c, options);
     }
 
-    /** puts a 3-argument function and waits for its value; see {@link TasqFuture#unwrap()}. */
+    /**
+     * Puts a 3-argument function with default options and waits for its value; see
+     * {@link TasqClient#scheduleBlocking(Task3, Object, Object, Object)}.
+     */
     public <A, B, C, R> R putBlocking(Task3<A, B, C, R> task, A a, B b, C c) {
-        return put(task, a, b, c).unwrap();
+        return client.scheduleBlocking(task, a, b, c);
     }
 
-    /** puts a 3-argument function and waits for its value; see {@link TasqFuture#unwrap()}. */
+    /**
+     * Puts a 3-argument function and waits for its value; see
+     * {@link TasqClient#scheduleBlocking(Task3, Object, Object, Object, JobOptions)}.
+     */
     public <A, B, C, R> R putBlocking(Task3<A, B, C, R> task, A a, B b, C c, JobOptions options) {
-        return put(task, a, b, c, options).unwrap();
+        return client.scheduleBlocking(task, a, b, c, options);
     }
 
-    /** puts a 3-argument function and waits at most {@code timeout}; see {@link TasqFuture#unwrap(Duration)}. */
+    /**
+     * Puts a 3-argument function and waits at most {@code timeout} for its value; see
+     * {@link TasqClient#scheduleBlocking(Duration, Task3, Object, Object, Object, JobOptions)}.
+     */
     public <A, B, C, R> R putBlocking(Duration timeout, Task3<A, B, C, R> task, A a, B b, C c, JobOptions options) {
-        return put(task, a, b, c, options).unwrap(timeout);
+        return client.scheduleBlocking(timeout, task, a, b, c, options);
     }
 
-    /** puts a 4-argument function with default options; see {@link #submit(Job, JobOptions)}. */
+    /**
+     * Puts a 4-argument function on the queue with default options; see
+     * {@link TasqClient#schedule(Task4, Object, Object, Object, Object)}.
+     */
     public <A, B, C, D, R> TasqFuture<R> put(Task4<A, B, C, D, R> task, A a, B b, C c, D d) {
-        return submit(new Call4<>(task, a, b, c, d), JobOptions.defaults());
+        return client.schedule(task, a, b, c, d);
     }
 
-    /** puts a 4-argument function; see {@link #submit(Job, JobOptions)}. */
+    /**
+     * Puts a 4-argument function on the queue; see
+     * {@link TasqClient#schedule(Task4, Object, Object, Object, Object, JobOptions)}.
+     */
     public <A, B, C, D, R> TasqFuture<R> put(Task4<A, B, C, D, R> task, A a, B b, C c, D d, JobOptions options) {
-        return submit(new Call4<>(task, a, b, c, d), options);
+        return client.schedule(task, a, b, c, d, options);
     }
 
-    /** puts a 4-argument function and waits for its value; see {@link TasqFuture#unwrap()}. */
+    /**
+     * Puts a 4-argument function with default options and waits for its value; see
+     * {@link TasqClient#scheduleBlocking(Task4, Object, Object, Object, Object)}.
+     */
     public <A, B, C, D, R> R putBlocking(Task4<A, B, C, D, R> task, A a, B b, C c, D d) {
-        return put(task, a, b, c, d).unwrap();
+        return client.scheduleBlocking(task, a, b, c, d);
     }
 
-    /** puts a 4-argument function and waits for its value; see {@link TasqFuture#unwrap()}. */
+    /**
+     * Puts a 4-argument function and waits for its value; see
+     * {@link TasqClient#scheduleBlocking(Task4, Object, Object, Object, Object, JobOptions)}.
+     */
     public <A, B, C, D, R> R putBlocking(Task4<A, B, C, D, R> task, A a, B b, C c, D d, JobOptions options) {
-        return put(task, a, b, c, d, options).unwrap();
+        return client.scheduleBlocking(task, a, b, c, d, options);
     }
 
-    /** puts a 4-argument function and waits at most {@code timeout}; see {@link TasqFuture#unwrap(Duration)}. */
+    /**
+     * Puts a 4-argument function and waits at most {@code timeout} for its value; see
+     * {@link TasqClient#scheduleBlocking(Duration, Task4, Object, Object, Object, Object, JobOptions)}.
+     */
     public <A, B, C, D, R> R putBlocking(Duration timeout, Task4<A, B, C, D, R> task, A a, B b, C c, D d, JobOptions options) {
-        return put(task, a, b, c, d, options).unwrap(timeout);
+        return client.scheduleBlocking(timeout, task, a, b, c, d, options);
     }
-
-
 
     /** The jobs put on this queue by this client that have no result yet, oldest first. */
     public List<PendingJob> pendingJobs() {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.tasq.InvalidEnvelopeException;
+import io.tasq.core.internal.wire.InvalidEnvelopeException;
 import io.tasq.Job;
 import io.tasq.SignatureVerificationException;
 import io.tasq.Task1;

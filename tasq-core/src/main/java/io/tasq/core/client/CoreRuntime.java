@@ -1,6 +1,8 @@
 package io.tasq.core.client;
 
 import com.google.auto.service.AutoService;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.tasq.TasqClient;
 import io.tasq.core.config.Config;
 import io.tasq.core.internal.shipping.CodeShipper;
@@ -16,6 +18,7 @@ import io.tasq.spi.Signer;
 import io.tasq.spi.TasqRuntime;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +37,20 @@ public final class CoreRuntime implements TasqRuntime {
         return newClient(spec, settings, Clock.systemUTC());
     }
 
-    /** A client from a spec and already resolved settings; the clock is for tests. */
+    /**
+     * A client from a spec and already resolved settings, with its meters in Micrometer's global
+     * registry; the clock is for tests.
+     */
     public static CoreClient newClient(ClientSpec spec, Settings settings, Clock clock) {
+        return newClient(spec, settings, clock, Metrics.globalRegistry);
+    }
+
+    /**
+     * A client from a spec and already resolved settings, with its meters ({@code tasq.client.*})
+     * in {@code registry}: as {@code Worker.builder().meterRegistry(...)} does for a worker.
+     */
+    public static CoreClient newClient(ClientSpec spec, Settings settings, Clock clock, MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry == null");
         Serializer serializer = spec.serializer() != null ? spec.serializer()
                 : Providers.serializer(settings.get("serializer", "fory")).create(settings);
         Signer signer = spec.signer() != null ? spec.signer() : Signing.signer(settings).orElse(null);
@@ -54,6 +69,6 @@ public final class CoreRuntime implements TasqRuntime {
         Duration jobTimeout = settings.get("client.job-timeout").filter(t -> !t.isBlank() && !t.strip().equals("off"))
                 .map(t -> settings.getDuration("client.job-timeout", null)).orElse(null);
         return new CoreClient(clientId, backend, owns, serializer, signer, new CodeShipper(settings), clock, kept,
-                maxBytes, warning, jobTimeout);
+                maxBytes, warning, jobTimeout, registry);
     }
 }

@@ -1,6 +1,6 @@
 package io.tasq.core.worker;
 
-import io.tasq.InvalidEnvelopeException;
+import io.tasq.core.internal.wire.InvalidEnvelopeException;
 import io.tasq.InvalidScheduleException;
 import io.tasq.JobTimeoutException;
 import io.tasq.SignatureVerificationException;

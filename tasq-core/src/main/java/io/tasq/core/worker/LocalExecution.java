@@ -1,6 +1,6 @@
 package io.tasq.core.worker;
 
-import io.tasq.InvalidEnvelopeException;
+import io.tasq.core.internal.wire.InvalidEnvelopeException;
 import io.tasq.Job;
 import io.tasq.NonRetryable;
 import io.tasq.SerializationException;

@@ -1,6 +1,6 @@
 package io.tasq.core.internal.shipping;
 
-import io.tasq.InvalidEnvelopeException;
+import io.tasq.core.internal.wire.InvalidEnvelopeException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

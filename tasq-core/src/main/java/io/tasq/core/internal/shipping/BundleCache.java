@@ -1,6 +1,6 @@
 package io.tasq.core.internal.shipping;
 
-import io.tasq.InvalidEnvelopeException;
+import io.tasq.core.internal.wire.InvalidEnvelopeException;
 import io.tasq.SignatureVerificationException;
 import io.tasq.core.internal.serial.ClassPolicy;
 import io.tasq.spi.ClassFilter;

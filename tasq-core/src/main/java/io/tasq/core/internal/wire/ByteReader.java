@@ -1,6 +1,5 @@
 package io.tasq.core.internal.wire;
 
-import io.tasq.InvalidEnvelopeException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 

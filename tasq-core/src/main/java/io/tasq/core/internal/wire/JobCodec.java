@@ -1,6 +1,5 @@
 package io.tasq.core.internal.wire;
 
-import io.tasq.InvalidEnvelopeException;
 import io.tasq.spi.Signer;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package io.tasq.core.internal.wire;
 
-import io.tasq.InvalidEnvelopeException;
 import io.tasq.RemoteException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

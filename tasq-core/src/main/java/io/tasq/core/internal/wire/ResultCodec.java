@@ -1,6 +1,5 @@
 package io.tasq.core.internal.wire;
 
-import io.tasq.InvalidEnvelopeException;
 
 /**
  * Writes and reads result envelopes, version 1:

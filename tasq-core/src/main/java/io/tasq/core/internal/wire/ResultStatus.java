@@ -19,7 +19,7 @@ public enum ResultStatus {
 
     static ResultStatus of(int code) {
         if (code < 0 || code >= VALUES.length) {
-            throw new io.tasq.InvalidEnvelopeException("unknown result status " + code);
+            throw new InvalidEnvelopeException("unknown result status " + code);
         }
         return VALUES[code];
     }

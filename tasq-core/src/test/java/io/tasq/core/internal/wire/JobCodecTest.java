@@ -3,7 +3,6 @@ package io.tasq.core.internal.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.tasq.InvalidEnvelopeException;
 import io.tasq.core.security.HmacSha256;
 import java.util.Map;
 import java.util.Random;

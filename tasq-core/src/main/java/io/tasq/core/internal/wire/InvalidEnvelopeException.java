@@ -1,4 +1,6 @@
-package io.tasq;
+package io.tasq.core.internal.wire;
+
+import io.tasq.TasqException;
 
 /**
  * Bytes that are not a well-formed Tasq envelope: truncated, garbled, of an unknown version, or with a length out of bounds.
