@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a worker's deliveries come to, kept apart from its IO loop: the results and hand-backs they
- * queue for the IO thread to send ({@link HeldResults.Out}), the dead letters they leave (and so do
+ * queue for the IO thread to send ({@link ClientMessage}), the dead letters they leave (and so do
  * frames that are not jobs at all), and how many deliveries are not settled yet, which caps what the
  * IO thread takes off the jobs socket. Every change wakes the IO thread.
  *
@@ -24,7 +24,7 @@ final class Settlements {
     private final DeadLetterStore dead;
     private final Wakeup wakeup;
     private final String where;
-    private final ConcurrentLinkedQueue<HeldResults.Out> outbox = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<ClientMessage> outbox = new ConcurrentLinkedQueue<>();
     private final AtomicInteger unsettled = new AtomicInteger();
     private final Bursts malformed = new Bursts();
 
@@ -57,15 +57,15 @@ final class Settlements {
 
     /** A result to send to its client: queued for the IO thread. */
     void publish(ResultMessage result) {
-        send(new HeldResults.Out(result.replyTo(), Frames.RESULT, Frames.utf8(result.jobId()), result.body()));
+        send(new ClientMessage(result.replyTo(), Frames.RESULT, Frames.utf8(result.jobId()), result.body()));
     }
 
     /** The worker did not run this job: its client is told to send it again, to this worker or another. */
     void handBack(String client, String jobId) {
-        send(new HeldResults.Out(client, Frames.RELEASED, Frames.utf8(jobId), null));
+        send(new ClientMessage(client, Frames.RELEASED, Frames.utf8(jobId), null));
     }
 
-    private void send(HeldResults.Out o) {
+    private void send(ClientMessage o) {
         outbox.add(o);
         wakeup.signal();
     }
@@ -76,9 +76,9 @@ final class Settlements {
     }
 
     /** Hands what waits to be sent to {@code deliver}, in order; returns how many. On the IO thread. */
-    int drainOutgoing(Consumer<HeldResults.Out> deliver) {
+    int drainOutgoing(Consumer<ClientMessage> deliver) {
         int n = 0;
-        for (HeldResults.Out o; (o = outbox.poll()) != null; ) {
+        for (ClientMessage o; (o = outbox.poll()) != null; ) {
             deliver.accept(o);
             n++;
         }

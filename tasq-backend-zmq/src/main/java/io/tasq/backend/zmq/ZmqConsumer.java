@@ -8,6 +8,7 @@ import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobListener;
 import io.tasq.spi.ResultMessage;
 import io.tasq.spi.WorkerInfo;
+import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -110,7 +111,7 @@ final class ZmqConsumer implements JobConsumer {
                     + endpoint.bindResults() + ": " + e.getMessage() + " (is another worker using these ports?)", e);
         }
         this.results = new ResultsPort(router, new Peers(credentials, instanceId, settings.workerTimeout().toMillis()),
-                new HeldResults(settings, describe()), admin, instanceId, describe());
+                new HeldResults(settings, describe(), Clock.systemUTC()), admin, instanceId, describe());
         if (settings.curve().serves()) {
             LOG.info("worker on {} encrypts its traffic with CURVE; its clients and operators need {}={}", describe(),
                     CurveKeys.SERVER_KEY, CurveKeys.publicOf(settings.curve().secretKey()));

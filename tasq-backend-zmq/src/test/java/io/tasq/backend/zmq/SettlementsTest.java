@@ -24,8 +24,8 @@ class SettlementsTest {
         wakeup.close();
     }
 
-    private List<HeldResults.Out> drained() {
-        List<HeldResults.Out> out = new ArrayList<>();
+    private List<ClientMessage> drained() {
+        List<ClientMessage> out = new ArrayList<>();
         assertThat(settlements.drainOutgoing(out::add)).isEqualTo(out.size());
         return out;
     }
@@ -48,9 +48,9 @@ class SettlementsTest {
         settlements.handBack("client-2", "j2");
         assertThat(settlements.hasOutgoing()).isTrue();
 
-        List<HeldResults.Out> out = drained();
+        List<ClientMessage> out = drained();
 
-        assertThat(out).extracting(HeldResults.Out::replyTo).containsExactly("client-1", "client-2");
+        assertThat(out).extracting(ClientMessage::replyTo).containsExactly("client-1", "client-2");
         assertThat(Frames.is(out.get(0).command(), Frames.RESULT)).isTrue();
         assertThat(out.get(0).jobId()).isEqualTo(Frames.utf8("j1"));
         assertThat(out.get(0).body()).containsExactly(7);

@@ -27,8 +27,8 @@ class ZmqDeliveryTest {
         return settlements.take(new Frames.Job("j1", 2, "frame-client", body));
     }
 
-    private List<HeldResults.Out> outgoing() {
-        List<HeldResults.Out> out = new ArrayList<>();
+    private List<ClientMessage> outgoing() {
+        List<ClientMessage> out = new ArrayList<>();
         settlements.drainOutgoing(out::add);
         return out;
     }
