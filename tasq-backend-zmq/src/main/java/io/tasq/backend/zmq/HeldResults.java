@@ -35,7 +35,10 @@ final class HeldResults {
         this.clock = clock;
     }
 
-    /** Keeps a message for its client, dropping the oldest held past {@code zmq.max-held-results}. */
+    /**
+     * Keeps a message for its client. Past {@code zmq.max-held-results} in all, the oldest held for
+     * <em>this</em> client is dropped, which is this message itself when the client had none held.
+     */
     void hold(ClientMessage o) {
         if (settings.maxHeldResults() == 0) {
             warnDropped(o.replyTo(), "it keeps none (zmq.max-held-results is 0)");

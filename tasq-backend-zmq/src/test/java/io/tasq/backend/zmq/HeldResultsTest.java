@@ -66,6 +66,17 @@ class HeldResultsTest {
     }
 
     @Test
+    void pastTheCapAClientWithNothingHeldLosesItsNewMessageNotAnotherClientsOldest() {
+        HeldResults held = held("2", "10m");
+        held.hold(result("alice", "a1"));
+        held.hold(result("alice", "a2"));
+        held.hold(result("bob", "b1"));
+        assertThat(held.count()).isEqualTo(2);
+        assertThat(flush(held, "bob", 10)).isEmpty();
+        assertThat(flush(held, "alice", 10)).containsExactly("a1", "a2");
+    }
+
+    @Test
     void aWorkerThatKeepsNoneHoldsNothing() {
         HeldResults held = held("0", "10m");
         held.hold(result("alice", "a1"));
