@@ -165,13 +165,13 @@ final class ResultsPort {
     }
 
     /** Sends to the client's proven routing id, or keeps the message until it has one. */
-    void deliver(HeldResults.Out o) {
+    void deliver(ClientMessage o) {
         if (!sendNow(o)) {
             held.hold(o);
         }
     }
 
-    private boolean sendNow(HeldResults.Out o) {
+    private boolean sendNow(ClientMessage o) {
         byte[] routingId = peers.route(o.replyTo());
         if (routingId == null) {
             return false;

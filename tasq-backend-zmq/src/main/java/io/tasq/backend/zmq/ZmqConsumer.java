@@ -4,17 +4,14 @@ import io.tasq.BackendUnavailableException;
 import io.tasq.spi.ConsumerOptions;
 import io.tasq.spi.Credentials;
 import io.tasq.spi.DeadLetter;
-import io.tasq.spi.Delivery;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobListener;
-import io.tasq.spi.Limits;
 import io.tasq.spi.ResultMessage;
 import io.tasq.spi.WorkerInfo;
+import java.time.Clock;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.zeromq.SocketType;
@@ -34,6 +31,10 @@ import org.zeromq.ZMQException;
  * takes no message larger than the limit (ZMQ drops the sender's connection first). The IO thread
  * survives every message; if it dies all the same, the listener hears of it
  * ({@link JobListener#onTransportFailure}).
+ *
+ * <p>What deliveries come to (results, hand-backs, dead letters) is {@link Settlements}' business,
+ * what the results port hears and sends is {@link ResultsPort}'s: this class binds the sockets and
+ * runs the loop that drives them.
  *
  * <p>Thread-safe: settling and publishing only queue work for the IO thread.
  */
@@ -65,13 +66,9 @@ final class ZmqConsumer implements JobConsumer {
     private final ZMQ.Socket pull;
     private final ZMQ.Socket router;
     private final Wakeup wakeup = new Wakeup();
-    private final ConcurrentLinkedQueue<HeldResults.Out> outbox = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger unsettled = new AtomicInteger();
     private final AtomicBoolean started = new AtomicBoolean();
     private final int prefetch;
-    private final DeadLetterStore dead;
-    private final WorkerAdmin admin;
-    private final Bursts malformed = new Bursts();
+    private final Settlements settlements;
     private volatile boolean paused;
     private volatile boolean running = true;
     private volatile boolean closing;
@@ -86,8 +83,9 @@ final class ZmqConsumer implements JobConsumer {
         this.endpoint = settings.single("a worker listens on one address: start one worker for each host:port of "
                 + "the pool, each with its own URL");
         this.prefetch = Math.max(MIN_PREFETCH, options.prefetch());
-        this.dead = new DeadLetterStore(settings.maxDeadLetters(), instanceId.substring(0, 8), describe());
-        this.admin = new WorkerAdmin(dead, () -> lastHeartbeat, unsettled::get, this::redeliver,
+        DeadLetterStore dead = new DeadLetterStore(settings.maxDeadLetters(), instanceId.substring(0, 8), describe());
+        this.settlements = new Settlements(dead, wakeup, describe());
+        WorkerAdmin admin = new WorkerAdmin(dead, () -> lastHeartbeat, settlements::unsettled, this::redeliver,
                 settings.maxMessageBytes());
         this.ctx = new ZContext(1);
         try {
@@ -113,7 +111,7 @@ final class ZmqConsumer implements JobConsumer {
                     + endpoint.bindResults() + ": " + e.getMessage() + " (is another worker using these ports?)", e);
         }
         this.results = new ResultsPort(router, new Peers(credentials, instanceId, settings.workerTimeout().toMillis()),
-                new HeldResults(settings, describe()), admin, instanceId, describe());
+                new HeldResults(settings, describe(), Clock.systemUTC()), admin, instanceId, describe());
         if (settings.curve().serves()) {
             LOG.info("worker on {} encrypts its traffic with CURVE; its clients and operators need {}={}", describe(),
                     CurveKeys.SERVER_KEY, CurveKeys.publicOf(settings.curve().secretKey()));
@@ -140,8 +138,7 @@ final class ZmqConsumer implements JobConsumer {
 
     @Override
     public void publish(ResultMessage result) {
-        outbox.add(new HeldResults.Out(result.replyTo(), Frames.RESULT, Frames.utf8(result.jobId()), result.body()));
-        wakeup.signal();
+        settlements.publish(result);
     }
 
     @Override
@@ -155,54 +152,9 @@ final class ZmqConsumer implements JobConsumer {
         results.listener(listener);
         Throwable died = null;
         try {
-            ZMQ.Poller taking = ctx.createPoller(3);
-            taking.register(router, ZMQ.Poller.POLLIN);
-            taking.register(wakeup.source(), ZMQ.Poller.POLLIN);
-            taking.register(pull, ZMQ.Poller.POLLIN);
-            ZMQ.Poller full = ctx.createPoller(2);
-            full.register(router, ZMQ.Poller.POLLIN);
-            full.register(wakeup.source(), ZMQ.Poller.POLLIN);
-            long nextSweep = System.currentTimeMillis() + 1_000;
-            int failedTurns = 0;
-            while (running) {
-                try {
-                    boolean worked = false;
-                    for (HeldResults.Out o; (o = outbox.poll()) != null; ) {
-                        deliver(o);
-                        worked = true;
-                    }
-                    worked |= readControl() > 0;
-                    if (!paused && unsettled.get() < prefetch) {
-                        worked |= readJobs(listener) > 0;
-                    }
-                    long now = System.currentTimeMillis();
-                    if (now >= nextSweep) {
-                        results.sweep(now);
-                        nextSweep = now + 1_000;
-                    }
-                    if (!worked) {
-                        // nothing came or went on this turn: sleep until a socket, a result or a free slot wakes us
-                        wakeup.park();
-                        boolean canTake = !paused && unsettled.get() < prefetch;
-                        boolean sleep = outbox.isEmpty() && running;
-                        if (sleep) {
-                            (canTake ? taking : full).poll(Math.max(1, Math.min(MAX_SLEEP_MILLIS, nextSweep - now)));
-                        }
-                        wakeup.unpark(sleep);
-                    }
-                    failedTurns = 0;
-                } catch (RuntimeException e) {
-                    if (!running || fatal(e) || ++failedTurns >= MAX_FAILED_TURNS) {
-                        throw e;
-                    }
-                    // whatever one message did, the worker goes on serving everyone else
-                    LOG.error("ZMQ worker on {}: an error in the IO loop, going on", describe(), e);
-                    pause(100);
-                }
-            }
-            for (HeldResults.Out o; (o = outbox.poll()) != null; ) {
-                deliver(o); // results of the last jobs still go out; the sockets linger to send them
-            }
+            serve();
+            // results of the last jobs still go out; the sockets linger to send them
+            settlements.drainOutgoing(results::deliver);
         } catch (RuntimeException | Error e) {
             died = e;
         } finally {
@@ -220,6 +172,58 @@ final class ZmqConsumer implements JobConsumer {
         }
     }
 
+    /**
+     * The IO loop, until the consumer is closed. One turn sends what deliveries settled into, reads
+     * the results port, takes jobs while slots are free, and sweeps once a second; a turn with
+     * nothing to do sleeps in a poll, on the jobs socket too only while a slot is free.
+     */
+    private void serve() {
+        ZMQ.Poller taking = ctx.createPoller(3);
+        taking.register(router, ZMQ.Poller.POLLIN);
+        taking.register(wakeup.source(), ZMQ.Poller.POLLIN);
+        taking.register(pull, ZMQ.Poller.POLLIN);
+        ZMQ.Poller full = ctx.createPoller(2);
+        full.register(router, ZMQ.Poller.POLLIN);
+        full.register(wakeup.source(), ZMQ.Poller.POLLIN);
+        long nextSweep = System.currentTimeMillis() + 1_000;
+        int failedTurns = 0;
+        while (running) {
+            try {
+                boolean worked = settlements.drainOutgoing(results::deliver) > 0;
+                worked |= results.read(BATCH) > 0;
+                if (canTake()) {
+                    worked |= readJobs() > 0;
+                }
+                long now = System.currentTimeMillis();
+                if (now >= nextSweep) {
+                    results.sweep(now);
+                    nextSweep = now + 1_000;
+                }
+                if (!worked) {
+                    // nothing came or went on this turn: sleep until a socket, a result or a free slot wakes us
+                    wakeup.park();
+                    boolean sleep = !settlements.hasOutgoing() && running;
+                    if (sleep) {
+                        (canTake() ? taking : full).poll(Math.max(1, Math.min(MAX_SLEEP_MILLIS, nextSweep - now)));
+                    }
+                    wakeup.unpark(sleep);
+                }
+                failedTurns = 0;
+            } catch (RuntimeException e) {
+                if (!running || fatal(e) || ++failedTurns >= MAX_FAILED_TURNS) {
+                    throw e;
+                }
+                // whatever one message did, the worker goes on serving everyone else
+                LOG.error("ZMQ worker on {}: an error in the IO loop, going on", describe(), e);
+                pause(100);
+            }
+        }
+    }
+
+    private boolean canTake() {
+        return !paused && settlements.unsettled() < prefetch;
+    }
+
     /** Whether a failure means the sockets are gone for good (their context was terminated). */
     private static boolean fatal(RuntimeException e) {
         return e instanceof ZMQException z && z.getErrorCode() == ZMQ.Error.ETERM.getCode()
@@ -227,9 +231,9 @@ final class ZmqConsumer implements JobConsumer {
     }
 
     /** Takes jobs off the socket, up to a batch and while slots are free; returns how many messages. */
-    private int readJobs(JobListener listener) {
+    private int readJobs() {
         int i = 0;
-        for (; i < BATCH && unsettled.get() < prefetch; i++) {
+        for (; i < BATCH && settlements.unsettled() < prefetch; i++) {
             byte[] frame = pull.recv(ZMQ.DONTWAIT);
             if (frame == null) {
                 return i;
@@ -241,38 +245,18 @@ final class ZmqConsumer implements JobConsumer {
             }
             Frames.Job job = extra ? null : Frames.job(frame);
             if (job == null) {
-                refuseMalformed(frame);
+                settlements.refuseMalformed(frame);
                 continue;
             }
             // no dedupe here: the job id in the frame is unverified; the core drops copies once it verified them
-            unsettled.incrementAndGet();
-            listener.onJob(new ZmqDelivery(job.jobId(), job.attempt(), job.client(), job.envelope()));
+            listener.onJob(settlements.take(job));
         }
         return i;
     }
 
-    private void refuseMalformed(byte[] frame) {
-        dead.add("", "", Limits.refusedBytes(frame), 1, "refused: not a job frame");
-        long n = malformed.count(System.currentTimeMillis());
-        if (n > 0) {
-            LOG.warn("worker on {} refused {} message(s) that are not job frames (dead-lettered, truncated)", describe(), n);
-        }
-    }
-
-    /** Reads pings, hellos, control and operator requests, up to a batch; returns how many messages. */
-    private int readControl() {
-        return results.read(BATCH);
-    }
-
-    /** Sends to the client's proven routing id, or keeps the message until it has one. */
-    private void deliver(HeldResults.Out o) {
-        results.deliver(o);
-    }
-
     /** An operator's retry: the dead letter comes back as a new delivery, attempt 1. */
     private void redeliver(DeadLetter d) {
-        unsettled.incrementAndGet();
-        listener.onJob(new ZmqDelivery(d.jobId(), 1, DeadLetterStore.clientOf(d), d.envelope()));
+        listener.onJob(settlements.take(d));
     }
 
     @Override
@@ -282,7 +266,7 @@ final class ZmqConsumer implements JobConsumer {
 
     @Override
     public void deadLetter(String jobId, String replyTo, byte[] envelope, String reason, int attempts) {
-        dead.add(jobId, replyTo, envelope, attempts, reason);
+        settlements.deadLetter(jobId, replyTo, envelope, attempts, reason);
     }
 
     private static void pause(long millis) {
@@ -311,83 +295,6 @@ final class ZmqConsumer implements JobConsumer {
                 io.join(TimeUnit.SECONDS.toMillis(5));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** One job taken from the PULL socket. */
-    private final class ZmqDelivery implements Delivery {
-        private final String jobId;
-        private final int attempt;
-        private final String client;
-        private final byte[] body;
-        private final AtomicBoolean settled = new AtomicBoolean();
-
-        ZmqDelivery(String jobId, int attempt, String client, byte[] body) {
-            this.jobId = jobId;
-            this.attempt = attempt;
-            this.client = client;
-            this.body = body;
-        }
-
-        @Override
-        public byte[] body() {
-            return body;
-        }
-
-        @Override
-        public int attempt() {
-            return attempt;
-        }
-
-        private boolean settle() {
-            if (!settled.compareAndSet(false, true)) {
-                return false;
-            }
-            unsettled.decrementAndGet();
-            return true;
-        }
-
-        @Override
-        public void complete(ResultMessage result) {
-            if (settle()) {
-                outbox.add(new HeldResults.Out(result.replyTo(), Frames.RESULT, Frames.utf8(result.jobId()),
-                        result.body()));
-                wakeup.signal();
-            }
-        }
-
-        @Override
-        public void ack() {
-            if (settle()) {
-                wakeup.signal();
-            }
-        }
-
-        @Override
-        public void release() {
-            if (settle()) {
-                // the client sends it again, to this worker or the next one it reaches; only a peer that
-                // proved a key for this client id hears of it
-                outbox.add(new HeldResults.Out(client, Frames.RELEASED, Frames.utf8(jobId), null));
-                wakeup.signal();
-            }
-        }
-
-        @Override
-        public void reject(String reason) {
-            if (settle()) {
-                dead.add(jobId, client, body, attempt, reason);
-                wakeup.signal();
-            }
-        }
-
-        @Override
-        public void refuse(String reason) {
-            if (settle()) {
-                // unverified: at most its first bytes are kept, and nobody is told
-                dead.add(jobId, client, Limits.refusedBytes(body), attempt, reason);
-                wakeup.signal();
             }
         }
     }

@@ -23,9 +23,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -36,27 +36,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class PoolTest {
 
-    private final List<AutoCloseable> opened = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
-    }
+    @RegisterExtension
+    final ZmqFixture zmq = new ZmqFixture();
 
     private Worker worker(int port, int concurrency) {
-        Worker w = Worker.builder().backend("zmq://127.0.0.1:" + port).settings(TestKeys.worker())
-                .concurrency(concurrency).build().start();
-        opened.add(() -> w.stop(Duration.ofSeconds(5)));
-        return w;
+        return zmq.worker("zmq://127.0.0.1:" + port, TestKeys.worker(), concurrency);
     }
 
     private TasqClient client(String url) {
-        TasqClient c = Tasq.builder().url(url).settings(TestKeys.client()).client();
-        opened.add(c);
-        c.connect();
-        return c;
+        return zmq.client(url, TestKeys.client());
     }
 
     private static String pool(int... ports) {
