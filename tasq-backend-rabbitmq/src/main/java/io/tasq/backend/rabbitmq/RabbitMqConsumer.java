@@ -94,7 +94,7 @@ final class RabbitMqConsumer implements JobConsumer {
         this.settings = settings;
         this.topology = topology;
         this.options = options;
-        this.connection = Connections.open(settings, "tasq " + settings.name() + " worker " + options.workerId());
+        this.connection = AmqpConnections.open(settings, "tasq " + settings.name() + " worker " + options.workerId());
         this.settlements = new Settlements(topology, connection, options.workerId());
         this.tally = new DeadLetterTally(topology, connection);
         try {
@@ -105,7 +105,7 @@ final class RabbitMqConsumer implements JobConsumer {
             presence = new Presence(connection, topology, options.workerId());
             locks = new RabbitMqUniqueLocks(connection, topology, options.workerId());
         } catch (IOException | RuntimeException e) {
-            Connections.quietlyClose(connection);
+            AmqpConnections.quietlyClose(connection);
             throw e instanceof TasqException te ? te : new BackendUnavailableException("cannot set up the queues of "
                     + settings + ": " + e, e);
         }
@@ -226,7 +226,7 @@ final class RabbitMqConsumer implements JobConsumer {
             died = e;
         } finally {
             // what is still unacknowledged goes back to the queue when the connection closes
-            Connections.quietlyClose(connection);
+            AmqpConnections.quietlyClose(connection);
         }
         if (died != null && !closed.get()) {
             LOG.error("worker {}: the RabbitMQ IO thread failed; this worker takes no more jobs", options.workerId(),
@@ -293,7 +293,7 @@ final class RabbitMqConsumer implements JobConsumer {
                     todo.poll();
                     settlements.abandon(ch, op);
                     epoch.incrementAndGet(); // the next turn salvages what this channel had in flight
-                    Connections.forget(ch);
+                    AmqpConnections.forget(ch);
                     break;
                 } catch (IOException | RuntimeException e) {
                     // a broker error on one operation (a refused publish or declaration, which may close the
@@ -341,7 +341,7 @@ final class RabbitMqConsumer implements JobConsumer {
     private void maintain() {
         try {
             if (!channel.isOpen() && connection.isOpen()) {
-                Connections.forget(channel);
+                AmqpConnections.forget(channel);
                 setUp(connection.createChannel());
                 if (!paused) {
                     subscribe();
@@ -377,7 +377,7 @@ final class RabbitMqConsumer implements JobConsumer {
         presence.close();
         locks.close();
         if (io == null) {
-            Connections.quietlyClose(connection);
+            AmqpConnections.quietlyClose(connection);
             return;
         }
         try {

@@ -368,7 +368,7 @@ final class Topology {
         try {
             channel.queueDeclare(queue, true, false, false, args);
         } catch (IOException e) {
-            ShutdownSignalException s = Connections.shutdownCause(e);
+            ShutdownSignalException s = AmqpConnections.shutdownCause(e);
             if (s != null && !s.isHardError() && s.getReason() instanceof AMQP.Channel.Close close
                     && close.getReplyCode() == 406) {
                 throw new ConfigurationException("queue '" + queue + "' on " + settings + " already exists with "
