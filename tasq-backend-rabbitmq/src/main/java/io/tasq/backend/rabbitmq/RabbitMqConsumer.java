@@ -273,7 +273,7 @@ final class RabbitMqConsumer implements JobConsumer {
                 for (int i = again.size() - 1; i >= 0; i--) {
                     todo.addFirst(again.get(i));
                 }
-                topology.forgetDelayQueues();
+                topology.delays().forget();
                 seenEpoch = ep;
             }
             ResultBatches.coalesce(todo);

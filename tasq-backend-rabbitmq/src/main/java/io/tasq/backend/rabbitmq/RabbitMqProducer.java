@@ -77,7 +77,7 @@ final class RabbitMqProducer implements JobProducer {
         this.clientId = clientId;
         this.tracker = new PublishTracker(topology.jobs(), () -> {
             redeclare = true;
-            topology.forgetDelayQueues();
+            topology.delays().forget();
         });
         topology.checkedReply(clientId);
         String name = "tasq " + settings.name() + " client " + clientId;
@@ -227,7 +227,7 @@ final class RabbitMqProducer implements JobProducer {
             again.sort(Comparator.comparingLong(o -> o.order));
             ready.clear();
             ready.addAll(again);
-            topology.forgetDelayQueues();
+            topology.delays().forget();
         }
         if (tracker.epoch().up() && (redeclare || results.cancelled())) {
             try {
@@ -254,7 +254,7 @@ final class RabbitMqProducer implements JobProducer {
             }
             long seq = -1;
             try {
-                String queue = topology.route(connection, o.job.notBeforeMillis(), System.currentTimeMillis(), true);
+                String queue = topology.delays().route(connection, o.job.notBeforeMillis(), System.currentTimeMillis(), true);
                 seq = ch.getNextPublishSeqNo();
                 tracker.publishing(ep, seq, o);
                 ch.basicPublish("", queue, true, properties(o.job), o.job.body());

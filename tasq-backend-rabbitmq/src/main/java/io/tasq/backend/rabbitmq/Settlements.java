@@ -166,7 +166,7 @@ final class Settlements {
             publishResult(ch, epoch, op, p.result());
         } else if (op instanceof WorkerOp.Forward f) {
             if (!stale(ch, f.from(), f.tag())) {
-                String queue = topology.route(connection, f.notBeforeMillis(), System.currentTimeMillis(),
+                String queue = topology.delays().route(connection, f.notBeforeMillis(), System.currentTimeMillis(),
                         f.checkedOnArrival());
                 publish(ch, epoch, op, queue, Messages.forwarded(f.properties(), f.attempt(), f.notBeforeMillis()),
                         f.body());
@@ -247,7 +247,7 @@ final class Settlements {
                 LOG.warn("worker {}: queue {} does not exist ({}); declaring the queues again", workerId, p.queue,
                         p.returned);
                 redeclare = true;
-                topology.forgetDelayQueues();
+                topology.delays().forget();
                 redo.add(p.op);
             } else {
                 if (p.returned != null) {
