@@ -84,7 +84,7 @@ final class DeadLetterTally {
             }
             return sum;
         } finally {
-            Connections.forget(ch); // everything looked at goes back, in its place
+            AmqpConnections.forget(ch); // everything looked at goes back, in its place
         }
     }
 

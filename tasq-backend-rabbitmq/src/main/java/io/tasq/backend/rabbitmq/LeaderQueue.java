@@ -181,7 +181,7 @@ final class LeaderQueue implements AutoCloseable {
 
     @Override
     public void close() {
-        Connections.forget(leaderChannel);
-        Connections.forget(publishChannel);
+        AmqpConnections.forget(leaderChannel);
+        AmqpConnections.forget(publishChannel);
     }
 }

@@ -57,6 +57,6 @@ final class Presence implements AutoCloseable {
 
     @Override
     public void close() {
-        Connections.forget(channel);
+        AmqpConnections.forget(channel);
     }
 }

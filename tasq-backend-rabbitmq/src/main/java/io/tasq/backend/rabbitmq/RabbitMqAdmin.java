@@ -58,7 +58,7 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
             return open;
         }
         if (connection == null) {
-            connection = Connections.open(settings, "tasq " + settings.name() + " admin");
+            connection = AmqpConnections.open(settings, "tasq " + settings.name() + " admin");
         }
         return connection;
     }
@@ -109,7 +109,7 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            Connections.forget(ch);
+            AmqpConnections.forget(ch);
         }
         List<WorkerInfo> live;
         synchronized (answers) {
@@ -136,7 +136,7 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
             }
             throw new BackendUnavailableException("cannot read the depth of " + queue + " on " + settings + ": " + e, e);
         } finally {
-            Connections.forget(ch);
+            AmqpConnections.forget(ch);
         }
     }
 
@@ -149,7 +149,7 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
     }
 
     private static boolean notFound(Exception e) {
-        ShutdownSignalException s = Connections.shutdownCause(e);
+        ShutdownSignalException s = AmqpConnections.shutdownCause(e);
         return s != null && !s.isHardError() && s.getReason() instanceof AMQP.Channel.Close close
                 && close.getReplyCode() == 404;
     }
@@ -157,7 +157,7 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
     @Override
     public synchronized void close() {
         if (connection != null) {
-            Connections.quietlyClose(connection);
+            AmqpConnections.quietlyClose(connection);
             connection = null;
         }
     }

@@ -18,7 +18,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * worker's {@link ConsumerOptions#prefetch()}, at least {@value #MIN_PREFETCH} (unless {@code amqp.prefetch}
  * says otherwise; the
  * prefetch also covers jobs settled but not yet acknowledged, waiting for the broker to confirm
- * their result); one IO thread owns the channel and carries out the
+ * their result); one IO thread owns the channel ({@link WorkerChannel}) and carries out the
  * {@link Settlements}. Every delivery goes to the runtime, which verifies it first
  * ({@link JobSubscription}); a job the broker delivers again (its worker was lost, or handed it back)
  * is first published again with its attempt count raised, and the old copy acknowledged once that is
@@ -43,9 +42,9 @@ import org.slf4j.LoggerFactory;
  * worker stops instead of staying up with no consumer.
  *
  * <p>Automatic recovery reconnects, declares the queues and consumes again; on top of it, what was
- * published but not confirmed on the lost channel is done again where still needed, a channel the
- * broker closes on its own is replaced, and a consumer the broker cancels (the queue was deleted)
- * is declared and started again.
+ * published but not confirmed on the lost channel is done again where still needed, and the
+ * {@link WorkerChannel} replaces a channel the broker closes on its own and starts again a consumer the
+ * broker cancels (the queue was deleted).
  *
  * <p>Thread-safe.
  */
@@ -77,12 +76,9 @@ final class RabbitMqConsumer implements JobConsumer {
     private final Presence presence;
     private final RabbitMqUniqueLocks locks;
     private final LinkedBlockingQueue<WorkerOp> inbox = new LinkedBlockingQueue<>();
-    /** The life of the channel: raised whenever it is lost, so that its unconfirmed publishes are sorted out. */
-    private final AtomicInteger epoch = new AtomicInteger();
+    private final WorkerChannel channel;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile Channel channel;
-    private volatile JobSubscription subscription;
     private volatile boolean paused;
     private volatile boolean running = true;
     private JobListener listener;
@@ -94,24 +90,24 @@ final class RabbitMqConsumer implements JobConsumer {
         this.settings = settings;
         this.topology = topology;
         this.options = options;
-        this.connection = Connections.open(settings, "tasq " + settings.name() + " worker " + options.workerId());
+        this.connection = AmqpConnections.open(settings, "tasq " + settings.name() + " worker " + options.workerId());
         this.settlements = new Settlements(topology, connection, options.workerId());
         this.tally = new DeadLetterTally(topology, connection);
         try {
-            Channel ch = connection.createChannel();
-            topology.declareJobQueues(ch);
-            setUp(ch);
+            channel = new WorkerChannel(connection, topology, settings, options.workerId(),
+                    settings.prefetch() > 0 ? settings.prefetch() : Math.max(options.prefetch(), MIN_PREFETCH),
+                    inbox::add, () -> paused);
             schedules = new RabbitMqScheduleStore(connection, topology, options.workerId());
             presence = new Presence(connection, topology, options.workerId());
             locks = new RabbitMqUniqueLocks(connection, topology, options.workerId());
         } catch (IOException | RuntimeException e) {
-            Connections.quietlyClose(connection);
+            AmqpConnections.quietlyClose(connection);
             throw e instanceof TasqException te ? te : new BackendUnavailableException("cannot set up the queues of "
                     + settings + ": " + e, e);
         }
         connection.addShutdownListener(cause -> {
             if (!cause.isInitiatedByApplication()) {
-                epoch.incrementAndGet();
+                channel.lost();
                 LOG.warn("worker {}: lost the connection to {} ({}); reconnecting every {} ms", options.workerId(),
                         settings.addresses(), cause.getMessage(), settings.recoveryInterval().toMillis());
             }
@@ -127,24 +123,6 @@ final class RabbitMqConsumer implements JobConsumer {
                 // the shutdown listener already noted the loss
             }
         });
-    }
-
-    private void setUp(Channel ch) throws IOException {
-        ch.confirmSelect();
-        ch.basicQos(settings.prefetch() > 0 ? settings.prefetch() : Math.max(options.prefetch(), MIN_PREFETCH));
-        // confirms and returns go to the IO thread, in the order the broker sent them
-        ch.addConfirmListener((seq, multiple) -> inbox.add(new WorkerOp.Confirmed(epoch.get(), seq, multiple, false)),
-                (seq, multiple) -> inbox.add(new WorkerOp.Confirmed(epoch.get(), seq, multiple, true)));
-        ch.addReturnListener(r -> inbox.add(new WorkerOp.Returned(r.getRoutingKey(), r.getProperties().getMessageId(),
-                r.getReplyText())));
-        ch.addShutdownListener(cause -> {
-            if (!cause.isHardError() && !cause.isInitiatedByApplication()) {
-                epoch.incrementAndGet();
-                LOG.warn("worker {}: the broker closed the channel ({}); opening another", options.workerId(),
-                        cause.getMessage());
-            }
-        });
-        channel = ch;
     }
 
     @Override
@@ -179,20 +157,13 @@ final class RabbitMqConsumer implements JobConsumer {
         }
         this.listener = listener;
         try {
-            subscribe();
+            channel.subscribe(listener);
         } catch (IOException e) {
             throw new BackendUnavailableException("cannot consume " + topology.jobs() + " on " + settings + ": " + e, e);
         }
         io = new Thread(this::loop, "tasq-amqp-worker-" + options.workerId());
         io.setDaemon(true);
         io.start();
-    }
-
-    private void subscribe() throws IOException {
-        JobSubscription s = new JobSubscription(channel, listener, inbox::add, () -> paused, settings,
-                options.workerId());
-        channel.basicConsume(topology.jobs(), false, s);
-        subscription = s;
     }
 
     @Override
@@ -226,7 +197,7 @@ final class RabbitMqConsumer implements JobConsumer {
             died = e;
         } finally {
             // what is still unacknowledged goes back to the queue when the connection closes
-            Connections.quietlyClose(connection);
+            AmqpConnections.quietlyClose(connection);
         }
         if (died != null && !closed.get()) {
             LOG.error("worker {}: the RabbitMQ IO thread failed; this worker takes no more jobs", options.workerId(),
@@ -242,14 +213,14 @@ final class RabbitMqConsumer implements JobConsumer {
     private void run() throws InterruptedException {
         ArrayDeque<WorkerOp> todo = new ArrayDeque<>();
         List<WorkerOp> drained = new ArrayList<>();
-        int seenEpoch = epoch.get();
+        int seenEpoch = channel.epoch();
         int failures = 0;
         long closeBy = Long.MAX_VALUE;
         while (true) {
             if (!running && closeBy == Long.MAX_VALUE) {
                 closeBy = System.currentTimeMillis() + CLOSE_GRACE_MILLIS;
             }
-            boolean busy = !todo.isEmpty() && channel.isOpen();
+            boolean busy = !todo.isEmpty() && channel.current().isOpen();
             WorkerOp first = busy ? inbox.poll() : inbox.poll(50, TimeUnit.MILLISECONDS);
             drained.clear();
             if (first != null) {
@@ -258,22 +229,22 @@ final class RabbitMqConsumer implements JobConsumer {
             }
             for (WorkerOp op : drained) {
                 if (op instanceof WorkerOp.Confirmed c) {
-                    settlements.confirmed(channel, c, todo);
+                    settlements.confirmed(channel.current(), c, todo);
                 } else if (op instanceof WorkerOp.Returned r) {
                     settlements.returned(r);
                 } else {
                     todo.add(op);
                 }
             }
-            maintain();
-            Channel ch = channel;
-            int ep = epoch.get();
+            channel.maintain(settlements::takeRedeclare);
+            Channel ch = channel.current();
+            int ep = channel.epoch();
             if (ep != seenEpoch && ch.isOpen()) {
                 List<WorkerOp> again = settlements.salvage(ch, ep);
                 for (int i = again.size() - 1; i >= 0; i--) {
                     todo.addFirst(again.get(i));
                 }
-                topology.forgetDelayQueues();
+                topology.delays().forget();
                 seenEpoch = ep;
             }
             ResultBatches.coalesce(todo);
@@ -281,7 +252,7 @@ final class RabbitMqConsumer implements JobConsumer {
                 WorkerOp op = todo.peek();
                 try {
                     if (op instanceof WorkerOp.Cancel) {
-                        cancel(ch);
+                        channel.cancel(ch);
                     } else {
                         settlements.apply(ch, ep, op);
                     }
@@ -292,8 +263,8 @@ final class RabbitMqConsumer implements JobConsumer {
                     LOG.error("worker {}: giving up {}: {}; replacing the channel", options.workerId(), op, e.toString());
                     todo.poll();
                     settlements.abandon(ch, op);
-                    epoch.incrementAndGet(); // the next turn salvages what this channel had in flight
-                    Connections.forget(ch);
+                    channel.lost(); // the next turn salvages what this channel had in flight
+                    AmqpConnections.forget(ch);
                     break;
                 } catch (IOException | RuntimeException e) {
                     // a broker error on one operation (a refused publish or declaration, which may close the
@@ -337,35 +308,6 @@ final class RabbitMqConsumer implements JobConsumer {
         }
     }
 
-    /** Sets up again what automatic recovery does not: a channel the broker closed, a cancelled consumer. */
-    private void maintain() {
-        try {
-            if (!channel.isOpen() && connection.isOpen()) {
-                Connections.forget(channel);
-                setUp(connection.createChannel());
-                if (!paused) {
-                    subscribe();
-                }
-            } else if (channel.isOpen() && (settlements.takeRedeclare()
-                    || (!paused && subscription.cancelledByBroker))) {
-                LOG.warn("worker {}: declaring {} again", options.workerId(), topology.jobs());
-                topology.declareJobQueues(channel);
-                if (!paused && subscription.cancelledByBroker) {
-                    subscribe();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("worker {}: cannot set up consuming again yet: {}", options.workerId(), e.toString());
-        }
-    }
-
-    private void cancel(Channel ch) throws IOException {
-        JobSubscription s = subscription;
-        if (s != null && s.getConsumerTag() != null && s.getChannel() == ch && !s.cancelledByBroker) {
-            ch.basicCancel(s.getConsumerTag());
-        }
-    }
-
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -377,7 +319,7 @@ final class RabbitMqConsumer implements JobConsumer {
         presence.close();
         locks.close();
         if (io == null) {
-            Connections.quietlyClose(connection);
+            AmqpConnections.quietlyClose(connection);
             return;
         }
         try {

@@ -41,12 +41,12 @@ final class RabbitMqDeadLetters implements DeadLetters, AutoCloseable {
 
     RabbitMqDeadLetters(RabbitMqSettings settings, Topology topology) {
         this.topology = topology;
-        this.connection = Connections.open(settings, "tasq " + settings.name() + " dead letters");
+        this.connection = AmqpConnections.open(settings, "tasq " + settings.name() + " dead letters");
         this.tally = new DeadLetterTally(topology, connection);
         try (Channel ch = connection.createChannel()) {
             topology.declareJobQueues(ch);
         } catch (IOException | TimeoutException | RuntimeException e) {
-            Connections.quietlyClose(connection);
+            AmqpConnections.quietlyClose(connection);
             throw e instanceof RuntimeException r ? r : new BackendUnavailableException("cannot declare "
                     + topology.dead() + ": " + e, e);
         }
@@ -83,7 +83,7 @@ final class RabbitMqDeadLetters implements DeadLetters, AutoCloseable {
         } catch (IOException | ShutdownSignalException e) {
             throw failed("list", e);
         } finally {
-            Connections.forget(ch); // everything taken goes back, in its place
+            AmqpConnections.forget(ch); // everything taken goes back, in its place
         }
     }
 
@@ -149,7 +149,7 @@ final class RabbitMqDeadLetters implements DeadLetters, AutoCloseable {
 
     @Override
     public void close() {
-        Connections.quietlyClose(connection);
+        AmqpConnections.quietlyClose(connection);
     }
 
     private Channel open() {

@@ -69,7 +69,7 @@ final class RabbitMqDelivery implements Delivery {
      * published (through the delay queue, or into the job queue if it is due already), and this
      * delivery is acknowledged once the broker confirmed the copy. Nothing signed says when a retry is
      * due, so it is never sent back early to be delayed again: it waits its backoff rounded up (at
-     * most a tenth longer, {@link Topology#bucketUp}), at most {@link Topology#MAX_DELAY_HOP_MILLIS}.
+     * most a tenth longer, {@link DelayQueues#bucketUp}), at most {@link DelayQueues#MAX_DELAY_HOP_MILLIS}.
      */
     @Override
     public boolean retry(long notBeforeMillis) {
@@ -82,7 +82,7 @@ final class RabbitMqDelivery implements Delivery {
 
     /**
      * The job waits in a delay queue of the broker until {@code notBeforeMillis} (the time signed in
-     * it, checked by the runtime), at most {@link Topology#MAX_DELAY_HOP_MILLIS} at a time: a copy with
+     * it, checked by the runtime), at most {@link DelayQueues#MAX_DELAY_HOP_MILLIS} at a time: a copy with
      * the same attempt count is published there, and this delivery acknowledged once the broker
      * confirmed the copy. A job still early when it comes back is deferred again.
      */

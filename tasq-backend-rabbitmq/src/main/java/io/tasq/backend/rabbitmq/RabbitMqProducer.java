@@ -77,21 +77,21 @@ final class RabbitMqProducer implements JobProducer {
         this.clientId = clientId;
         this.tracker = new PublishTracker(topology.jobs(), () -> {
             redeclare = true;
-            topology.forgetDelayQueues();
+            topology.delays().forget();
         });
         topology.checkedReply(clientId);
         String name = "tasq " + settings.name() + " client " + clientId;
-        this.connection = Connections.open(settings, name + " jobs");
+        this.connection = AmqpConnections.open(settings, name + " jobs");
         Connection rc = null;
         try {
             Channel ch = connection.createChannel();
             topology.declareJobQueues(ch);
             openChannel(ch);
-            rc = Connections.open(settings, name + " results");
+            rc = AmqpConnections.open(settings, name + " results");
             this.results = ResultSubscriber.start(rc, topology, clientId, listener);
         } catch (IOException | RuntimeException e) {
-            Connections.quietlyClose(rc);
-            Connections.quietlyClose(connection);
+            AmqpConnections.quietlyClose(rc);
+            AmqpConnections.quietlyClose(connection);
             throw e instanceof TasqException te ? te : new BackendUnavailableException("cannot set up the queues of "
                     + settings + ": " + e, e);
         }
@@ -213,7 +213,7 @@ final class RabbitMqProducer implements JobProducer {
     private void maintain() {
         if (!channel.isOpen() && connection.isOpen()) {
             try {
-                Connections.forget(channel);
+                AmqpConnections.forget(channel);
                 openChannel(connection.createChannel());
                 tracker.up();
             } catch (IOException | ShutdownSignalException e) {
@@ -227,7 +227,7 @@ final class RabbitMqProducer implements JobProducer {
             again.sort(Comparator.comparingLong(o -> o.order));
             ready.clear();
             ready.addAll(again);
-            topology.forgetDelayQueues();
+            topology.delays().forget();
         }
         if (tracker.epoch().up() && (redeclare || results.cancelled())) {
             try {
@@ -254,7 +254,7 @@ final class RabbitMqProducer implements JobProducer {
             }
             long seq = -1;
             try {
-                String queue = topology.route(connection, o.job.notBeforeMillis(), System.currentTimeMillis(), true);
+                String queue = topology.delays().route(connection, o.job.notBeforeMillis(), System.currentTimeMillis(), true);
                 seq = ch.getNextPublishSeqNo();
                 tracker.publishing(ep, seq, o);
                 ch.basicPublish("", queue, true, properties(o.job), o.job.body());
@@ -295,8 +295,8 @@ final class RabbitMqProducer implements JobProducer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Connections.quietlyClose(resultsConnection);
-        Connections.quietlyClose(connection);
+        AmqpConnections.quietlyClose(resultsConnection);
+        AmqpConnections.quietlyClose(connection);
         for (Outgoing o; (o = outbox.poll()) != null; ) {
             o.accepted.completeExceptionally(closedFailure(o.job)); // sent while the IO thread was finishing
         }

@@ -245,7 +245,7 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
             // past its expiry the broker drops it too, should it wait in the queue with no leader
             // bounded: RabbitMQ refuses a larger expiration by closing the channel, and with it this leader's publishing
             AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2).headers(h)
-                    .expiration(Long.toString(Math.max(1, Math.min(Topology.MAX_DELAY_HOP_MILLIS, expiresAt - now))))
+                    .expiration(Long.toString(Math.max(1, Math.min(DelayQueues.MAX_DELAY_HOP_MILLIS, expiresAt - now))))
                     .build();
             queue.publishAndConfirm(queue.queue(), props, encode(followers));
             held.put(key, new Held(holder, expiresAt, List.copyOf(followers), version, now, -1));

@@ -4,21 +4,12 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
-import com.rabbitmq.client.impl.recovery.AutorecoveringChannel;
-import com.rabbitmq.client.impl.recovery.RecoveryAwareChannelN;
 import io.tasq.spi.Limits;
 import io.tasq.spi.ResultMessage;
 import java.io.IOException;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
-import java.util.Objects;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,25 +42,10 @@ final class Settlements {
         }
     }
 
-    /** A publish waiting for its confirm. */
-    private static final class Pending {
-        final WorkerOp op;
-        final String queue;
-        final String messageId;
-        String returned;
-
-        Pending(WorkerOp op, String queue, String messageId) {
-            this.op = op;
-            this.queue = queue;
-            this.messageId = messageId;
-        }
-    }
-
     private final Topology topology;
     private final Connection connection;
     private final String workerId;
-    /** By channel life, then by publish sequence number. */
-    private final Map<Integer, NavigableMap<Long, Pending>> pending = new HashMap<>();
+    private final Unconfirmed unconfirmed = new Unconfirmed();
     private boolean redeclare;
     /** Dead letters dropped for want of room, not yet counted in the broker; and in all, for the log. */
     private long dropped;
@@ -83,7 +59,7 @@ final class Settlements {
 
     /** Whether no publish waits for its confirm. */
     boolean idle() {
-        return pending.values().stream().allMatch(Map::isEmpty);
+        return unconfirmed.idle();
     }
 
     /** Whether a publish was returned for want of a queue, so the job queues must be declared again; clears it. */
@@ -91,19 +67,6 @@ final class Settlements {
         boolean r = redeclare;
         redeclare = false;
         return r;
-    }
-
-    /**
-     * Whether a delivery's tag means nothing on {@code ch} any more: it came on another channel, or
-     * on this one before it was recovered (recovery keeps tags growing, and drops settlements of older
-     * ones itself).
-     */
-    static boolean stale(Channel ch, Channel from, long tag) {
-        if (from != ch) {
-            return true;
-        }
-        return ch instanceof AutorecoveringChannel a && a.getDelegate() instanceof RecoveryAwareChannelN d
-                && tag <= d.getActiveDeliveryTagOffset();
     }
 
     /** Carries out {@code op} on {@code ch}, in the channel's life {@code epoch}. */
@@ -130,20 +93,20 @@ final class Settlements {
             // a delivery from a lost channel comes back from the broker, but its job ran: the result still
             // goes to its client (which ignores a second one), since the copy that comes back finds the job
             // taken already and is dropped without running; only the acknowledgement is skipped
-            if (!publishResult(ch, epoch, op, c.result()) && !stale(ch, d.from(), d.tag())) {
+            if (!publishResult(ch, epoch, op, c.result()) && !DeliveryTags.stale(ch, d.from(), d.tag())) {
                 ch.basicAck(d.tag(), false);
             }
         } else if (op instanceof WorkerOp.Ack a) {
-            if (!stale(ch, a.delivery().from(), a.delivery().tag())) {
+            if (!DeliveryTags.stale(ch, a.delivery().from(), a.delivery().tag())) {
                 ch.basicAck(a.delivery().tag(), false);
             }
         } else if (op instanceof WorkerOp.Release r) {
-            if (!stale(ch, r.from(), r.tag())) {
+            if (!DeliveryTags.stale(ch, r.from(), r.tag())) {
                 ch.basicNack(r.tag(), false, true);
             }
         } else if (op instanceof WorkerOp.Reject r) {
             RabbitMqDelivery d = r.delivery();
-            if (!stale(ch, d.from(), d.tag())) {
+            if (!DeliveryTags.stale(ch, d.from(), d.tag())) {
                 LOG.warn("worker {}: job {} goes to the dead letters in {}: {}", workerId,
                         d.properties().getMessageId(), topology.dead(), r.reason());
                 publish(ch, epoch, op, topology.dead(), Messages.deadLetter(d.properties(), r.reason(), workerId,
@@ -151,7 +114,7 @@ final class Settlements {
             }
         } else if (op instanceof WorkerOp.Refuse r) {
             RabbitMqDelivery d = r.delivery();
-            if (!stale(ch, d.from(), d.tag())) {
+            if (!DeliveryTags.stale(ch, d.from(), d.tag())) {
                 LOG.debug("worker {}: a refused message goes to the dead letters in {}: {}", workerId, topology.dead(),
                         r.reason());
                 publish(ch, epoch, op, topology.dead(), Messages.refused(d.properties(), r.bytes(), r.reason(),
@@ -165,8 +128,8 @@ final class Settlements {
         } else if (op instanceof WorkerOp.Publish p) {
             publishResult(ch, epoch, op, p.result());
         } else if (op instanceof WorkerOp.Forward f) {
-            if (!stale(ch, f.from(), f.tag())) {
-                String queue = topology.route(connection, f.notBeforeMillis(), System.currentTimeMillis(),
+            if (!DeliveryTags.stale(ch, f.from(), f.tag())) {
+                String queue = topology.delays().route(connection, f.notBeforeMillis(), System.currentTimeMillis(),
                         f.checkedOnArrival());
                 publish(ch, epoch, op, queue, Messages.forwarded(f.properties(), f.attempt(), f.notBeforeMillis()),
                         f.body());
@@ -205,19 +168,12 @@ final class Settlements {
             throw e;
         }
         // confirms reach this thread through the consumer's inbox, so registering after publishing is safe
-        pending.computeIfAbsent(epoch, e -> new TreeMap<>()).put(seq, new Pending(op, queue, p.getMessageId()));
+        unconfirmed.add(epoch, seq, op, queue, p.getMessageId());
     }
 
     /** A publish came back unroutable; its confirm follows, and decides what to do. */
     void returned(WorkerOp.Returned r) {
-        for (NavigableMap<Long, Pending> m : pending.values()) {
-            for (Pending p : m.values()) {
-                if (p.returned == null && p.queue.equals(r.queue()) && Objects.equals(p.messageId, r.messageId())) {
-                    p.returned = r.why();
-                    return;
-                }
-            }
-        }
+        unconfirmed.returned(r);
     }
 
     /**
@@ -225,15 +181,7 @@ final class Settlements {
      * could not route to a queue that should exist, goes into {@code redo}.
      */
     void confirmed(Channel ch, WorkerOp.Confirmed c, Deque<WorkerOp> redo) {
-        NavigableMap<Long, Pending> m = pending.get(c.epoch());
-        if (m == null) {
-            return;
-        }
-        NavigableMap<Long, Pending> done = c.multiple() ? m.headMap(c.seq(), true) : m.subMap(c.seq(), true, c.seq(),
-                true);
-        List<Pending> settled = new ArrayList<>(done.values());
-        done.clear();
-        for (Pending p : settled) {
+        for (Unconfirmed.Pending p : unconfirmed.take(c)) {
             if (c.nack() && p.queue.equals(topology.dead())) {
                 // the dead letters are full (x-overflow: reject-publish): the oldest goes, counted, to make room
                 dropOldest(ch);
@@ -247,7 +195,7 @@ final class Settlements {
                 LOG.warn("worker {}: queue {} does not exist ({}); declaring the queues again", workerId, p.queue,
                         p.returned);
                 redeclare = true;
-                topology.forgetDelayQueues();
+                topology.delays().forget();
                 redo.add(p.op);
             } else {
                 if (p.returned != null) {
@@ -264,30 +212,16 @@ final class Settlements {
             all.completes().forEach(c -> acknowledge(ch, c));
             return;
         }
-        if (staleDelivery(ch, op)) {
+        if (DeliveryTags.stale(ch, op)) {
             return;
         }
-        long tag = tag(op);
+        long tag = DeliveryTags.tag(op);
         try {
             ch.basicAck(tag, false);
         } catch (IOException | ShutdownSignalException e) {
             // the channel is lost, and with it the delivery: the broker delivers the job again
             LOG.debug("could not acknowledge delivery {}: {}", tag, e.toString());
         }
-    }
-
-    /** The delivery tag of an operation that settles a delivery; -1 for one that does not. */
-    private static long tag(WorkerOp op) {
-        if (op instanceof WorkerOp.Complete c) {
-            return c.delivery().tag();
-        } else if (op instanceof WorkerOp.Reject r) {
-            return r.delivery().tag();
-        } else if (op instanceof WorkerOp.Refuse r) {
-            return r.delivery().tag();
-        } else if (op instanceof WorkerOp.Forward f) {
-            return f.tag();
-        }
-        return -1;
     }
 
     /**
@@ -302,10 +236,10 @@ final class Settlements {
             all.completes().forEach(c -> abandon(ch, c));
             return;
         }
-        if (staleDelivery(ch, op)) {
+        if (DeliveryTags.stale(ch, op)) {
             return;
         }
-        long tag = tag(op);
+        long tag = DeliveryTags.tag(op);
         try {
             if (op instanceof WorkerOp.Refuse || op instanceof WorkerOp.Complete) {
                 ch.basicAck(tag, false);
@@ -349,43 +283,9 @@ final class Settlements {
 
     /**
      * After a channel's life ended, on the channel that replaced it: what its unconfirmed publishes
-     * still need. A delivery that came on the lost channel comes back from the broker by itself, so
-     * only settlements of current deliveries, results of jobs that ran and free results are done again.
+     * still need ({@link Unconfirmed#salvage}).
      */
     List<WorkerOp> salvage(Channel ch, int currentEpoch) {
-        List<WorkerOp> again = new ArrayList<>();
-        for (Iterator<Map.Entry<Integer, NavigableMap<Long, Pending>>> it = pending.entrySet().iterator();
-                it.hasNext(); ) {
-            Map.Entry<Integer, NavigableMap<Long, Pending>> e = it.next();
-            if (e.getKey() == currentEpoch) {
-                continue;
-            }
-            for (Pending p : e.getValue().values()) {
-                if (p.op instanceof WorkerOp.CompleteAll || p.op instanceof WorkerOp.Complete
-                        || p.op instanceof WorkerOp.Publish || p.op instanceof WorkerOp.Bury
-                        || !staleDelivery(ch, p.op)) {
-                    // results of jobs that ran are sent again whatever became of their deliveries
-                    again.add(p.op);
-                }
-            }
-            it.remove();
-        }
-        return again;
-    }
-
-    private static boolean staleDelivery(Channel ch, WorkerOp op) {
-        if (op instanceof WorkerOp.Complete c) {
-            return stale(ch, c.delivery().from(), c.delivery().tag());
-        }
-        if (op instanceof WorkerOp.Reject r) {
-            return stale(ch, r.delivery().from(), r.delivery().tag());
-        }
-        if (op instanceof WorkerOp.Refuse r) {
-            return stale(ch, r.delivery().from(), r.delivery().tag());
-        }
-        if (op instanceof WorkerOp.Forward f) {
-            return stale(ch, f.from(), f.tag());
-        }
-        return true;
+        return unconfirmed.salvage(ch, currentEpoch);
     }
 }

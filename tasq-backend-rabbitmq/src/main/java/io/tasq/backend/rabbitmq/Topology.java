@@ -1,16 +1,12 @@
 package io.tasq.backend.rabbitmq;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ShutdownSignalException;
 import io.tasq.ConfigurationException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +26,8 @@ import org.slf4j.LoggerFactory;
  *       the workers ({@link DeadLetterTally});
  *   <li>{@code tasq.NAME.reply.CLIENTID}: a client's results, durable and not exclusive, so results
  *       wait for a client that is away; deleted by the broker after {@code result-ttl} unused;
- *   <li>{@code tasq.NAME.delay.MILLIS}: delayed jobs wait here for {@code MILLIS} (a per-queue
- *       message TTL, so no job waits behind a later one) and are then dead-lettered into the job
- *       queue; deleted by the broker once unused;
+ *   <li>{@code tasq.NAME.delay.MILLIS}: delayed jobs wait here for {@code MILLIS}, then go into the
+ *       job queue (see {@link DelayQueues});
  *   <li>{@code tasq.NAME.schedules}: durable, single active consumer: the repeating jobs, held by
  *       one worker at a time (see {@link RabbitMqScheduleStore}); declared by workers;
  *   <li>{@code tasq.NAME.presence}: a fanout exchange (auto-deleted) to which each worker binds an
@@ -73,19 +68,6 @@ final class Topology {
      */
     static final int MAX_MESSAGE_BYTES = 128 << 20;
 
-    /**
-     * The longest a job waits in a delay queue at a time (24 days). RabbitMQ refuses larger
-     * {@code x-message-ttl} and {@code x-expires} values (some versions past 32 bits of milliseconds,
-     * about 49 days, others later), and a refused declaration closes the channel: a job due later makes
-     * several trips, and the worker that receives it early defers it again (by its signed time).
-     */
-    static final long MAX_DELAY_HOP_MILLIS = 24L * 24 * 3600 * 1000;
-
-    /** How often a delay queue in use is declared again, which keeps the broker from expiring it. */
-    static final long REDECLARE_MILLIS = 30_000;
-    /** How long a delay queue outlives the last declaration, beyond its own delay. */
-    static final long DELAY_QUEUE_GRACE_MILLIS = 2 * REDECLARE_MILLIS + 60_000;
-
     private static final Logger LOG = LoggerFactory.getLogger(Topology.class);
 
     private final RabbitMqSettings settings;
@@ -96,7 +78,7 @@ final class Topology {
     private final String presence;
     private final String locks;
     private final String dropped;
-    private final Map<Long, Long> delayDeclaredAt = new ConcurrentHashMap<>();
+    private final DelayQueues delays;
     /** Whether {@link #dead} was found without the cap (declared by an older Tasq), logged once. */
     private volatile boolean deadUncapped;
 
@@ -109,10 +91,16 @@ final class Topology {
         this.presence = prefix + "presence";
         this.locks = prefix + "locks";
         this.dropped = dead + ".dropped";
+        this.delays = new DelayQueues(settings, prefix, jobs);
     }
 
     String jobs() {
         return jobs;
+    }
+
+    /** The delay queues, where jobs due later wait. */
+    DelayQueues delays() {
+        return delays;
     }
 
     String dead() {
@@ -162,14 +150,6 @@ final class Topology {
         return q;
     }
 
-    String delay(long bucketMillis) {
-        return prefix + "delay." + bucketMillis;
-    }
-
-    static boolean isDelayQueue(String queue) {
-        return queue.startsWith("tasq.") && queue.contains(".delay.");
-    }
-
     /**
      * Whether automatic recovery should declare {@code queue} again after a reconnection: not the
      * delay queues (declared again when next used) nor the dead-letter and tally queues, which are
@@ -179,73 +159,7 @@ final class Topology {
      */
     static boolean recoveredByTheClient(RabbitMqSettings settings, String queue) {
         String dead = "tasq." + settings.name() + ".dead";
-        return !isDelayQueue(queue) && !queue.equals(dead) && !queue.equals(dead + ".dropped");
-    }
-
-    /**
-     * How long a job still {@code remainingMillis} from its time waits in a delay queue. Delays up
-     * to a second are rounded up to 10 ms; longer ones down to two significant digits, and the job
-     * comes back early by less than a tenth of its delay, to be deferred again for the rest by the
-     * worker that receives it (by the time signed in it). So a job is never delivered early, runs at
-     * most 10 ms late, and there are at most about a hundred delay queues per power of ten.
-     */
-    static long bucket(long remainingMillis) {
-        if (remainingMillis <= 1_000) {
-            return Math.max(10, (remainingMillis + 9) / 10 * 10);
-        }
-        long scale = scale(remainingMillis);
-        return remainingMillis / scale * scale;
-    }
-
-    /**
-     * Like {@link #bucket}, but rounded up: for a retry, whose time nothing signed says, so that no
-     * worker could tell it came back early. It runs at most a tenth of its backoff late (less than
-     * the backoff's own jitter), from the same delay queues.
-     */
-    static long bucketUp(long remainingMillis) {
-        if (remainingMillis <= 1_000) {
-            return bucket(remainingMillis);
-        }
-        long scale = scale(remainingMillis);
-        return (remainingMillis + scale - 1) / scale * scale;
-    }
-
-    /** The power of ten that leaves two significant digits of {@code millis}. */
-    private static long scale(long millis) {
-        long scale = 1;
-        while (millis / scale >= 100) {
-            scale *= 10;
-        }
-        return scale;
-    }
-
-    /**
-     * Where a job goes now: the job queue if it is due, else the delay queue for what remains (at
-     * most {@link #MAX_DELAY_HOP_MILLIS}), declared if it has not been lately.
-     *
-     * @param checkedOnArrival whether the job's time is checked again when it comes back (it is
-     *     signed in the job: a delayed or deferred job), so that it may come back early; else (a
-     *     retry) it must not, and waits a little longer instead
-     */
-    String route(Connection connection, long notBeforeMillis, long nowMillis, boolean checkedOnArrival)
-            throws IOException {
-        long remaining = notBeforeMillis - nowMillis;
-        if (notBeforeMillis <= 0 || remaining <= 0) {
-            return jobs;
-        }
-        long hop = Math.min(remaining, MAX_DELAY_HOP_MILLIS);
-        long bucket = checkedOnArrival ? bucket(hop) : bucketUp(hop);
-        Long last = delayDeclaredAt.get(bucket);
-        if (last == null || nowMillis - last > REDECLARE_MILLIS) {
-            declare(connection, delay(bucket), delayArguments(bucket));
-            delayDeclaredAt.put(bucket, nowMillis);
-        }
-        return delay(bucket);
-    }
-
-    /** Forgets which delay queues were declared, after a reconnection: the broker may have lost them. */
-    void forgetDelayQueues() {
-        delayDeclaredAt.clear();
+        return !DelayQueues.isDelayQueue(queue) && !queue.equals(dead) && !queue.equals(dead + ".dropped");
     }
 
     /**
@@ -262,7 +176,7 @@ final class Topology {
         if (settings.quorum()) {
             jobArgs.put("x-delivery-limit", settings.deliveryLimit());
         }
-        declare(channel, jobs, jobArgs);
+        QueueDeclarations.declare(channel, settings, jobs, jobArgs);
     }
 
     /** The arguments of a queue that keeps what matters: its type, and its expiry if one is set. */
@@ -287,10 +201,11 @@ final class Topology {
         capped.put("x-max-length", settings.deadLetterMax());
         capped.put("x-overflow", "reject-publish");
         try {
-            declare(connection, dead, capped);
+            QueueDeclarations.declare(connection, settings, dead, capped);
             return;
         } catch (ConfigurationException e) {
-            declare(connection, dead, args); // an uncapped one of an older Tasq; else the error is the one to report
+            // an uncapped one of an older Tasq; else the error is the one to report
+            QueueDeclarations.declare(connection, settings, dead, args);
         }
         if (!deadUncapped) {
             deadUncapped = true;
@@ -307,7 +222,7 @@ final class Topology {
         Map<String, Object> args = new HashMap<>();
         args.put("x-max-length", DeadLetterTally.MAX_RECORDS);
         expires(args);
-        declare(connection, dropped, args);
+        QueueDeclarations.declare(connection, settings, dropped, args);
     }
 
     /** Declares the queue of repeating jobs: one consumer at a time, the leader. */
@@ -315,7 +230,7 @@ final class Topology {
         Map<String, Object> args = new HashMap<>();
         args.put("x-single-active-consumer", true);
         kept(args);
-        declare(channel, schedules, args);
+        QueueDeclarations.declare(channel, settings, schedules, args);
     }
 
     /** Declares the queue of unique-job locks: one consumer at a time, the leader. */
@@ -323,14 +238,14 @@ final class Topology {
         Map<String, Object> args = new HashMap<>();
         args.put("x-single-active-consumer", true);
         kept(args);
-        declare(channel, locks, args);
+        QueueDeclarations.declare(channel, settings, locks, args);
     }
 
     /** Declares {@code clientId}'s reply queue. */
     void declareReplyQueue(Channel channel, String clientId) throws IOException {
         Map<String, Object> args = new HashMap<>();
         args.put("x-expires", settings.resultTtl().toMillis());
-        declare(channel, checkedReply(clientId), args);
+        QueueDeclarations.declare(channel, settings, checkedReply(clientId), args);
     }
 
     private void expires(Map<String, Object> args) {
@@ -339,44 +254,5 @@ final class Topology {
         }
     }
 
-    private Map<String, Object> delayArguments(long bucket) {
-        Map<String, Object> args = new HashMap<>();
-        args.put("x-message-ttl", bucket);
-        args.put("x-dead-letter-exchange", "");
-        args.put("x-dead-letter-routing-key", jobs);
-        args.put("x-expires", bucket + DELAY_QUEUE_GRACE_MILLIS);
-        return args;
-    }
 
-    /** Declares on a channel of its own, so that a refused declaration does not close a working one. */
-    private void declare(Connection connection, String queue, Map<String, Object> args) throws IOException {
-        Channel channel = connection.createChannel();
-        try {
-            declare(channel, queue, args);
-        } finally {
-            try {
-                if (channel.isOpen()) {
-                    channel.close();
-                }
-            } catch (TimeoutException | IOException | ShutdownSignalException e) {
-                // the declaration is what mattered
-            }
-        }
-    }
-
-    private void declare(Channel channel, String queue, Map<String, Object> args) throws IOException {
-        try {
-            channel.queueDeclare(queue, true, false, false, args);
-        } catch (IOException e) {
-            ShutdownSignalException s = Connections.shutdownCause(e);
-            if (s != null && !s.isHardError() && s.getReason() instanceof AMQP.Channel.Close close
-                    && close.getReplyCode() == 406) {
-                throw new ConfigurationException("queue '" + queue + "' on " + settings + " already exists with "
-                        + "other settings than " + args + " (" + close.getReplyText() + "): every client and worker "
-                        + "of a queue must use the same queue-type, delivery-limit, queue-expires, result-ttl and "
-                        + "dead-letter-max, or delete the queue", e);
-            }
-            throw e;
-        }
-    }
 }

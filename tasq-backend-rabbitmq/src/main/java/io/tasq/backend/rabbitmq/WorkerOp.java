@@ -56,7 +56,7 @@ sealed interface WorkerOp {
      * and is retried) or to a delay queue (the runtime deferred it by its signed time, or it waits for
      * its retry), then acknowledge the delivered one. {@code notBeforeMillis} comes from the runtime,
      * never from a header; 0 means due now. {@code checkedOnArrival}: whether the time is signed in the
-     * job, so that a worker defers it again if it comes back early (see {@link Topology#route}).
+     * job, so that a worker defers it again if it comes back early (see {@link DelayQueues#route}).
      */
     record Forward(Channel from, long tag, AMQP.BasicProperties properties, byte[] body, int attempt,
             long notBeforeMillis, boolean checkedOnArrival) implements WorkerOp {

@@ -68,14 +68,4 @@ class MessagesTest {
         byte[] manyClaimed = ByteBuffer.allocate(4).putInt(Integer.MAX_VALUE).array();
         assertThatThrownBy(() -> Messages.results(several, manyClaimed)).isInstanceOf(IllegalArgumentException.class);
     }
-
-    @Test
-    void aRetryWaitsItsTimeRoundedUpAndNoHopIsLongerThanTheBrokerTakes() {
-        for (long r = 1; r < 5_000_000_000L; r = r * 3 / 2 + 7) {
-            long up = Topology.bucketUp(r);
-            assertThat(up).isGreaterThanOrEqualTo(r).isLessThanOrEqualTo(Math.max(r + 9, r + r / 10 + 1));
-        }
-        long longest = Topology.bucketUp(Topology.MAX_DELAY_HOP_MILLIS) + Topology.DELAY_QUEUE_GRACE_MILLIS;
-        assertThat(longest).isLessThan(Integer.MAX_VALUE); // x-expires of the longest delay queue, in 32 bits
-    }
 }

@@ -160,23 +160,4 @@ class RabbitMqSettingsTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("too long");
     }
-
-    @Test
-    void delayBucketsNeverDeliverEarlyAndStayFew() {
-        assertThat(Topology.bucket(1)).isEqualTo(10);
-        assertThat(Topology.bucket(995)).isEqualTo(1_000);
-        assertThat(Topology.bucket(1_001)).isEqualTo(1_000);
-        assertThat(Topology.bucket(1_499)).isEqualTo(1_400);
-        assertThat(Topology.bucket(3_612_345)).isEqualTo(3_600_000);
-        for (long r = 1; r < 50_000_000; r = r * 3 / 2 + 7) {
-            long b = Topology.bucket(r);
-            if (r <= 1_000) {
-                // the last step: due on arrival, at most 10 ms late
-                assertThat(b).isBetween(r, r + 9);
-            } else {
-                // an earlier step: never late, and what is left is less than a tenth
-                assertThat(b).isLessThanOrEqualTo(r).isGreaterThan(r - r / 10 - 1);
-            }
-        }
-    }
 }

@@ -31,7 +31,7 @@ class UnverifiedMessagesTest extends BrokerTestSupport {
 
     /** The delay queues of {@code name} there are. */
     private static List<String> delayQueues(String name) throws Exception {
-        return TestBroker.queuesOf(name).stream().filter(Topology::isDelayQueue).toList();
+        return TestBroker.queuesOf(name).stream().filter(DelayQueues::isDelayQueue).toList();
     }
 
     private static void assertServes(TasqClient client, String what) {
@@ -192,7 +192,7 @@ class UnverifiedMessagesTest extends BrokerTestSupport {
         String url = newQueueUrl();
         String name = TestBroker.nameOf(url);
         // the longest hop, 24 days, rounded down to two digits: it comes back early, and is deferred again
-        String hop = "tasq." + name + ".delay." + Topology.bucket(Topology.MAX_DELAY_HOP_MILLIS);
+        String hop = "tasq." + name + ".delay." + DelayQueues.bucket(DelayQueues.MAX_DELAY_HOP_MILLIS);
         try {
             Worker worker = startWorker(url, 1);
             TasqClient client = connected(url);

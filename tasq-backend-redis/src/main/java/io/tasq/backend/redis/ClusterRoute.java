@@ -76,10 +76,10 @@ final class ClusterRoute {
                         || e.getMessage().startsWith("NOAUTH") || e.getMessage().startsWith("NOPERM"))) {
                     throw e;
                 }
-                failures.add(node + ": " + Connections.message(e));
+                failures.add(node + ": " + RedisErrors.message(e));
                 continue;
             } catch (JedisException e) {
-                failures.add(node + ": " + Connections.message(e));
+                failures.add(node + ": " + RedisErrors.message(e));
                 continue;
             }
             return pick(node, slots);

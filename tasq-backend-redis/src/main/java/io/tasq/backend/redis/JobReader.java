@@ -23,7 +23,7 @@ final class JobReader {
     private static final Logger LOG = LoggerFactory.getLogger(JobReader.class);
 
     private final RedisConsumer consumer;
-    private final Connections connections;
+    private final RedisConnections connections;
     private final Keys keys;
     private final String workerId;
     private final Clock clock;
@@ -33,7 +33,7 @@ final class JobReader {
     private final JobReads reads;
     private final long blockMillis;
 
-    JobReader(RedisConsumer consumer, Connections connections, Keys keys, Clock clock, Semaphore slots,
+    JobReader(RedisConsumer consumer, RedisConnections connections, Keys keys, Clock clock, Semaphore slots,
             ReaderConnection connection, Reclaimer reclaimer, JobReads reads, long blockMillis) {
         this.consumer = consumer;
         this.connections = connections;
@@ -121,7 +121,7 @@ final class JobReader {
                 }
                 if (!backoff.failing()) {
                     LOG.warn("worker {} lost {} ({}); reconnecting, its jobs wait there", workerId, connections.url(),
-                            Connections.message(e));
+                            RedisErrors.message(e));
                 }
                 if (!backoff.pause(consumer::taking)) {
                     break;
@@ -158,7 +158,7 @@ final class JobReader {
     private void overLimits(boolean ring, JedisException e) {
         if (ring) {
             LOG.warn("worker {}: the doorbell {} held more than Tasq writes there ({}); deleting it", workerId,
-                    Keys.name(keys.ring()), Connections.message(e));
+                    Keys.name(keys.ring()), RedisErrors.message(e));
             try (Jedis j = connections.borrow()) {
                 j.del(keys.ring());
             } catch (JedisException again) {
@@ -166,7 +166,7 @@ final class JobReader {
             }
         } else {
             LOG.error("worker {}: a reply of Redis was over the limits and was not read ({}); reading again",
-                    workerId, Connections.message(e));
+                    workerId, RedisErrors.message(e));
         }
     }
 }

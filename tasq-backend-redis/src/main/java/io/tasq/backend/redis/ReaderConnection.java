@@ -14,7 +14,7 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 final class ReaderConnection {
 
-    private final Connections connections;
+    private final RedisConnections connections;
     private volatile Jedis jedis;
     private volatile long id = -1;
     private volatile int epoch;
@@ -25,7 +25,7 @@ final class ReaderConnection {
      *
      * @throws io.tasq.TasqException naming the address if the server cannot be reached
      */
-    ReaderConnection(Connections connections) {
+    ReaderConnection(RedisConnections connections) {
         this.connections = connections;
         Jedis first = connections.open(g -> guard = g);
         this.epoch = connections.epoch();

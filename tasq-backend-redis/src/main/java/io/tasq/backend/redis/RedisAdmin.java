@@ -17,11 +17,11 @@ final class RedisAdmin implements QueueAdmin {
 
     private static final byte[] GROUP = Keys.bytes(Keys.GROUP);
 
-    private final Connections connections;
+    private final RedisConnections connections;
     private final Keys keys;
     private final Clock clock;
 
-    RedisAdmin(Connections connections, Keys keys, Clock clock) {
+    RedisAdmin(RedisConnections connections, Keys keys, Clock clock) {
         this.connections = connections;
         this.keys = keys;
         this.clock = clock;

@@ -37,7 +37,7 @@ final class RedisBackend implements Backend {
     private final String description;
     private final Clock clock;
     private final Keys keys;
-    private final Connections connections;
+    private final RedisConnections connections;
     private final RedisAdmin admin;
     private final RedisDeadLetters deadLetters;
     private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
@@ -48,7 +48,7 @@ final class RedisBackend implements Backend {
         this.description = description;
         this.clock = clock;
         this.keys = new Keys(settings.queue());
-        this.connections = new Connections(settings, description);
+        this.connections = new RedisConnections(settings, description);
         this.admin = new RedisAdmin(connections, keys, clock);
         this.deadLetters = new RedisDeadLetters(connections, keys);
     }

@@ -46,7 +46,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
     private static final Logger LOG = LoggerFactory.getLogger(RedisConsumer.class);
     private static final byte[] GROUP = Keys.bytes(Keys.GROUP);
 
-    private final Connections connections;
+    private final RedisConnections connections;
     private final Keys keys;
     private final RedisSettings settings;
     private final String workerId;
@@ -79,7 +79,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
      *
      * @throws io.tasq.TasqException naming the address if the server cannot be reached
      */
-    RedisConsumer(Connections connections, Keys keys, RedisSettings settings, ConsumerOptions options, Clock clock,
+    RedisConsumer(RedisConnections connections, Keys keys, RedisSettings settings, ConsumerOptions options, Clock clock,
             long blockMillis) {
         this.connections = connections;
         this.keys = keys;

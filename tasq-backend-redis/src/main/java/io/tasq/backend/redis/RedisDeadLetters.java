@@ -25,10 +25,10 @@ final class RedisDeadLetters implements DeadLetters {
     private static final int BATCH = 500;
     private static final Pattern ENTRY_ID = Pattern.compile("\\d{1,20}-\\d{1,20}");
 
-    private final Connections connections;
+    private final RedisConnections connections;
     private final Keys keys;
 
-    RedisDeadLetters(Connections connections, Keys keys) {
+    RedisDeadLetters(RedisConnections connections, Keys keys) {
         this.connections = connections;
         this.keys = keys;
     }

@@ -29,7 +29,7 @@ import redis.clients.jedis.params.XAddParams;
  * job's stage completes when Redis has answered for it. If the connection breaks, every job not yet
  * answered for is written again after a backoff, until Redis is back: a job may then be in the
  * stream twice, and its second result is ignored by the client. Results are read by a
- * {@link ResultReader} on a connection of its own.
+ * {@link RedisResultReader} on a connection of its own.
  *
  * <p>Thread-safe: any thread may send.
  */
@@ -41,11 +41,11 @@ final class RedisProducer implements JobProducer {
     private record Outgoing(OutboundJob job, CompletableFuture<Void> accepted) {
     }
 
-    private final Connections connections;
+    private final RedisConnections connections;
     private final Keys keys;
     private final String clientId;
     private final Clock clock;
-    private final ResultReader results;
+    private final RedisResultReader results;
     private final LinkedBlockingQueue<Outgoing> outbox = new LinkedBlockingQueue<>();
     private final Thread sender;
     private volatile boolean running = true;
@@ -55,13 +55,13 @@ final class RedisProducer implements JobProducer {
      *
      * @throws io.tasq.TasqException naming the address if the server cannot be reached
      */
-    RedisProducer(Connections connections, Keys keys, String clientId, ResultListener listener, Clock clock,
+    RedisProducer(RedisConnections connections, Keys keys, String clientId, ResultListener listener, Clock clock,
             long blockMillis) {
         this.connections = connections;
         this.keys = keys;
         this.clientId = clientId;
         this.clock = clock;
-        this.results = new ResultReader(connections, keys.results(clientId), clientId, listener, blockMillis);
+        this.results = new RedisResultReader(connections, keys.results(clientId), clientId, listener, blockMillis);
         this.sender = new Thread(this::sendLoop, "tasq-redis-send-" + clientId);
         sender.setDaemon(true);
         results.start();
@@ -129,7 +129,7 @@ final class RedisProducer implements JobProducer {
             connections.clearIdle();
             if (!backoff.failing()) {
                 LOG.warn("client {} cannot write to {} ({}); {} job(s) wait and are sent again when it is back",
-                        clientId, connections.url(), Connections.message(e), batch.size() + outbox.size());
+                        clientId, connections.url(), RedisErrors.message(e), batch.size() + outbox.size());
             }
             return batch;
         }

@@ -28,7 +28,7 @@ final class RedisReplayGuard implements ReplayGuard, AutoCloseable {
         RedisDelivery inHand(String deliveryId);
     }
 
-    private final Connections connections;
+    private final RedisConnections connections;
     private final Keys keys;
     private final String workerId;
     private final Deliveries deliveries;
@@ -39,7 +39,7 @@ final class RedisReplayGuard implements ReplayGuard, AutoCloseable {
      * @param window how long a claim is kept at most ({@code redis.replay-window}): a key per job taken
      *     costs Redis memory, so it lives until the job's expiry or this, whichever comes first
      */
-    RedisReplayGuard(Connections connections, Keys keys, String workerId, Deliveries deliveries, Duration window) {
+    RedisReplayGuard(RedisConnections connections, Keys keys, String workerId, Deliveries deliveries, Duration window) {
         this.connections = connections;
         this.keys = keys;
         this.workerId = workerId;

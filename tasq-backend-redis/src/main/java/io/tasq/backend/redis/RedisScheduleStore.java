@@ -33,7 +33,7 @@ final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
     private static final byte[] ALL = Keys.bytes("+inf");
     private static final byte[] UNLIMITED = Keys.bytes("-1");
 
-    private final Connections connections;
+    private final RedisConnections connections;
     private final Keys keys;
     private final RedisSettings settings;
     private final String workerId;
@@ -42,7 +42,7 @@ final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
     private long dueRetryAt;
     private volatile boolean closed;
 
-    RedisScheduleStore(Connections connections, Keys keys, RedisSettings settings, String workerId) {
+    RedisScheduleStore(RedisConnections connections, Keys keys, RedisSettings settings, String workerId) {
         this.connections = connections;
         this.keys = keys;
         this.settings = settings;
@@ -95,7 +95,7 @@ final class RedisScheduleStore implements ScheduleStore, AutoCloseable {
                 dueRetryAt = System.nanoTime() + wait * 1_000_000;
                 if (dueFailures++ == 0) {
                     LOG.warn("worker {} cannot read the repeating jobs of {} ({}); their runs wait until it can",
-                            workerId, connections.url(), Connections.message(e));
+                            workerId, connections.url(), RedisErrors.message(e));
                 }
             }
             return List.of();

@@ -23,12 +23,12 @@ import redis.clients.jedis.Jedis;
 final class RedisUniqueLocks implements UniqueLocks, AutoCloseable {
 
 
-    private final Connections connections;
+    private final RedisConnections connections;
     private final Keys keys;
     private final String workerId;
     private volatile boolean closed;
 
-    RedisUniqueLocks(Connections connections, Keys keys, String workerId) {
+    RedisUniqueLocks(RedisConnections connections, Keys keys, String workerId) {
         this.connections = connections;
         this.keys = keys;
         this.workerId = workerId;

@@ -40,7 +40,7 @@ final class Settler {
     record Op(Script script, List<byte[]> keys, List<byte[]> args, String what, Runnable done) {
     }
 
-    private final Connections connections;
+    private final RedisConnections connections;
     private final String workerId;
     private final LinkedBlockingQueue<Op> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -49,7 +49,7 @@ final class Settler {
     private volatile long deadline = Long.MAX_VALUE;
 
     /** @param died told if the settler's thread dies of something other than a close */
-    Settler(Connections connections, String workerId, java.util.function.Consumer<Throwable> died) {
+    Settler(RedisConnections connections, String workerId, java.util.function.Consumer<Throwable> died) {
         this.connections = connections;
         this.workerId = workerId;
         this.died = died;
@@ -124,7 +124,7 @@ final class Settler {
             connections.clearIdle();
             if (!backoff.failing()) {
                 LOG.warn("worker {} cannot write results to {} ({}); {} wait and go when it is back", workerId,
-                        connections.url(), Connections.message(e), batch.size() + queue.size());
+                        connections.url(), RedisErrors.message(e), batch.size() + queue.size());
             }
             return batch;
         }

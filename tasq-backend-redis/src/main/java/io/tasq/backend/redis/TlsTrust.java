@@ -1,6 +1,7 @@
 package io.tasq.backend.redis;
 
 import io.tasq.ConfigurationException;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,11 +11,34 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.SslVerifyMode;
 
-/** The trust store of {@code rediss://} connections made from {@code redis.tls-ca}. Stateless. */
+/**
+ * How {@code rediss://} connections check the server: its certificate must chain to a trusted CA and
+ * name the host, the CA being the JVM's or those of the PEM file {@code redis.tls-ca}. Stateless.
+ */
 final class TlsTrust {
 
     private TlsTrust() {
+    }
+
+    /**
+     * The TLS options of the backend's connections: full verification, against the trust store made
+     * from {@code redis.tls-ca} if it is set, else the JVM's.
+     *
+     * @throws io.tasq.ConfigurationException if {@code redis.tls-ca} cannot be read or holds no
+     *     certificate
+     */
+    static SslOptions options(RedisSettings settings) {
+        // FULL: the server's certificate must chain to a trusted CA and name the host
+        SslOptions.Builder tls = SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL);
+        if (settings.tlsCa() != null) {
+            char[] password = "tasq".toCharArray(); // protects nothing: the store holds public certificates
+            byte[] store = store(settings, password);
+            tls.truststore(() -> new ByteArrayInputStream(store), password).trustStoreType("PKCS12");
+        }
+        return tls.build();
     }
 
     /** A PKCS12 trust store, as bytes, of the PEM certificates in {@code redis.tls-ca}. */

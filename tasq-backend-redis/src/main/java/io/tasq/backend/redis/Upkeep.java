@@ -33,7 +33,7 @@ final class Upkeep {
     private static final byte[] GROUP = Keys.bytes(Keys.GROUP);
 
     private final RedisConsumer consumer;
-    private final Connections connections;
+    private final RedisConnections connections;
     private final Keys keys;
     private final RedisSettings settings;
     private final Clock clock;
@@ -46,7 +46,7 @@ final class Upkeep {
     private boolean failing;
     private long retryAt;
 
-    Upkeep(RedisConsumer consumer, Connections connections, Keys keys, RedisSettings settings, Clock clock) {
+    Upkeep(RedisConsumer consumer, RedisConnections connections, Keys keys, RedisSettings settings, Clock clock) {
         this.consumer = consumer;
         this.connections = connections;
         this.keys = keys;
@@ -100,7 +100,7 @@ final class Upkeep {
             if (!failing) {
                 failing = true;
                 LOG.warn("worker {}: upkeep cannot reach {} ({}); delayed jobs wait until it can", consumer.workerId(),
-                        connections.url(), Connections.message(e));
+                        connections.url(), RedisErrors.message(e));
             }
         } catch (RuntimeException e) {
             LOG.error("worker {}: upkeep failed", consumer.workerId(), e);

@@ -51,6 +51,22 @@ class RedisReplayGuardTest {
         return c.replayGuard().orElseThrow();
     }
 
+    /** A worker's guard, and the first delivery of job-1 of client-a, claimed by that delivery until {@code expiry}. */
+    private record Claimed(Backend backend, JobProducer producer, List<Delivery> got, ReplayGuard guard, long expiry) {
+    }
+
+    private Claimed firstDeliveryClaimed() {
+        Backend b = q.backend();
+        JobProducer p = b.openProducer("client-a", r -> { });
+        List<Delivery> got = new CopyOnWriteArrayList<>();
+        ReplayGuard guard = q.consume(b, "worker-1", 2, got).replayGuard().orElseThrow();
+        send(p, "job-1", 0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
+        long expiry = in(Duration.ofMinutes(1));
+        assertThat(guard.claim("client-a/job-1", got.get(0).id(), expiry)).isTrue();
+        return new Claimed(b, p, got, guard, expiry);
+    }
+
     @Test
     void aJobIsClaimedByOneDeliveryUntilItExpires() {
         ReplayGuard guard = guard(q.backend(), "worker-1");
@@ -116,14 +132,11 @@ class RedisReplayGuardTest {
 
     @Test
     void aJobHandedBackKeepsItsClaimAndACopyDoesNot() {
-        Backend b = q.backend();
-        JobProducer p = b.openProducer("client-a", r -> { });
-        List<Delivery> got = new CopyOnWriteArrayList<>();
-        ReplayGuard guard = q.consume(b, "worker-1", 2, got).replayGuard().orElseThrow();
-        send(p, "job-1", 0);
-        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
-        long expiry = in(Duration.ofMinutes(1));
-        assertThat(guard.claim("client-a/job-1", got.get(0).id(), expiry)).isTrue();
+        Claimed c = firstDeliveryClaimed();
+        JobProducer p = c.producer();
+        List<Delivery> got = c.got();
+        ReplayGuard guard = c.guard();
+        long expiry = c.expiry();
         got.get(0).release();
         await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 2);
         assertThat(got.get(1).id()).isNotEqualTo(got.get(0).id());
@@ -138,14 +151,10 @@ class RedisReplayGuardTest {
 
     @Test
     void aJobRetriedOrDeferredGivesItsClaimUpAndClaimsItAgain() {
-        Backend b = q.backend();
-        JobProducer p = b.openProducer("client-a", r -> { });
-        List<Delivery> got = new CopyOnWriteArrayList<>();
-        ReplayGuard guard = q.consume(b, "worker-1", 2, got).replayGuard().orElseThrow();
-        send(p, "job-1", 0);
-        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
-        long expiry = in(Duration.ofMinutes(1));
-        assertThat(guard.claim("client-a/job-1", got.get(0).id(), expiry)).isTrue();
+        Claimed c = firstDeliveryClaimed();
+        List<Delivery> got = c.got();
+        ReplayGuard guard = c.guard();
+        long expiry = c.expiry();
         assertThat(got.get(0).retry(System.currentTimeMillis() + 200)).isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 2);
         assertThat(guard.claim("client-a/job-1", got.get(1).id(), expiry)).as("the retry").isTrue();
@@ -160,14 +169,11 @@ class RedisReplayGuardTest {
 
     @Test
     void aDeadLetterSentBackTakesItsClaimAlong() {
-        Backend b = q.backend();
-        JobProducer p = b.openProducer("client-a", r -> { });
-        List<Delivery> got = new CopyOnWriteArrayList<>();
-        ReplayGuard guard = q.consume(b, "worker-1", 2, got).replayGuard().orElseThrow();
-        send(p, "job-1", 0);
-        await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
-        long expiry = in(Duration.ofMinutes(1));
-        assertThat(guard.claim("client-a/job-1", got.get(0).id(), expiry)).isTrue();
+        Claimed c = firstDeliveryClaimed();
+        Backend b = c.backend();
+        List<Delivery> got = c.got();
+        ReplayGuard guard = c.guard();
+        long expiry = c.expiry();
         got.get(0).reject("failed after 3 attempts");
         await().atMost(Duration.ofSeconds(5)).until(() -> q.redis.xlen(q.dead) == 1);
         assertThat(b.deadLetters().orElseThrow().retry(List.of())).isEqualTo(1);

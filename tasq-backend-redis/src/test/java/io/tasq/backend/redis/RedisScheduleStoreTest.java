@@ -52,7 +52,7 @@ class RedisScheduleStoreTest {
 
     /** A store as one worker has it, with connections of its own. */
     private RedisScheduleStore store(String workerId) {
-        Connections connections = new Connections(TestRedis.settings(url), url);
+        RedisConnections connections = new RedisConnections(TestRedis.settings(url), url);
         opened.add(connections);
         RedisScheduleStore s = new RedisScheduleStore(connections, keys, TestRedis.settings(url), workerId);
         opened.add(s);

@@ -41,7 +41,7 @@ class RepeatingJobsTest {
     private final Keys keys = TestRedis.keys(url);
     private final List<AutoCloseable> opened = new ArrayList<>();
     private final Jedis redis = TestRedis.jedis(url);
-    private final Connections connections = new Connections(TestRedis.settings(url), url);
+    private final RedisConnections connections = new RedisConnections(TestRedis.settings(url), url);
     /** The test's own view of the queue's repeating jobs. */
     private final RedisScheduleStore store = new RedisScheduleStore(connections, keys, TestRedis.settings(url), "test");
 

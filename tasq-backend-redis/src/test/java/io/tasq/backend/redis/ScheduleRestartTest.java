@@ -44,7 +44,7 @@ class ScheduleRestartTest {
         try (RedisServer server = RedisServer.start(dir.resolve("redis"), "--appendfsync", "always")) {
             String url = server.url("store");
             Keys keys = TestRedis.keys(url);
-            try (Connections connections = new Connections(TestRedis.settings(url), url)) {
+            try (RedisConnections connections = new RedisConnections(TestRedis.settings(url), url)) {
                 RedisScheduleStore store = new RedisScheduleStore(connections, keys, TestRedis.settings(url), "w");
                 store.add(job("kept", "job-1"));
                 Recurring seen = store.due(1_000, 10).get(0);
@@ -82,7 +82,7 @@ class ScheduleRestartTest {
                     .settings(TestKeys.worker().with("redis.visibility-timeout", "2s", "test")).concurrency(1).build()
                     .start();
             try (TasqClient client = Tasq.builder().url(url).settings(TestKeys.client()).client();
-                    Connections connections = new Connections(TestRedis.settings(url), url);
+                    RedisConnections connections = new RedisConnections(TestRedis.settings(url), url);
                     RedisScheduleStore store = new RedisScheduleStore(connections, TestRedis.keys(url),
                             TestRedis.settings(url), "test")) {
                 client.connect();

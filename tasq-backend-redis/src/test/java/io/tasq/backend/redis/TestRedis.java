@@ -72,7 +72,7 @@ final class TestRedis {
 
     /** A connection of the test's own to the server (and database) of {@code url}, for looking inside. */
     static Jedis jedis(String url) {
-        return new Connections(settings(url), url).openUnguarded();
+        return new RedisConnections(settings(url), url).openUnguarded();
     }
 
     /** The keys of {@code queue} for looking inside. */

@@ -19,13 +19,13 @@ import redis.clients.jedis.exceptions.JedisException;
  *
  * <p>Thread-safe: {@link #close()} may be called from any thread.
  */
-final class ResultReader {
+final class RedisResultReader {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ResultReader.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RedisResultReader.class);
     private static final int BATCH = 256;
     private static final byte[] BATCH_BYTES = Keys.bytes(Integer.toString(BATCH));
 
-    private final Connections connections;
+    private final RedisConnections connections;
     private final byte[] key;
     private final String clientId;
     private final ResultListener listener;
@@ -42,7 +42,7 @@ final class ResultReader {
      *
      * @throws io.tasq.TasqException naming the address if the server cannot be reached
      */
-    ResultReader(Connections connections, byte[] key, String clientId, ResultListener listener, long blockMillis) {
+    RedisResultReader(RedisConnections connections, byte[] key, String clientId, ResultListener listener, long blockMillis) {
         this.connections = connections;
         this.key = key;
         this.clientId = clientId;
@@ -107,7 +107,7 @@ final class ResultReader {
                 }
                 if (!backoff.failing()) {
                     LOG.warn("client {} lost {} while waiting for results ({}); reconnecting, the results wait there",
-                            clientId, connections.url(), Connections.message(e));
+                            clientId, connections.url(), RedisErrors.message(e));
                 }
                 if (!backoff.pause(() -> running)) {
                     break;
@@ -139,7 +139,7 @@ final class ResultReader {
                     Keys.bytes(Long.toString(limits.bulk())), Keys.bytes(Integer.toString(Entries.MAX_FIELDS)),
                     BATCH_BYTES));
             LOG.warn("client {} deleted {} entr{} of its result stream over the limits of a result ({})", clientId, n,
-                    n == 1 ? "y" : "ies", Connections.message(e));
+                    n == 1 ? "y" : "ies", RedisErrors.message(e));
             return n;
         } catch (JedisException again) {
             LOG.debug("client {} could not clean its result stream: {}", clientId, again.getMessage());

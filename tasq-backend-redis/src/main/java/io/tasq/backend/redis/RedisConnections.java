@@ -1,10 +1,7 @@
 package io.tasq.backend.redis;
 
 import io.tasq.BackendUnavailableException;
-import io.tasq.ConfigurationException;
 import io.tasq.TasqException;
-import java.io.ByteArrayInputStream;
-import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,13 +13,9 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisProtocol;
-import redis.clients.jedis.SslOptions;
-import redis.clients.jedis.SslVerifyMode;
-import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
  * The connections of one backend: a pool shared by everything that sends commands and returns at
@@ -36,9 +29,9 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  * connection asks the cluster again and, if the master changed, the pool is made anew for the new one
  * and readers reconnect ({@link #epoch()}). Callers keep their own retry and backoff. Thread-safe.
  */
-final class Connections implements AutoCloseable {
+final class RedisConnections implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Connections.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConnections.class);
 
     /** The least time between two lookups of the cluster's slot map, so many failing threads ask once. */
     private static final long LOOKUP_GAP_NANOS = 50_000_000;
@@ -54,7 +47,7 @@ final class Connections implements AutoCloseable {
     private ConnectionPool pool;
     private boolean closed;
 
-    Connections(RedisSettings settings, String url) {
+    RedisConnections(RedisSettings settings, String url) {
         this.settings = settings;
         this.url = url;
         int timeout = (int) settings.timeout().toMillis();
@@ -67,14 +60,7 @@ final class Connections implements AutoCloseable {
                 .user(settings.user())
                 .password(settings.password());
         if (settings.tls()) {
-            // FULL: the server's certificate must chain to a trusted CA and name the host
-            SslOptions.Builder tls = SslOptions.builder().sslVerifyMode(SslVerifyMode.FULL);
-            if (settings.tlsCa() != null) {
-                char[] password = "tasq".toCharArray(); // protects nothing: the store holds public certificates
-                byte[] store = TlsTrust.store(settings, password);
-                tls.truststore(() -> new ByteArrayInputStream(store), password).trustStoreType("PKCS12");
-            }
-            b.sslOptions(tls.build());
+            b.sslOptions(TlsTrust.options(settings));
         }
         this.config = b.build();
         if (settings.cluster()) {
@@ -143,7 +129,7 @@ final class Connections implements AutoCloseable {
      * again (after a pause); on a cluster, such an error also marks the route stale.
      */
     boolean retryable(JedisDataException e) {
-        if (!isTransient(e)) {
+        if (!RedisErrors.isTransient(e)) {
             return false;
         }
         suspect();
@@ -270,73 +256,13 @@ final class Connections implements AutoCloseable {
         return pool;
     }
 
-    /** A Tasq exception for a failure to connect, naming the address and what to check. */
+    /**
+     * A Tasq exception for a failure to connect, naming the address and what to check (see
+     * {@link RedisErrors#failure}); on a cluster, the next connection looks the queue's master up again.
+     */
     TasqException failure(JedisException e) {
         suspect();
-        String why = message(e);
-        String upper = why.toUpperCase(Locale.ROOT);
-        String where = where();
-        if (route != null && why.contains("is not in cluster mode")) {
-            return new ConfigurationException("cannot use " + settings.address() + " as a Redis Cluster (" + url
-                    + "): " + why.replaceFirst("^ERR ", "")
-                    + "; use redis://host:port for a single server, or name nodes of a cluster "
-                    + "(cluster-enabled yes)", e);
-        }
-        if (e instanceof JedisAccessControlException || upper.startsWith("WRONGPASS") || upper.startsWith("NOAUTH")
-                || upper.startsWith("NOPERM")) {
-            return new ConfigurationException(where + " (" + url + ") refused the credentials"
-                    + settings.userName().map(u -> " of user '" + u + "'").orElse("") + ": " + why
-                    + "; put the right ones in the URL, as redis://user:password@host:port", e);
-        }
-        if (e instanceof JedisDataException && upper.contains("DB INDEX")) {
-            return new ConfigurationException(where + " has no database "
-                    + settings.database() + " (" + url + "): " + why, e);
-        }
-        if (e instanceof JedisDataException d && isTransient(d)) {
-            return new BackendUnavailableException(where + " (" + url + ") is not ready: "
-                    + why + "; try again in a moment", e);
-        }
-        if (e instanceof JedisDataException) {
-            return new TasqException(where + " (" + url + ") answered with an error: " + why
-                    + "; is another program using the keys tasq:{" + settings.queue() + "}:*?", e);
-        }
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (c instanceof javax.net.ssl.SSLException) {
-                return new BackendUnavailableException("the TLS handshake with " + where + " ("
-                        + url + ") failed: " + why + "; trust the CA of its certificate with redis.tls-ca=<PEM file> "
-                        + "(or the JVM trust store), and make sure the certificate names the host of the URL", e);
-            }
-        }
-        return new BackendUnavailableException("cannot reach " + where + " (" + url + "): "
-                + why + (route == null ? "; is redis-server running there and reachable"
-                        : "; are the nodes running, reachable and in one cluster (cluster_state:ok)")
-                + (settings.tls() ? " over TLS" : "") + "?", e);
-    }
-
-    /** The exception's message with its causes', which Jedis often leaves out, without final periods. */
-    static String message(Throwable e) {
-        StringBuilder sb = new StringBuilder(trimmed(e.getMessage()));
-        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            String m = trimmed(c.getMessage());
-            if (!m.isEmpty() && !sb.toString().contains(m)) {
-                sb.append(": ").append(m);
-            }
-        }
-        return sb.toString();
-    }
-
-    private static String trimmed(String m) {
-        String s = m == null ? "" : m.strip();
-        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    /** Whether a command error may go away by itself (the server is loading, busy or full). */
-    static boolean isTransient(JedisDataException e) {
-        String m = String.valueOf(e.getMessage());
-        return e instanceof JedisRedirectionException || m.startsWith("LOADING") || m.startsWith("BUSY")
-                || m.startsWith("TRYAGAIN") || m.startsWith("OOM") || m.startsWith("READONLY")
-                || m.startsWith("MASTERDOWN") || m.startsWith("CLUSTERDOWN") || m.startsWith("MOVED")
-                || m.startsWith("ASK");
+        return RedisErrors.failure(e, settings, url, where());
     }
 
     @Override
@@ -376,12 +302,12 @@ final class Connections implements AutoCloseable {
                 }
                 if (!backoff.failing()) {
                     LOG.warn("worker {} cannot {} in {} ({}); trying again until it can", workerId, what,
-                            url(), Connections.message(e));
+                            url(), RedisErrors.message(e));
                 }
                 if (!backoff.pause(open)) {
                     throw new BackendUnavailableException("worker " + workerId + " could not " + what + ": "
                             + (open.getAsBoolean() ? "interrupted" : "it is closing") + " while " + url()
-                            + " could not be reached (" + Connections.message(e) + ")", e);
+                            + " could not be reached (" + RedisErrors.message(e) + ")", e);
                 }
             }
         }

@@ -29,13 +29,13 @@ import javax.net.ssl.SSLException;
  * Opens connections to the broker with automatic recovery, and turns the ways that can fail into
  * errors that say what was wrong: the address, the credentials, the vhost, TLS. Stateless.
  */
-final class Connections {
+final class AmqpConnections {
 
     private static final AtomicInteger THREADS = new AtomicInteger();
     /** The largest frame asked for: RabbitMQ's default, so that a broker set to larger frames does not make us buffer them. */
     static final int FRAME_MAX = 128 * 1024;
 
-    private Connections() {
+    private AmqpConnections() {
     }
 
     /**
