@@ -9,19 +9,9 @@ import org.slf4j.LoggerFactory;
  * reply (a copy sent to the wrong queue or too late must not fail the real job's future), dropped as
  * a copy, or handed back when the queue's memory of jobs taken could not be asked.
  */
-final class AdmitStep implements JobStep {
+record AdmitStep(String workerId, Admission admission, WorkerStats stats) implements JobStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdmitStep.class);
-
-    private final String workerId;
-    private final Admission admission;
-    private final WorkerStats stats;
-
-    AdmitStep(String workerId, Admission admission, WorkerStats stats) {
-        this.workerId = workerId;
-        this.admission = admission;
-        this.stats = stats;
-    }
 
     @Override
     public void apply(JobInFlight job, Rest rest) {

@@ -6,17 +6,7 @@ import io.tasq.core.wire.ResultEnvelope;
  * Reports a run that failed because its client cancelled it while it ran (the cancel interrupted
  * it) as cancelled, not failed: it is neither retried nor dead-lettered.
  */
-final class CancelledRunStep implements JobStep {
-
-    private final String workerId;
-    private final Cancellations cancellations;
-    private final WorkerStats stats;
-
-    CancelledRunStep(String workerId, Cancellations cancellations, WorkerStats stats) {
-        this.workerId = workerId;
-        this.cancellations = cancellations;
-        this.stats = stats;
-    }
+record CancelledRunStep(String workerId, Cancellations cancellations, WorkerStats stats) implements JobStep {
 
     @Override
     public void apply(JobInFlight job, Rest rest) {

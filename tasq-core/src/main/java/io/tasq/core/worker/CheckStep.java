@@ -17,23 +17,10 @@ import org.slf4j.LoggerFactory;
  * unsigned, and must not skip the checks that only a repeating job's runs skip. Held jobs were
  * checked when they arrived and pass.
  */
-final class CheckStep implements JobStep {
+record CheckStep(String workerId, SignatureCheck signatures, Execution execution, int maxBytes,
+        WorkerStats stats) implements JobStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckStep.class);
-
-    private final String workerId;
-    private final SignatureCheck signatures;
-    private final Execution execution;
-    private final int maxBytes;
-    private final WorkerStats stats;
-
-    CheckStep(String workerId, SignatureCheck signatures, Execution execution, int maxBytes, WorkerStats stats) {
-        this.workerId = workerId;
-        this.signatures = signatures;
-        this.execution = execution;
-        this.maxBytes = maxBytes;
-        this.stats = stats;
-    }
 
     @Override
     public void apply(JobInFlight job, Rest rest) {

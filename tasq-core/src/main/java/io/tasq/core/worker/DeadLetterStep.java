@@ -5,15 +5,7 @@ package io.tasq.core.worker;
  * operator can see it and send it back: its failed result still goes to its client, with the reason
  * it was dead-lettered. A job without retries that fails is only answered.
  */
-final class DeadLetterStep implements JobStep {
-
-    private final Admission admission;
-    private final WorkerStats stats;
-
-    DeadLetterStep(Admission admission, WorkerStats stats) {
-        this.admission = admission;
-        this.stats = stats;
-    }
+record DeadLetterStep(Admission admission, WorkerStats stats) implements JobStep {
 
     @Override
     public void apply(JobInFlight job, Rest rest) {

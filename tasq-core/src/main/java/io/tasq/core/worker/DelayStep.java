@@ -8,19 +8,7 @@ import java.time.Clock;
  * otherwise the worker acknowledges it and holds it on its timer ({@link HeldJobs}), never in an
  * actor. A held job comes back through the pipeline when due; a repeating job's runs are never early.
  */
-final class DelayStep implements JobStep {
-
-    private final Clock clock;
-    private final HeldJobs held;
-    private final Admission admission;
-    private final WorkerStats stats;
-
-    DelayStep(Clock clock, HeldJobs held, Admission admission, WorkerStats stats) {
-        this.clock = clock;
-        this.held = held;
-        this.admission = admission;
-        this.stats = stats;
-    }
+record DelayStep(Clock clock, HeldJobs held, Admission admission, WorkerStats stats) implements JobStep {
 
     @Override
     public void apply(JobInFlight job, Rest rest) {

@@ -10,24 +10,8 @@ import java.time.Clock;
  * add up to, because it stopped or stalled its worker each time (the attempt counter went up without
  * a result). It goes to the dead letters, and its client is told why.
  */
-final class PoisonStep implements JobStep {
-
-    private final String workerId;
-    private final int maxCrashes;
-    private final Clock clock;
-    private final Admission admission;
-    private final ReplyPath replies;
-    private final WorkerStats stats;
-
-    PoisonStep(String workerId, int maxCrashes, Clock clock, Admission admission, ReplyPath replies,
-            WorkerStats stats) {
-        this.workerId = workerId;
-        this.maxCrashes = maxCrashes;
-        this.clock = clock;
-        this.admission = admission;
-        this.replies = replies;
-        this.stats = stats;
-    }
+record PoisonStep(String workerId, int maxCrashes, Clock clock, Admission admission, ReplyPath replies,
+        WorkerStats stats) implements JobStep {
 
     @Override
     public void apply(JobInFlight job, Rest rest) {

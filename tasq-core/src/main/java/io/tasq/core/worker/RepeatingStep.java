@@ -16,23 +16,10 @@ import org.slf4j.LoggerFactory;
  * runs, which come back as deliveries with a run number and pass this step. A schedule that does not
  * parse is refused; a store that cannot take it now has the registration handed back.
  */
-final class RepeatingStep implements JobStep {
+record RepeatingStep(String workerId, Clock clock, ScheduleStore schedules, Admission admission,
+        ReplyPath replies) implements JobStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(RepeatingStep.class);
-
-    private final String workerId;
-    private final Clock clock;
-    private final ScheduleStore schedules;
-    private final Admission admission;
-    private final ReplyPath replies;
-
-    RepeatingStep(String workerId, Clock clock, ScheduleStore schedules, Admission admission, ReplyPath replies) {
-        this.workerId = workerId;
-        this.clock = clock;
-        this.schedules = schedules;
-        this.admission = admission;
-        this.replies = replies;
-    }
 
     @Override
     public void apply(JobInFlight job, Rest rest) {

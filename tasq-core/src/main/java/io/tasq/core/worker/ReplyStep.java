@@ -5,13 +5,7 @@ package io.tasq.core.worker;
  * done, or as refused to the dead letters when an earlier step gave a reason; then runs what waited
  * for the final result (a unique key's release).
  */
-final class ReplyStep implements JobStep {
-
-    private final ReplyPath replies;
-
-    ReplyStep(ReplyPath replies) {
-        this.replies = replies;
-    }
+record ReplyStep(ReplyPath replies) implements JobStep {
 
     @Override
     public void apply(JobInFlight job, Rest rest) {

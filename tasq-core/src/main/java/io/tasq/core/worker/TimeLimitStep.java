@@ -21,38 +21,15 @@ import org.slf4j.LoggerFactory;
  * for the grace period after is abandoned: the watchdog reports it as timed out and passes it on from
  * its own thread, and its actor is replaced (the job's late result is then dropped). The job is
  * registered as running meanwhile, so that a cancel can interrupt it.
+ *
+ * @param grace how long a job may ignore its interrupt before it is abandoned
+ * @param abandon gives the slot of the actor on this thread to a fresh actor
  */
-final class TimeLimitStep implements JobStep {
+record TimeLimitStep(String workerId, Execution execution, ScheduledExecutorService timer, Duration grace,
+        Consumer<Thread> abandon, Cancellations cancellations, Clock clock, WorkerMetrics metrics,
+        WorkerStats stats) implements JobStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(TimeLimitStep.class);
-
-    private final String workerId;
-    private final Execution execution;
-    private final ScheduledExecutorService timer;
-    private final Duration grace;
-    private final Consumer<Thread> abandon;
-    private final Cancellations cancellations;
-    private final Clock clock;
-    private final WorkerMetrics metrics;
-    private final WorkerStats stats;
-
-    /**
-     * @param grace how long a job may ignore its interrupt before it is abandoned
-     * @param abandon gives the slot of the actor on this thread to a fresh actor
-     */
-    TimeLimitStep(String workerId, Execution execution, ScheduledExecutorService timer, Duration grace,
-            Consumer<Thread> abandon, Cancellations cancellations, Clock clock, WorkerMetrics metrics,
-            WorkerStats stats) {
-        this.workerId = workerId;
-        this.execution = execution;
-        this.timer = timer;
-        this.grace = grace;
-        this.abandon = abandon;
-        this.cancellations = cancellations;
-        this.clock = clock;
-        this.metrics = metrics;
-        this.stats = stats;
-    }
 
     @Override
     public void apply(JobInFlight job, Rest rest) {

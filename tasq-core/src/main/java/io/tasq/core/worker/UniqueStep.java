@@ -15,19 +15,11 @@ import org.slf4j.LoggerFactory;
  * A job whose key another job holds follows that job instead of running: it is acknowledged here and
  * gets the holder's result. If the key keeps changing hands, the job runs rather than be lost.
  */
-final class UniqueStep implements JobStep {
+record UniqueStep(UniqueLocks locks, ReplyPath replies) implements JobStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(UniqueStep.class);
     private static final long DEFAULT_TTL_MILLIS = Duration.ofHours(1).toMillis();
     private static final int TRIES = 5;
-
-    private final UniqueLocks locks;
-    private final ReplyPath replies;
-
-    UniqueStep(UniqueLocks locks, ReplyPath replies) {
-        this.locks = locks;
-        this.replies = replies;
-    }
 
     @Override
     public void apply(JobInFlight job, Rest rest) {
