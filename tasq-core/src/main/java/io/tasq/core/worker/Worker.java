@@ -31,9 +31,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker: takes jobs from a backend, checks their signatures before anything is deserialized,
- * runs them on a pool of actors behind a routing strategy, and sends results back through a
- * response actor, so receiving never waits on running or replying. Jobs that are early wait in a
+ * A worker: takes jobs from a backend and hands each to a pool of actors behind a routing strategy,
+ * where it goes through the worker's steps ({@link JobStep}, listed in {@link #start}): checked
+ * (signature first, before anything is deserialized) and admitted, run under its time limit,
+ * retried or dead-lettered, and answered through one reply path, so receiving never waits on
+ * running or replying. Jobs that are early wait in a
  * timer, never in an actor or in the receive loop. A bad envelope is refused, logged, counted and
  * dead-lettered, and answered to no one (its address is as unverified as the rest); it never stops
  * the worker. A backend whose transport dies stops the worker ({@link #failure()}).
