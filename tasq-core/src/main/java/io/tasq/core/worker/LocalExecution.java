@@ -1,16 +1,15 @@
 package io.tasq.core.worker;
 
-import io.tasq.core.internal.wire.InvalidEnvelopeException;
 import io.tasq.Job;
 import io.tasq.NonRetryable;
 import io.tasq.SerializationException;
 import io.tasq.SignatureVerificationException;
 import io.tasq.TasqException;
 import io.tasq.core.internal.shipping.BundleCache;
+import io.tasq.core.internal.wire.InvalidEnvelopeException;
 import io.tasq.core.internal.wire.JobEnvelope;
 import io.tasq.core.internal.wire.RemoteErrors;
 import io.tasq.core.internal.wire.ResultEnvelope;
-import io.tasq.core.internal.wire.ResultStatus;
 import io.tasq.core.internal.wire.SignedJob;
 import io.tasq.spi.ClassFilter;
 import io.tasq.spi.Serializer;
@@ -109,8 +108,8 @@ public final class LocalExecution implements Execution {
             long took = System.nanoTime() - start;
             stats.failed.incrementAndGet();
             LOG.warn("job {} ({}) attempt {} failed: {}", env.name(), env.jobId(), attempt, t.toString());
-            Ran failed = ran(env, ResultStatus.FAILED, attempt, run, took, RemoteErrors.encode(t), "");
-            return new Ran(failed.result(), null, retryable(t));
+            return new Ran(ResultEnvelope.failed(origin(env, attempt, run), clock.millis(), took,
+                    RemoteErrors.encode(t)), null, retryable(t));
         } finally {
             thread.setContextClassLoader(previous);
             stats.running.decrementAndGet();
@@ -119,11 +118,13 @@ public final class LocalExecution implements Execution {
         try {
             byte[] bytes = value == null ? EMPTY : serializer.serialize(value, jobLoader);
             stats.succeeded.incrementAndGet();
-            return ran(env, ResultStatus.OK, attempt, run, took, bytes, value == null ? "" : serializer.name());
+            return new Ran(ResultEnvelope.succeeded(origin(env, attempt, run), clock.millis(), took,
+                    value == null ? "" : serializer.name(), bytes), null);
         } catch (SerializationException e) {
             stats.failed.incrementAndGet();
-            return ran(env, ResultStatus.FAILED, attempt, run, took, RemoteErrors.encode(new SerializationException(
-                    "job '" + env.name() + "' returned a value that cannot be serialized: " + e.getMessage())), "");
+            return new Ran(ResultEnvelope.failed(origin(env, attempt, run), clock.millis(), took,
+                    RemoteErrors.encode(new SerializationException("job '" + env.name()
+                            + "' returned a value that cannot be serialized: " + e.getMessage()))), null);
         }
     }
 
@@ -137,23 +138,14 @@ public final class LocalExecution implements Execution {
         return true;
     }
 
-    private Ran ran(JobEnvelope env, ResultStatus status, int attempt, long run, long took, byte[] payload,
-            String serializerName) {
-        return new Ran(new ResultEnvelope(env.jobId(), env.name(), env.replyTo(), workerId, status, attempt, run,
-                clock.millis(), took, serializerName, payload), null);
+    private ResultEnvelope.Origin origin(JobEnvelope env, int attempt, long run) {
+        return ResultEnvelope.Origin.of(env, workerId, attempt, run);
     }
 
     private Ran refused(JobEnvelope env, int attempt, long run, TasqException why) {
         stats.rejected.incrementAndGet();
         LOG.warn("rejected job {} ({}) from client {}: {}", env.name(), env.jobId(), env.replyTo(), why.getMessage());
-        return refusal(workerId, env.jobId(), env.name(), env.replyTo(), attempt, run, clock.millis(), why);
-    }
-
-    /** A refusal result: the sender is told why, the job is dead-lettered. */
-    static Ran refusal(String workerId, String jobId, String name, String replyTo, int attempt, long run,
-            long now, TasqException why) {
         byte[] payload = RemoteErrors.encode(why.getClass().getName(), why.getMessage());
-        return new Ran(new ResultEnvelope(jobId, name, replyTo, workerId, ResultStatus.REJECTED, attempt, run, now, 0,
-                "", payload), why.getMessage());
+        return new Ran(ResultEnvelope.rejected(origin(env, attempt, run), clock.millis(), payload), why.getMessage());
     }
 }

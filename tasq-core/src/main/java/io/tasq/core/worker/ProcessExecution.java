@@ -127,8 +127,8 @@ final class ProcessExecution implements Execution {
                 : ChildProcessDiedException.class.getName();
         byte[] payload = RemoteErrors.encode(type, "job '" + env.name() + "' " + what
                 + "; the worker replaced its process and goes on");
-        return new Ran(new ResultEnvelope(env.jobId(), env.name(), env.replyTo(), workerId, ResultStatus.FAILED,
-                attempt, run, System.currentTimeMillis(), took, "", payload), null);
+        return new Ran(ResultEnvelope.failed(ResultEnvelope.Origin.of(env, workerId, attempt, run),
+                System.currentTimeMillis(), took, payload), null);
     }
 
     static String describeExit(int exit, Path crashLog) {

@@ -3,6 +3,7 @@ package io.tasq.core.worker;
 import io.tasq.ConfigurationException;
 import io.tasq.core.config.Config;
 import io.tasq.core.internal.serial.ClassPolicy;
+import io.tasq.core.internal.shipping.BundleCache;
 import io.tasq.core.security.KeyCredentials;
 import io.tasq.core.security.SignatureCheck;
 import io.tasq.core.security.Signing;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /** Builds a {@link Worker}: {@code Worker.builder()}. Not thread-safe. */
 public final class WorkerBuilder {
@@ -199,6 +201,43 @@ public final class WorkerBuilder {
             throw settings.bad("worker.child-heap", childHeap, "is not a heap size; use for example 256m or 1g");
         }
         return new Worker(this);
+    }
+
+    /**
+     * Where the built worker runs its jobs, made when it starts (from this builder's values now: a
+     * later change to the builder does not reach it): in child JVMs, or on its actors (with the code
+     * bundles jobs ship, when code shipping is on).
+     */
+    Function<WorkerStats, Execution> executions() {
+        String workerId = id;
+        int processes = concurrency;
+        Serializer ser = serializer;
+        ClassPolicy allowed = classes;
+        Clock time = clock;
+        int bytes = maxBytes;
+        int bundleCount = maxBundles;
+        Duration idle = bundleIdle;
+        boolean shipping = codeShipping;
+        if (workerType == WorkerType.PROCESS) {
+            ProcessExecution.ChildOptions child = childOptions();
+            return stats -> new ProcessExecution(workerId, processes, child, stats);
+        }
+        return stats -> {
+            ClassLoader loader = Worker.class.getClassLoader();
+            BundleCache bundles = shipping ? new BundleCache(loader, allowed, bundleCount, idle, time, bytes,
+                    ser::forget) : null;
+            return new LocalExecution(workerId, ser, loader, allowed, bundles, time, stats);
+        };
+    }
+
+    /** How a process worker starts its child JVMs: this JVM's java and class path, and the worker's settings. */
+    private ProcessExecution.ChildOptions childOptions() {
+        java.util.List<String> childSettings = java.util.List.of("serializer=" + serializer.name(),
+                ClassPolicy.ALLOW_SETTING + "=" + classes.patterns(),
+                "worker.code-shipping=" + codeShipping, "worker.max-bundles=" + maxBundles,
+                "worker.bundle-idle=" + bundleIdle, "envelope.max-bytes=" + maxBytes);
+        return new ProcessExecution.ChildOptions(System.getProperty("java.home"),
+                System.getProperty("java.class.path"), childHeap, childSettings);
     }
 
     /**

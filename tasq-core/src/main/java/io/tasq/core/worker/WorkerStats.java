@@ -21,6 +21,20 @@ public final class WorkerStats {
     final AtomicLong duplicates = new AtomicLong();
 
     /** Envelopes received from the backend. */
+    /** Publishes these counters, the running jobs and the jobs {@code held} as the worker's meters. */
+    void bindTo(io.tasq.core.internal.metrics.WorkerMetrics metrics, HeldJobs held) {
+        metrics.outcome("received", this, s -> s.received());
+        metrics.outcome("succeeded", this, s -> s.succeeded());
+        metrics.outcome("failed", this, s -> s.failed());
+        metrics.outcome("rejected", this, s -> s.rejected());
+        metrics.outcome("retried", this, s -> s.retried());
+        metrics.outcome("timed-out", this, s -> s.timedOut());
+        metrics.outcome("cancelled", this, s -> s.cancelled());
+        metrics.outcome("dead-lettered", this, s -> s.deadLettered());
+        metrics.gauge("tasq.worker.jobs.running", "jobs running now", this, s -> s.running());
+        metrics.gauge("tasq.worker.jobs.held", "jobs the worker holds until their time", held, h -> h.size());
+    }
+
     public long received() {
         return received.get();
     }

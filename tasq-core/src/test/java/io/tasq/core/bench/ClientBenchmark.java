@@ -6,7 +6,6 @@ import io.tasq.TasqClient;
 import io.tasq.core.internal.wire.JobCodec;
 import io.tasq.core.internal.wire.ResultCodec;
 import io.tasq.core.internal.wire.ResultEnvelope;
-import io.tasq.core.internal.wire.ResultStatus;
 import io.tasq.core.internal.wire.SignedJob;
 import io.tasq.spi.Backend;
 import io.tasq.spi.BackendCapability;
@@ -86,8 +85,8 @@ public class ClientBenchmark {
                 @Override
                 public CompletionStage<Void> send(OutboundJob job) {
                     SignedJob s = JobCodec.decode(job.body(), JobCodec.DEFAULT_MAX_BYTES);
-                    listener.onResult(ResultCodec.encode(new ResultEnvelope(job.jobId(), s.job().name(), clientId,
-                            "w-bench", ResultStatus.OK, 1, 0, 0, 1000, "fory", value)));
+                    listener.onResult(ResultCodec.encode(ResultEnvelope.succeeded(new ResultEnvelope.Origin(
+                            job.jobId(), s.job().name(), clientId, "w-bench", 1, 0), 0, 1000, "fory", value)));
                     return CompletableFuture.completedFuture(null);
                 }
 

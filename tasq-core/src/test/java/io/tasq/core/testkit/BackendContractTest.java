@@ -399,6 +399,34 @@ public abstract class BackendContractTest {
         assertThat(f.lastFailure()).hasValueSatisfying(e -> assertThat(e).hasMessageContaining("flaky call 2"));
     }
 
+    /**
+     * Each retry waits its backoff: {@code backoff * 2^(n-1)} after failed attempt {@code n}, capped at
+     * the maximum, less a jitter of at most half. The job notes when each attempt started; each gap is
+     * at least the least the jitter can leave (a few milliseconds' tolerance for clock rounding), and
+     * below a generous bound only, on a busy machine.
+     */
+    @Test
+    void theWaitsBetweenTheAttemptsOfARetriedJobAreItsBackoff() {
+        String url = newQueueUrl();
+        startWorker(url, 2);
+        TasqClient client = connected(url);
+        String token = "backoff-" + System.nanoTime();
+        long backoff = 200;
+        long max = 500;
+        TasqFuture<Integer> f = client.schedule(t -> TestJobs.flakyTimed(t, 3), token,
+                JobOptions.named(token).retries(3).backoff(Duration.ofMillis(backoff), Duration.ofMillis(max)));
+        assertThat(f.unwrap(Duration.ofSeconds(90))).isEqualTo(4);
+        List<Long> starts = TestJobs.starts(token);
+        assertThat(starts).hasSize(4);
+        long tolerance = 20;
+        for (int n = 1; n < starts.size(); n++) {
+            long gap = (starts.get(n) - starts.get(n - 1)) / 1_000_000;
+            long least = Math.min(backoff << (n - 1), max) / 2;
+            assertThat(gap).as("the wait after failed attempt %d (its backoff is at least %d ms)", n, least)
+                    .isGreaterThanOrEqualTo(least - tolerance).isLessThan(30_000);
+        }
+    }
+
     @Test
     void aJobThatSaysDoNotRetryFailsAtOnceAndExhaustedRetriesEndInTheDeadLetters() {
         String url = newQueueUrl();

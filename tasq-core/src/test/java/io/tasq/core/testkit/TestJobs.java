@@ -99,4 +99,19 @@ public final class TestJobs {
         }
         return "spun " + x;
     }
+
+    /** When each call of a token started, by {@link System#nanoTime()}, in order. */
+    private static final java.util.Map<String, java.util.List<Long>> STARTS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Like {@link #flaky}, noting when each call started (see {@link #starts}). */
+    public static int flakyTimed(String token, int failures) {
+        STARTS.computeIfAbsent(token, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(System.nanoTime());
+        return flaky(token, failures);
+    }
+
+    /** When the calls of {@code token} to {@link #flakyTimed} started, in nanoseconds, in order. */
+    public static java.util.List<Long> starts(String token) {
+        return java.util.List.copyOf(STARTS.getOrDefault(token, java.util.List.of()));
+    }
 }

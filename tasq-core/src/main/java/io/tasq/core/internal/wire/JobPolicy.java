@@ -5,7 +5,6 @@ import io.tasq.spi.Durations;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A job's lifecycle options (retries, backoff, time limit, unique key) as they travel, in the
@@ -57,15 +56,5 @@ public record JobPolicy(int retries, Duration backoff, Duration maxBackoff, Dura
 
     private static Duration duration(String text, Duration fallback) {
         return text == null ? fallback : Durations.tryParse(text).orElse(fallback);
-    }
-
-    /**
-     * The wait before retrying after failed attempt {@code attempt}: {@code backoff * 2^(attempt-1)}
-     * capped at {@code maxBackoff}, then a random jitter takes off up to half.
-     */
-    public long backoffMillis(int attempt) {
-        double base = backoff.toMillis() * Math.pow(2, Math.max(0, Math.min(attempt - 1, 30)));
-        double capped = Math.min(base, maxBackoff.toMillis());
-        return Math.max(1, Math.round(capped * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble())));
     }
 }
