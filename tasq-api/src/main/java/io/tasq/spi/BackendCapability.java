@@ -14,12 +14,5 @@ public enum BackendCapability {
     /** Results for a client that is away are kept for a while and delivered when it returns. */
     RESULT_RETENTION,
     /** Repeating jobs are kept by the backend ({@link JobConsumer#schedules()}), not in a worker's memory. */
-    DURABLE_SCHEDULES,
-    /**
-     * Settling a delivery ({@link Delivery#complete}, {@code ack}, {@code release}, {@code reject})
-     * and {@link JobConsumer#publish} only queue work for the backend's own IO thread and return at
-     * once. The worker then settles on the thread that ran the job; without it, a responder thread
-     * does, so that a slow server never holds up the actors.
-     */
-    QUEUED_SETTLEMENT
+    DURABLE_SCHEDULES
 }

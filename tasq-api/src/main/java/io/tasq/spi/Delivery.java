@@ -4,7 +4,9 @@ package io.tasq.spi;
  * One job delivered to a worker. Settle it exactly once, through {@link #complete}, {@link #ack},
  * {@link #release} or {@link #reject}; a second call does nothing.
  *
- * <p>Thread-safe: it may be settled on a thread other than the one that received it.
+ * <p>Thread-safe: it may be settled on a thread other than the one that received it. Settling never
+ * blocks the caller: a backend queues the work for its own threads and returns at once, so that a
+ * slow or stalled server never holds up the worker's actors, which settle their own jobs.
  */
 public interface Delivery {
 

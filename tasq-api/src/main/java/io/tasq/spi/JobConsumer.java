@@ -41,7 +41,8 @@ public interface JobConsumer extends AutoCloseable {
 
     /**
      * Publishes a result that belongs to no delivery in hand (a delayed or repeating job the worker
-     * holds itself). Results of a delivery go through {@link Delivery#complete(ResultMessage)}.
+     * holds itself). Results of a delivery go through {@link Delivery#complete(ResultMessage)}. Like
+     * settling, it never blocks the caller: the backend queues it for its own threads.
      */
     void publish(ResultMessage result);
 

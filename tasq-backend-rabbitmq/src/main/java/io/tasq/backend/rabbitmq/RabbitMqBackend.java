@@ -48,7 +48,7 @@ final class RabbitMqBackend implements Backend {
     @Override
     public Set<BackendCapability> capabilities() {
         return EnumSet.of(BackendCapability.DURABLE, BackendCapability.NATIVE_DELAY, BackendCapability.REDELIVERY,
-                BackendCapability.RESULT_RETENTION, BackendCapability.DURABLE_SCHEDULES, BackendCapability.QUEUED_SETTLEMENT);
+                BackendCapability.RESULT_RETENTION, BackendCapability.DURABLE_SCHEDULES);
     }
 
     @Override

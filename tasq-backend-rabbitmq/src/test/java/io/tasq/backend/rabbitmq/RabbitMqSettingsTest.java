@@ -32,7 +32,7 @@ class RabbitMqSettingsTest {
         try (Backend b = Providers.backend("amqp://bob:s3cret@broker:5673/prod?name=reports", Settings.empty())) {
             assertThat(b.capabilities()).containsExactlyInAnyOrder(BackendCapability.DURABLE,
                     BackendCapability.NATIVE_DELAY, BackendCapability.REDELIVERY, BackendCapability.RESULT_RETENTION,
-                    BackendCapability.DURABLE_SCHEDULES, BackendCapability.QUEUED_SETTLEMENT);
+                    BackendCapability.DURABLE_SCHEDULES);
             assertThat(b.describe()).contains("bob:****@broker:5673").doesNotContain("s3cret");
         }
     }

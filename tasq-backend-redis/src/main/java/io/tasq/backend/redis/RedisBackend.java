@@ -66,7 +66,7 @@ final class RedisBackend implements Backend {
     @Override
     public Set<BackendCapability> capabilities() {
         return EnumSet.of(BackendCapability.DURABLE, BackendCapability.NATIVE_DELAY, BackendCapability.REDELIVERY,
-                BackendCapability.RESULT_RETENTION, BackendCapability.DURABLE_SCHEDULES, BackendCapability.QUEUED_SETTLEMENT);
+                BackendCapability.RESULT_RETENTION, BackendCapability.DURABLE_SCHEDULES);
     }
 
     @Override

@@ -70,6 +70,30 @@ final class RedisServer implements AutoCloseable {
         });
     }
 
+    /** SIGSTOP: the server stays up but answers nothing, as one stalled in a long command or a swap storm. */
+    void freeze() {
+        signal("-STOP");
+    }
+
+    /** SIGCONT: a frozen server goes on where it stopped. */
+    void thaw() {
+        signal("-CONT");
+    }
+
+    private void signal(String which) {
+        try {
+            Process kill = new ProcessBuilder("kill", which, Long.toString(process.pid())).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill " + which + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SIGKILL: no shutdown, no goodbye; waits until it is gone. */
     void kill() {
         process.destroyForcibly();

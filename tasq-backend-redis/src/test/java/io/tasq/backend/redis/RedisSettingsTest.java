@@ -33,7 +33,7 @@ class RedisSettingsTest {
         try (var backend = Providers.backend("redis://localhost:6379/0?name=test", Settings.empty())) {
             assertThat(backend.capabilities()).containsExactlyInAnyOrder(BackendCapability.DURABLE,
                     BackendCapability.NATIVE_DELAY, BackendCapability.REDELIVERY, BackendCapability.RESULT_RETENTION,
-                    BackendCapability.DURABLE_SCHEDULES, BackendCapability.QUEUED_SETTLEMENT);
+                    BackendCapability.DURABLE_SCHEDULES);
             assertThat(backend.describe()).isEqualTo("redis://localhost:6379/0?name=test");
         }
     }

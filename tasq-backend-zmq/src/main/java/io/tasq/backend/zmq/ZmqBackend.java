@@ -54,8 +54,7 @@ final class ZmqBackend implements Backend {
 
     @Override
     public Set<BackendCapability> capabilities() {
-        return EnumSet.of(BackendCapability.REDELIVERY, BackendCapability.RESULT_RETENTION,
-                BackendCapability.QUEUED_SETTLEMENT);
+        return EnumSet.of(BackendCapability.REDELIVERY, BackendCapability.RESULT_RETENTION);
     }
 
     @Override

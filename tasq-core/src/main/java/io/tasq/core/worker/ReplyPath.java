@@ -1,23 +1,21 @@
 package io.tasq.core.worker;
 
 import io.tasq.TasqException;
-import io.tasq.core.internal.actor.Actor;
 import io.tasq.core.internal.wire.RemoteErrors;
 import io.tasq.core.internal.wire.ResultCodec;
 import io.tasq.core.internal.wire.ResultEnvelope;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.ResultMessage;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one way out of the worker for everything it tells a client: results, refusals, retry notices,
  * and the results copied to jobs that followed a unique key. Each is encoded and sent, and its job
- * settled, on a response actor, so that job actors never wait on the backend; or on the caller's
- * thread where settling only queues work for the backend's own IO thread (a hand-off would then add
- * a thread wake-up to every job and save the actor nothing). A send that fails is logged, and the
- * worker goes on. Thread-safe.
+ * settled, on the caller's thread (the job's actor): a backend's settling and publishing only queue
+ * work for its own threads and never block (docs/spi.md), so a hand-off to another thread would add
+ * a wake-up to every job and save the actor nothing. A send that fails is logged, and the worker
+ * goes on. Thread-safe.
  */
 final class ReplyPath {
 
@@ -26,18 +24,11 @@ final class ReplyPath {
     private final String workerId;
     private final JobConsumer consumer;
     private final WorkerStats stats;
-    /** The response actor, or {@code null} when replies are sent on the caller's thread. */
-    private final Actor<Runnable> responder;
 
-    /**
-     * @param onCallerThread send on the caller's thread (the backend only queues settlements) rather
-     *     than on a response actor
-     */
-    ReplyPath(String workerId, JobConsumer consumer, WorkerStats stats, boolean onCallerThread) {
+    ReplyPath(String workerId, JobConsumer consumer, WorkerStats stats) {
         this.workerId = workerId;
         this.consumer = consumer;
         this.stats = stats;
-        this.responder = onCallerThread ? null : new Actor<>(workerId + "-responder", Runnable::run);
     }
 
     /** Sends the job's result and settles it as done. */
@@ -79,26 +70,12 @@ final class ReplyPath {
         send(result, () -> consumer.publish(message(result)));
     }
 
-    /** Stops the response actor after the replies it holds are sent. */
-    void stop(long timeout, TimeUnit unit) throws InterruptedException {
-        if (responder != null) {
-            responder.stop();
-            responder.awaitStop(timeout, unit);
-        }
-    }
-
+    /** Sends on the caller's thread: a backend's settling and publishing only queue work (docs/spi.md). */
     private void send(ResultEnvelope result, Runnable sending) {
-        Runnable logged = () -> {
-            try {
-                sending.run();
-            } catch (RuntimeException e) {
-                LOG.error("worker {} could not send the result of job {}", workerId, result.jobId(), e);
-            }
-        };
-        if (responder == null) {
-            logged.run();
-        } else {
-            responder.tell(logged);
+        try {
+            sending.run();
+        } catch (RuntimeException e) {
+            LOG.error("worker {} could not send the result of job {}", workerId, result.jobId(), e);
         }
     }
 

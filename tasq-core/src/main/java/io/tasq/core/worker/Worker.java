@@ -9,7 +9,6 @@ import io.tasq.core.internal.wire.RemoteErrors;
 import io.tasq.core.internal.wire.ResultEnvelope;
 import io.tasq.core.security.SignatureCheck;
 import io.tasq.spi.Backend;
-import io.tasq.spi.BackendCapability;
 import io.tasq.spi.ConsumerOptions;
 import io.tasq.spi.Delivery;
 import io.tasq.spi.JobConsumer;
@@ -157,8 +156,7 @@ public final class Worker implements AutoCloseable {
             throw e;
         }
         this.consumer = c;
-        boolean queuedSettlement = backend.capabilities().contains(BackendCapability.QUEUED_SETTLEMENT);
-        this.replies = new ReplyPath(id, c, stats, queuedSettlement);
+        this.replies = new ReplyPath(id, c, stats);
         this.held = new HeldJobs(id, clock, item -> router.route(item));
         this.execution = executions.apply(stats);
         ScheduleStore store = c.schedules().orElseGet(() -> new MemoryScheduleStore(this::fireHeld));
@@ -307,7 +305,6 @@ public final class Worker implements AutoCloseable {
                 router.actors().forEach(a -> execution.interrupt(a.thread()));
                 router.awaitStop(2, TimeUnit.SECONDS);
             }
-            replies.stop(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -34,7 +34,7 @@ final class StepFixture {
     final Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
     final WorkerStats stats = new WorkerStats();
     final RecordingConsumer consumer = new RecordingConsumer();
-    final ReplyPath replies = new ReplyPath("w", consumer, stats, true);
+    final ReplyPath replies = new ReplyPath("w", consumer, stats);
     final HeldJobs held = new HeldJobs("w", clock, item -> { });
     final Admission admission = new Admission("w", QUEUE, clock, new ReplayMemory(100), Optional.empty());
     final Rest rest = new Rest();
