@@ -51,18 +51,15 @@ public interface Backend extends AutoCloseable {
     JobConsumer openConsumer(ConsumerOptions options);
 
     /**
-     * The queue's dead letters, for listing, retrying and purging them ({@code tq dead}); empty if
-     * the backend keeps none. Opens what it needs when first used; closed with the backend.
+     * An optional feature this backend offers for operators' tools, if it offers it: its
+     * {@link DeadLetters} ({@code tq dead}) or its {@link QueueAdmin} ({@code tq inspect}, the
+     * dashboard). A feature opens what it needs when first used and is closed with the backend.
+     * Every optional feature of the SPI is found this way, on the object that offers it (see
+     * {@link JobConsumer#feature} and {@link JobProducer#feature}); docs/spi.md lists them.
+     *
+     * @return the feature, or empty if this backend does not offer it
      */
-    default java.util.Optional<DeadLetters> deadLetters() {
-        return java.util.Optional.empty();
-    }
-
-    /**
-     * The queue's live workers and depth, for operators' tools; empty if the backend cannot tell.
-     * Opens what it needs when first used; closed with the backend.
-     */
-    default java.util.Optional<QueueAdmin> admin() {
+    default <F> java.util.Optional<F> feature(Class<F> type) {
         return java.util.Optional.empty();
     }
 

@@ -12,7 +12,5 @@ public enum BackendCapability {
     /** A job delivered but not settled is delivered again when its worker is lost. */
     REDELIVERY,
     /** Results for a client that is away are kept for a while and delivered when it returns. */
-    RESULT_RETENTION,
-    /** Repeating jobs are kept by the backend ({@link JobConsumer#schedules()}), not in a worker's memory. */
-    DURABLE_SCHEDULES
+    RESULT_RETENTION
 }

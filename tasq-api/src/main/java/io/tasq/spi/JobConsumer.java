@@ -12,27 +12,15 @@ public interface JobConsumer extends AutoCloseable {
     String describe();
 
     /**
-     * Where the backend keeps repeating jobs, if it keeps them itself (declared by
-     * {@link BackendCapability#DURABLE_SCHEDULES}); empty otherwise, and the worker keeps them in
-     * memory.
+     * An optional feature this backend offers a worker, if it keeps it itself: a
+     * {@link ScheduleStore} (repeating jobs kept by the server and fired once per tick across
+     * workers), {@link UniqueLocks} (unique keys held across clients and workers) or a
+     * {@link ReplayGuard} (the jobs taken, remembered for every worker of the queue). Where a
+     * feature is absent the worker keeps a stand-in in its own memory, per worker.
+     *
+     * @return the feature, or empty if this backend does not offer it
      */
-    default java.util.Optional<ScheduleStore> schedules() {
-        return java.util.Optional.empty();
-    }
-
-    /**
-     * The backend's unique-job locks, if it keeps them itself so that they hold across clients and
-     * workers; empty otherwise, and the worker keeps them in memory (unique per worker).
-     */
-    default java.util.Optional<UniqueLocks> uniqueLocks() {
-        return java.util.Optional.empty();
-    }
-
-    /**
-     * The backend's memory of jobs taken, shared by every worker of the queue, if it keeps one;
-     * empty otherwise, and replays are refused per worker only.
-     */
-    default java.util.Optional<ReplayGuard> replayGuard() {
+    default <F> java.util.Optional<F> feature(Class<F> type) {
         return java.util.Optional.empty();
     }
 

@@ -19,37 +19,15 @@ public interface JobProducer extends AutoCloseable {
     CompletionStage<Void> send(OutboundJob job);
 
     /**
-     * Sends a control message (for example a signed request to cancel a job) to every worker of the
-     * queue that is up, so that the one running the job can stop it. The stage fails with an
-     * {@link UnsupportedOperationException} if the backend cannot broadcast; the runtime then sends
-     * the message like a job, to one worker.
-     */
-    default CompletionStage<Void> broadcast(byte[] control) {
-        return java.util.concurrent.CompletableFuture.failedFuture(
-                new UnsupportedOperationException("this backend does not broadcast"));
-    }
-
-    /**
-     * Takes back a job the backend still holds undelivered (waiting in the queue or delayed), so
-     * that no worker ever sees it.
+     * An optional feature this backend offers a client, if it offers it: {@link Broadcast} (a
+     * control message to every worker up), {@link Withdrawal} (taking back a job not yet delivered)
+     * or {@link ClientPool} (a client that spreads jobs over workers it is told of). The runtime
+     * falls back where one is absent (a cancel then travels like a job).
      *
-     * @return whether it was found and removed; {@code false} also when the backend cannot tell
+     * @return the feature, or empty if this backend does not offer it
      */
-    default CompletionStage<Boolean> withdraw(String jobId) {
-        return java.util.concurrent.CompletableFuture.completedFuture(false);
-    }
-
-    /**
-     * Adds a worker to the ones this producer sends to, for a backend whose client spreads jobs over
-     * its workers itself (a brokerless pool). The stage completes once the worker is part of the pool.
-     *
-     * @param address the worker's address, in the backend's own form
-     * @throws io.tasq.ConfigurationException if the address is not one worker's
-     */
-    default CompletionStage<Void> addWorker(String address) {
-        return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException(
-                "this backend's workers find their queue through its broker: start another worker on the same URL "
-                        + "instead of adding it to the client"));
+    default <F> java.util.Optional<F> feature(Class<F> type) {
+        return java.util.Optional.empty();
     }
 
     /** Stops receiving results and releases the connection. Idempotent. */

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tasq.BackendUnavailableException;
 import io.tasq.spi.Backend;
+import io.tasq.spi.QueueAdmin;
 import io.tasq.spi.Settings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,7 +69,7 @@ final class Dashboard implements AutoCloseable {
     Dashboard(String url, Settings settings, String host, int port, String token) {
         this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
         this.backend = OperatorBackend.open(url, settings);
-        this.sampler = new DashboardSampler(backend.admin().orElse(null), Clock.systemUTC(), Duration.ofMinutes(10));
+        this.sampler = new DashboardSampler(backend.feature(QueueAdmin.class).orElse(null), Clock.systemUTC(), Duration.ofMinutes(10));
         this.api = new DashboardApi(url, settings, backend, sampler, this.token != null);
         this.ticker = Executors.newSingleThreadScheduledExecutor(daemon("tq-dashboard-sampler"));
         this.handlers = Executors.newFixedThreadPool(4, daemon("tq-dashboard-http"));

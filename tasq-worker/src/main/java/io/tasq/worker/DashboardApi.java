@@ -171,7 +171,7 @@ final class DashboardApi implements AutoCloseable {
     }
 
     private java.util.Optional<DeadLetters> deadLetters() {
-        return backend.deadLetters();
+        return backend.feature(DeadLetters.class);
     }
 
     private static Reply noDeadLetters() {

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code tq dead list|retry|purge}: a queue's dead letters. */
 @Command(name = "dead", mixinStandardHelpOptions = true, sortOptions = false,
@@ -53,7 +53,7 @@ final class DeadCommand implements Callable<Integer> {
         String url = settings.get("backend", Config.defaultOf("backend"));
         PrintWriter out = spec.commandLine().getOut();
         try (Backend b = OperatorBackend.open(url, settings)) {
-            DeadLetters dead = b.deadLetters().orElseThrow(() -> new ConfigurationException(
+            DeadLetters dead = b.feature(DeadLetters.class).orElseThrow(() -> new ConfigurationException(
                     "the backend at " + b.describe() + " keeps no dead letters"));
             switch (action) {
                 case "list" -> {

@@ -21,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code tq inspect}: a queue's live workers, depth, repeating jobs and dead letters. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
@@ -51,10 +51,10 @@ final class InspectCommand implements Callable<Integer> {
         Map<String, Object> report = new LinkedHashMap<>();
         try (Backend b = OperatorBackend.open(url, settings)) {
             report.put("queue", b.describe());
-            QueueAdmin admin = b.admin().orElse(null);
+            QueueAdmin admin = b.feature(QueueAdmin.class).orElse(null);
             List<WorkerInfo> workers = admin == null ? List.of() : admin.workers();
             QueueStats stats = admin == null ? QueueStats.UNKNOWN : admin.stats();
-            DeadLetters dead = b.deadLetters().orElse(null);
+            DeadLetters dead = b.feature(DeadLetters.class).orElse(null);
             report.put("workers", workers);
             report.put("depth", stats);
             // a backend that cannot list its dead letters may still count them (Redis: its dead stream)

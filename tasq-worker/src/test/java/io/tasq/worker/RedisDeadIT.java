@@ -96,7 +96,7 @@ class RedisDeadIT {
 
         Backend backend = Providers.backend(url, Settings.empty());
         opened.add(backend);
-        DeadLetters dead = backend.deadLetters().orElseThrow();
+        DeadLetters dead = backend.feature(DeadLetters.class).orElseThrow();
         await().atMost(Duration.ofSeconds(30)).until(() -> dead.count() == 2);
         assertThat(refused).as("refused without a word to its sender").isNotDone();
         String list = tq("list");

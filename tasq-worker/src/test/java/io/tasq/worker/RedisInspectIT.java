@@ -79,7 +79,7 @@ class RedisInspectIT {
         // the known state: 0 waiting, 1 running, 2 delayed, 1 dead letter; the worker ran 3 and runs 1
         Backend backend = Providers.backend(url, Settings.empty());
         opened.add(backend);
-        QueueAdmin admin = backend.admin().orElseThrow();
+        QueueAdmin admin = backend.feature(QueueAdmin.class).orElseThrow();
         await().atMost(Duration.ofSeconds(30)).until(() -> admin.stats().equals(new QueueStats(0, 1, 2, 1))
                 && admin.workers().size() == 1 && admin.workers().get(0).running() == 1);
 

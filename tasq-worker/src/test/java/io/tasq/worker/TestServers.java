@@ -2,6 +2,7 @@ package io.tasq.worker;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.tasq.spi.QueueAdmin;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -37,7 +38,7 @@ public final class TestServers {
         try (io.tasq.spi.Backend b = io.tasq.spi.Providers.backend(url, io.tasq.spi.Settings.empty())) {
             // as tq inspect does: with the operator's key (a ZMQ worker answers no operator without one)
             b.useCredentials(io.tasq.core.security.KeyCredentials.from(io.tasq.core.testkit.TestKeys.worker()));
-            io.tasq.spi.QueueAdmin admin = b.admin().orElseThrow();
+            io.tasq.spi.QueueAdmin admin = b.feature(QueueAdmin.class).orElseThrow();
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                     .until(() -> admin.workers().stream().anyMatch(seen));
         }

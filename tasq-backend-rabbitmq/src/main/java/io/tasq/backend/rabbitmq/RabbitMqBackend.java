@@ -4,14 +4,17 @@ import com.rabbitmq.client.Connection;
 import io.tasq.spi.Backend;
 import io.tasq.spi.BackendCapability;
 import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.DeadLetters;
+import io.tasq.spi.Features;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobProducer;
+import io.tasq.spi.OpenResources;
+import io.tasq.spi.QueueAdmin;
 import io.tasq.spi.ResultListener;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The RabbitMQ backend: a durable job queue per Tasq queue, persistent messages with publisher
@@ -27,12 +30,20 @@ final class RabbitMqBackend implements Backend {
 
     private final RabbitMqSettings settings;
     private final Topology topology;
-    private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
-    private RabbitMqAdmin admin;
+    private final OpenResources open;
+    private final Features features;
 
     RabbitMqBackend(RabbitMqSettings settings) {
         this.settings = settings;
         this.topology = new Topology(settings);
+        this.open = new OpenResources("the RabbitMQ backend for " + settings);
+        this.features = new Features()
+                // each opens its own connection when first asked for; the admin shares a worker's where one is open
+                .offer(DeadLetters.class, () -> open.shared(RabbitMqDeadLetters.class,
+                        () -> new RabbitMqDeadLetters(settings, topology)))
+                .offer(QueueAdmin.class, () -> open.shared(RabbitMqAdmin.class, () -> new RabbitMqAdmin(settings,
+                        topology, () -> open.all(RabbitMqConsumer.class).map(RabbitMqConsumer::connection)
+                                .filter(Connection::isOpen).findFirst().orElse(null))));
     }
 
     @Override
@@ -48,61 +59,32 @@ final class RabbitMqBackend implements Backend {
     @Override
     public Set<BackendCapability> capabilities() {
         return EnumSet.of(BackendCapability.DURABLE, BackendCapability.NATIVE_DELAY, BackendCapability.REDELIVERY,
-                BackendCapability.RESULT_RETENTION, BackendCapability.DURABLE_SCHEDULES);
+                BackendCapability.RESULT_RETENTION);
     }
 
     @Override
     public JobProducer openProducer(String clientId, ResultListener listener) {
         Objects.requireNonNull(clientId, "clientId == null");
         Objects.requireNonNull(listener, "listener == null");
-        RabbitMqProducer p = new RabbitMqProducer(settings, topology, clientId, listener);
-        open.add(p);
-        return p;
+        open.checkOpen();
+        return open.add(new RabbitMqProducer(settings, topology, clientId, listener));
     }
 
     @Override
     public JobConsumer openConsumer(ConsumerOptions options) {
         Objects.requireNonNull(options, "options == null");
-        RabbitMqConsumer c = new RabbitMqConsumer(settings, topology, options);
-        open.add(c);
-        return c;
+        open.checkOpen();
+        return open.add(new RabbitMqConsumer(settings, topology, options));
     }
 
-    private RabbitMqDeadLetters deadLetters;
-
-    /** Opens its own connection when first asked for. */
+    /** The queue's dead letters ({@link DeadLetters}) and its live workers and depth ({@link QueueAdmin}). */
     @Override
-    public synchronized java.util.Optional<io.tasq.spi.DeadLetters> deadLetters() {
-        if (deadLetters == null) {
-            deadLetters = new RabbitMqDeadLetters(settings, topology);
-            open.add(deadLetters);
-        }
-        return java.util.Optional.of(deadLetters);
-    }
-
-    @Override
-    public synchronized java.util.Optional<io.tasq.spi.QueueAdmin> admin() {
-        if (admin == null) {
-            admin = new RabbitMqAdmin(settings, topology, () -> open.stream()
-                    .filter(RabbitMqConsumer.class::isInstance).map(c -> ((RabbitMqConsumer) c).connection())
-                    .filter(Connection::isOpen).findFirst().orElse(null));
-            open.add(admin);
-        }
-        return java.util.Optional.of(admin);
+    public <F> Optional<F> feature(Class<F> type) {
+        return features.get(type);
     }
 
     @Override
     public void close() {
-        synchronized (this) {
-            deadLetters = null;
-        }
-        for (AutoCloseable c : open) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // closing anyway
-            }
-        }
-        open.clear();
+        open.close();
     }
 }

@@ -75,6 +75,7 @@ final class RabbitMqConsumer implements JobConsumer {
     private final RabbitMqScheduleStore schedules;
     private final Presence presence;
     private final RabbitMqUniqueLocks locks;
+    private final io.tasq.spi.Features features;
     private final LinkedBlockingQueue<WorkerOp> inbox = new LinkedBlockingQueue<>();
     private final WorkerChannel channel;
     private final AtomicBoolean started = new AtomicBoolean();
@@ -105,6 +106,8 @@ final class RabbitMqConsumer implements JobConsumer {
             throw e instanceof TasqException te ? te : new BackendUnavailableException("cannot set up the queues of "
                     + settings + ": " + e, e);
         }
+        features = new io.tasq.spi.Features().offer(io.tasq.spi.ScheduleStore.class, () -> schedules)
+                .offer(io.tasq.spi.UniqueLocks.class, () -> locks);
         connection.addShutdownListener(cause -> {
             if (!cause.isInitiatedByApplication()) {
                 channel.lost();
@@ -130,9 +133,13 @@ final class RabbitMqConsumer implements JobConsumer {
         return settings + " (queue " + topology.jobs() + ", dead letters in " + topology.dead() + ")";
     }
 
+    /**
+     * Kept by the broker: the repeating jobs ({@link io.tasq.spi.ScheduleStore}) and the unique-job locks
+     * ({@link io.tasq.spi.UniqueLocks}), each held by the one worker its queue's single active consumer is.
+     */
     @Override
-    public java.util.Optional<io.tasq.spi.ScheduleStore> schedules() {
-        return java.util.Optional.of(schedules);
+    public <F> java.util.Optional<F> feature(Class<F> type) {
+        return features.get(type);
     }
 
     /** The worker's connection, which the backend's admin may share. */
@@ -143,11 +150,6 @@ final class RabbitMqConsumer implements JobConsumer {
     @Override
     public void heartbeat(io.tasq.spi.WorkerInfo info) {
         presence.update(info);
-    }
-
-    @Override
-    public java.util.Optional<io.tasq.spi.UniqueLocks> uniqueLocks() {
-        return java.util.Optional.of(locks);
     }
 
     @Override

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class AdminTest extends BrokerTestSupport {
 
     private QueueAdmin admin(String url) {
-        return rawBackend(url).admin().orElseThrow();
+        return rawBackend(url).feature(QueueAdmin.class).orElseThrow();
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.tasq.TasqClient;
 import io.tasq.core.testkit.TestKeys;
 import io.tasq.core.worker.Worker;
 import io.tasq.spi.Backend;
+import io.tasq.spi.DeadLetters;
 import io.tasq.spi.Providers;
 import io.tasq.spi.Settings;
 import java.io.IOException;
@@ -78,7 +79,7 @@ abstract class BrokerTestSupport {
 
     /** The dead letters of the queue of {@code url}, which declares its job and dead-letter queues. */
     io.tasq.spi.DeadLetters declared(String url) {
-        return rawBackend(url).deadLetters().orElseThrow();
+        return rawBackend(url).feature(DeadLetters.class).orElseThrow();
     }
 
     <T extends AutoCloseable> T closeLater(T c) {

@@ -9,8 +9,8 @@ import com.rabbitmq.client.Connection;
 import io.tasq.ConfigurationException;
 import io.tasq.JobOptions;
 import io.tasq.TasqClient;
-import io.tasq.spi.DeadLetter;
 import io.tasq.spi.BackendUri;
+import io.tasq.spi.DeadLetter;
 import io.tasq.spi.DeadLetters;
 import io.tasq.spi.Limits;
 import io.tasq.spi.Settings;
@@ -36,7 +36,7 @@ class DeadLetterCapTest extends BrokerTestSupport {
         String url = newQueueUrl("dead-letter-max=3");
         String name = TestBroker.nameOf(url);
         startWorker(url, 1);
-        DeadLetters dead = rawBackend(url).deadLetters().orElseThrow();
+        DeadLetters dead = rawBackend(url).feature(DeadLetters.class).orElseThrow();
         for (int i = 0; i < 7; i++) {
             Forged.publish(name, "g" + i, Map.of(), garbage(i));
             long kept = Math.min(i + 1, 3);
@@ -72,7 +72,7 @@ class DeadLetterCapTest extends BrokerTestSupport {
         }
         await().atMost(WAIT).until(() -> messageCount(dead) == 4);
         assertThat(client.scheduleBlocking(WAIT, () -> "serving", JobOptions.defaults())).isEqualTo("serving");
-        DeadLetters letters = rawBackend(url).deadLetters().orElseThrow();
+        DeadLetters letters = rawBackend(url).feature(DeadLetters.class).orElseThrow();
         assertThat(letters.count()).isEqualTo(4); // no cap on that queue: nothing dropped
         assertThat(letters.dropped()).isZero();
     }

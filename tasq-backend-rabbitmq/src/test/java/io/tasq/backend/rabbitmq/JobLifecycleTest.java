@@ -60,7 +60,7 @@ class JobLifecycleTest extends BrokerTestSupport {
         String dead = "tasq." + TestBroker.nameOf(url) + ".dead";
         await().atMost(Duration.ofSeconds(10)).until(() -> messageCount(dead) == 1);
 
-        DeadLetters letters = rawBackend(url).deadLetters().orElseThrow();
+        DeadLetters letters = rawBackend(url).feature(DeadLetters.class).orElseThrow();
         assertThat(letters.count()).isEqualTo(1);
         List<DeadLetter> listed = letters.list(10);
         assertThat(listed).singleElement().satisfies(d -> {

@@ -9,6 +9,7 @@ import io.tasq.TasqClient;
 import io.tasq.TasqFuture;
 import io.tasq.core.testkit.WorkerProcess;
 import io.tasq.spi.DeadLetter;
+import io.tasq.spi.DeadLetters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -65,7 +66,7 @@ class PoisonJobTest extends BrokerTestSupport {
             assertThat(runs(marker)).isEqualTo(1 + MAX_CRASHES);
             assertThat(last.isAlive()).isTrue();
         }
-        DeadLetter letter = rawBackend(url).deadLetters().orElseThrow().list(10).get(0);
+        DeadLetter letter = rawBackend(url).feature(DeadLetters.class).orElseThrow().list(10).get(0);
         assertThat(letter.jobId()).isEqualTo(poison.jobId());
         assertThat(letter.attempts()).isEqualTo(2 + MAX_CRASHES);
         assertThat(letter.reason()).contains("poison");

@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tasq.core.testkit.BackendContractTest;
 import io.tasq.spi.Backend;
 import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.DeadLetters;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.Providers;
+import io.tasq.spi.ScheduleStore;
 import io.tasq.spi.Settings;
+import io.tasq.spi.UniqueLocks;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -33,9 +36,9 @@ class RabbitMqBackendContractTest extends BackendContractTest {
     void theLifecycleHooksAreKeptByTheBroker() {
         try (Backend backend = Providers.backend(newQueueUrl(), Settings.empty());
                 JobConsumer consumer = backend.openConsumer(new ConsumerOptions("hooks", 1))) {
-            assertThat(backend.deadLetters()).isPresent();
-            assertThat(consumer.uniqueLocks()).isPresent();
-            assertThat(consumer.schedules()).isPresent();
+            assertThat(backend.feature(DeadLetters.class)).isPresent();
+            assertThat(consumer.feature(UniqueLocks.class)).isPresent();
+            assertThat(consumer.feature(ScheduleStore.class)).isPresent();
         }
     }
 

@@ -31,8 +31,7 @@ class RabbitMqSettingsTest {
         assertThat(Providers.backend("amqps")).isInstanceOf(RabbitMqBackendProvider.class);
         try (Backend b = Providers.backend("amqp://bob:s3cret@broker:5673/prod?name=reports", Settings.empty())) {
             assertThat(b.capabilities()).containsExactlyInAnyOrder(BackendCapability.DURABLE,
-                    BackendCapability.NATIVE_DELAY, BackendCapability.REDELIVERY, BackendCapability.RESULT_RETENTION,
-                    BackendCapability.DURABLE_SCHEDULES);
+                    BackendCapability.NATIVE_DELAY, BackendCapability.REDELIVERY, BackendCapability.RESULT_RETENTION);
             assertThat(b.describe()).contains("bob:****@broker:5673").doesNotContain("s3cret");
         }
     }

@@ -85,7 +85,7 @@ class SizeLimitTest extends BrokerTestSupport {
     void aDeadLetterLargerThanAToolTakesIsListedCutAndNotSentBack() throws Exception {
         String url = newQueueUrl();
         String name = TestBroker.nameOf(url);
-        DeadLetters dead = rawBackend(url, SMALL).deadLetters().orElseThrow();
+        DeadLetters dead = rawBackend(url, SMALL).feature(DeadLetters.class).orElseThrow();
         byte[] huge = huge(3);
         Forged.publishTo("tasq." + name + ".dead", "huge", Map.of(Topology.REASON, "failed after 3 attempts"), huge);
         List<DeadLetter> letters = dead.list(10);
@@ -97,7 +97,7 @@ class SizeLimitTest extends BrokerTestSupport {
         assertThat(dead.retry(List.of())).isZero(); // its first bytes cannot run: it stays whole where it is
         assertThat(dead.count()).isEqualTo(1);
         // a tool that takes larger messages sends it back whole
-        DeadLetters roomy = rawBackend(url).deadLetters().orElseThrow();
+        DeadLetters roomy = rawBackend(url).feature(DeadLetters.class).orElseThrow();
         assertThat(roomy.list(10).get(0).envelope()).isEqualTo(huge);
         assertThat(dead.purge(List.of(letters.get(0).id()))).isEqualTo(1);
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tasq.spi.Backend;
 import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.DeadLetters;
 import io.tasq.spi.Delivery;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobProducer;
@@ -159,7 +160,7 @@ class SpiTest extends BrokerTestSupport {
         Backend backend = rawBackend(url);
         JobConsumer c = consumer(backend, "spi-worker");
         c.deadLetter("held-1", "spi-client", bytes("job held-1"), "failed after 4 attempts", 4);
-        io.tasq.spi.DeadLetters dead = backend.deadLetters().orElseThrow();
+        io.tasq.spi.DeadLetters dead = backend.feature(DeadLetters.class).orElseThrow();
         await().atMost(Duration.ofSeconds(10)).until(() -> dead.count() == 1);
         assertThat(dead.list(10)).singleElement().satisfies(l -> {
             assertThat(l.jobId()).isEqualTo("held-1");

@@ -150,7 +150,7 @@ class UnverifiedMessagesTest extends BrokerTestSupport {
         String dead = "tasq." + name + ".dead";
         await().atMost(WAIT).until(() -> messageCount(dead) == 1);
 
-        DeadLetters letters = rawBackend(url).deadLetters().orElseThrow();
+        DeadLetters letters = rawBackend(url).feature(DeadLetters.class).orElseThrow();
         DeadLetter letter = letters.list(10).get(0);
         assertThat(letter.envelope()).isEqualTo(Arrays.copyOf(big, Limits.REFUSED_BYTES_KEPT));
         assertThat(letter.jobId()).isEqualTo("big");

@@ -1,21 +1,20 @@
 package io.tasq.backend.redis;
 
-import io.tasq.ClientClosedException;
 import io.tasq.spi.Backend;
 import io.tasq.spi.BackendCapability;
 import io.tasq.spi.ConsumerOptions;
 import io.tasq.spi.DeadLetters;
+import io.tasq.spi.Features;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobProducer;
+import io.tasq.spi.OpenResources;
 import io.tasq.spi.QueueAdmin;
 import io.tasq.spi.ResultListener;
 import java.time.Clock;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The Redis backend for one queue: jobs in a stream read by a consumer group, delayed jobs in a
@@ -40,8 +39,8 @@ final class RedisBackend implements Backend {
     private final RedisConnections connections;
     private final RedisAdmin admin;
     private final RedisDeadLetters deadLetters;
-    private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
-    private volatile boolean closed;
+    private final OpenResources open;
+    private final Features features;
 
     RedisBackend(RedisSettings settings, String description, Clock clock) {
         this.settings = settings;
@@ -51,6 +50,9 @@ final class RedisBackend implements Backend {
         this.connections = new RedisConnections(settings, description);
         this.admin = new RedisAdmin(connections, keys, clock);
         this.deadLetters = new RedisDeadLetters(connections, keys);
+        this.open = new OpenResources("the Redis backend for " + description);
+        // both read the queue on the backend's pooled connections: nothing is opened before the first call
+        this.features = new Features().offer(QueueAdmin.class, () -> admin).offer(DeadLetters.class, () -> deadLetters);
     }
 
     @Override
@@ -66,67 +68,37 @@ final class RedisBackend implements Backend {
     @Override
     public Set<BackendCapability> capabilities() {
         return EnumSet.of(BackendCapability.DURABLE, BackendCapability.NATIVE_DELAY, BackendCapability.REDELIVERY,
-                BackendCapability.RESULT_RETENTION, BackendCapability.DURABLE_SCHEDULES);
+                BackendCapability.RESULT_RETENTION);
     }
 
     @Override
     public JobProducer openProducer(String clientId, ResultListener listener) {
         Objects.requireNonNull(clientId, "clientId == null");
         Objects.requireNonNull(listener, "listener == null");
-        checkOpen();
-        RedisProducer p = new RedisProducer(connections, keys, clientId, listener, clock, blockMillis());
-        open.add(p);
-        return p;
+        open.checkOpen();
+        return open.add(new RedisProducer(connections, keys, clientId, listener, clock, blockMillis()));
     }
 
     @Override
     public JobConsumer openConsumer(ConsumerOptions options) {
         Objects.requireNonNull(options, "options == null");
-        checkOpen();
-        RedisConsumer c = new RedisConsumer(connections, keys, settings, options, clock, blockMillis());
-        open.add(c);
-        return c;
+        open.checkOpen();
+        return open.add(new RedisConsumer(connections, keys, settings, options, clock, blockMillis()));
     }
 
-    /**
-     * The queue's live workers (from their heartbeats) and depth, read from Redis on the backend's
-     * pooled connections; nothing is opened before the first call.
-     */
+    /** The queue's live workers and depth ({@link QueueAdmin}) and its dead letters ({@link DeadLetters}). */
     @Override
-    public Optional<QueueAdmin> admin() {
-        return Optional.of(admin);
-    }
-
-    /**
-     * The queue's dead-letter stream, listed, retried and purged on the backend's pooled connections;
-     * nothing is opened before the first call.
-     */
-    @Override
-    public Optional<DeadLetters> deadLetters() {
-        return Optional.of(deadLetters);
+    public <F> Optional<F> feature(Class<F> type) {
+        return features.get(type);
     }
 
     private long blockMillis() {
         return Math.min(BLOCK_MILLIS, settings.timeout().toMillis() / 2);
     }
 
-    private void checkOpen() {
-        if (closed) {
-            throw new ClientClosedException("the Redis backend for " + description + " is closed");
-        }
-    }
-
     @Override
     public void close() {
-        closed = true;
-        for (AutoCloseable c : open) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // closing anyway
-            }
-        }
-        open.clear();
+        open.close();
         connections.close();
     }
 }

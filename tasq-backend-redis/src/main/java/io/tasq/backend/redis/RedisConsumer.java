@@ -1,6 +1,7 @@
 package io.tasq.backend.redis;
 
 import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.Features;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobListener;
 import io.tasq.spi.ReplayGuard;
@@ -66,6 +67,7 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
     private final AtomicBoolean failed = new AtomicBoolean();
     private final JobReads reads;
     private final RedisReplayGuard replayGuard;
+    private final Features features;
     private volatile boolean paused;
     private volatile JobListener listener;
     /** Guards heartbeats against close, so that none lands after the worker's entry was deleted. */
@@ -104,6 +106,8 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
         this.replayGuard = new RedisReplayGuard(connections, keys, workerId, inHand::get, settings.replayWindow());
         this.schedules = new RedisScheduleStore(connections, keys, settings, workerId);
         this.uniqueLocks = new RedisUniqueLocks(connections, keys, workerId);
+        this.features = new Features().offer(ScheduleStore.class, () -> schedules)
+                .offer(UniqueLocks.class, () -> uniqueLocks).offer(ReplayGuard.class, () -> replayGuard);
     }
 
     @Override
@@ -112,23 +116,19 @@ final class RedisConsumer implements JobConsumer, RedisDelivery.Owner {
                 + connections.node().map(n -> ", on " + n).orElse("") + ")";
     }
 
-    /** The queue's repeating jobs, kept in Redis and shared by every worker of the queue. */
+    /**
+     * Kept in Redis and shared by every worker of the queue: the repeating jobs ({@link ScheduleStore}),
+     * the unique-job locks ({@link UniqueLocks}: a key holds across every client and worker), and the
+     * memory of verified jobs taken ({@link ReplayGuard}: a replay is refused by every worker), unless
+     * {@code redis.replay-window} is zero, which leaves copies to each worker's own memory and writes no
+     * key per job.
+     */
     @Override
-    public Optional<ScheduleStore> schedules() {
-        return Optional.of(schedules);
-    }
-
-    /** The queue's unique-job locks, kept in Redis: a key holds across every client and worker. */
-    @Override
-    public Optional<UniqueLocks> uniqueLocks() {
-        return Optional.of(uniqueLocks);
-    }
-
-    /** The queue's memory of verified jobs taken, kept in Redis: a replay is refused by every worker. */
-    @Override
-    public Optional<ReplayGuard> replayGuard() {
-        // a zero window leaves copies to each worker's own memory: no key per job in Redis
-        return settings.replayWindow().isZero() ? Optional.empty() : Optional.of(replayGuard);
+    public <F> Optional<F> feature(Class<F> type) {
+        if (type == ReplayGuard.class && settings.replayWindow().isZero()) {
+            return Optional.empty();
+        }
+        return features.get(type);
     }
 
     @Override

@@ -31,7 +31,7 @@ class DeadLetterCapTest {
     @Test
     void whatTheCapDropsIsCountedAndTheRestKept() {
         Backend b = q.backend("redis.dead-letter-max", "10");
-        DeadLetters dead = b.deadLetters().orElseThrow();
+        DeadLetters dead = b.feature(DeadLetters.class).orElseThrow();
         assertThat(dead.dropped()).isZero();
         JobProducer p = b.openProducer("client-a", r -> { });
         q.consume(b, "worker-1", 16, d -> d.refuse("refused by the test"));

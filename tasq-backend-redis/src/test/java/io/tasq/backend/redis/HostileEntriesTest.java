@@ -9,6 +9,7 @@ import static org.awaitility.Awaitility.await;
 import io.tasq.spi.Backend;
 import io.tasq.spi.ConsumerOptions;
 import io.tasq.spi.DeadLetter;
+import io.tasq.spi.DeadLetters;
 import io.tasq.spi.Delivery;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobListener;
@@ -167,9 +168,9 @@ class HostileEntriesTest {
         assertThat(dead.get(0).getFields().get("reason")).contains("envelope.max-bytes");
         assertThat(dead.get(1).getFields().get("reason")).contains("fields, more than " + Entries.MAX_FIELDS);
         assertThat(dead.get(2).getFields().get("reason")).contains("other than the body");
-        DeadLetter first = b.deadLetters().orElseThrow().list(1).get(0);
+        DeadLetter first = b.feature(DeadLetters.class).orElseThrow().list(1).get(0);
         assertThat(first.envelope()).isEqualTo(Arrays.copyOf(big, Limits.REFUSED_BYTES_KEPT));
-        assertThat(b.deadLetters().orElseThrow().retry(List.of())).as("truncated: never sent back").isZero();
+        assertThat(b.feature(DeadLetters.class).orElseThrow().retry(List.of())).as("truncated: never sent back").isZero();
         stillServes(b);
     }
 
@@ -204,12 +205,12 @@ class HostileEntriesTest {
         Map<String, String> letter = deadLetters().get(0).getFields();
         assertThat(letter).containsEntry("reason", "bad signature").containsEntry("size", "10000")
                 .containsEntry("worker", "worker-1").doesNotContainKeys("job", "to");
-        DeadLetter kept = b.deadLetters().orElseThrow().list(1).get(0);
+        DeadLetter kept = b.feature(DeadLetters.class).orElseThrow().list(1).get(0);
         assertThat(kept.envelope()).isEqualTo(Arrays.copyOf(body, Limits.REFUSED_BYTES_KEPT));
         assertThat(kept.jobId()).isEmpty();
 
         // only the one kept whole goes back, to be verified again
-        assertThat(b.deadLetters().orElseThrow().retry(List.of())).isEqualTo(1);
+        assertThat(b.feature(DeadLetters.class).orElseThrow().retry(List.of())).isEqualTo(1);
         await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 3);
         assertThat(text(got.get(2).body())).isEqualTo("small and whole");
         assertThat(got.get(2).attempt()).isEqualTo(1);
@@ -285,12 +286,12 @@ class HostileEntriesTest {
         StreamEntry delayed = deadLetters().get(0);
         assertThat(delayed.getFields().get("reason")).contains("not a delayed job Tasq wrote");
         assertThat(delayed.getFields()).containsEntry("size", "100000");
-        ScheduleStore store = c.schedules().orElseThrow();
+        ScheduleStore store = c.feature(ScheduleStore.class).orElseThrow();
         assertThat(store.due(System.currentTimeMillis(), 10)).isEmpty();
         assertThat(deadLetters()).hasSize(3);
         assertThat(store.list()).isEmpty();
         assertThat(deadLetters()).hasSize(4);
-        assertThat(b.deadLetters().orElseThrow().list(10)).allSatisfy(d ->
+        assertThat(b.feature(DeadLetters.class).orElseThrow().list(10)).allSatisfy(d ->
                 assertThat(d.envelope().length).isLessThanOrEqualTo(Limits.REFUSED_BYTES_KEPT));
         assertThat(q.redis.hlen(schedules)).isZero();
         assertThat(got).isEmpty();

@@ -14,6 +14,7 @@ import io.tasq.core.testkit.WorkerProcess;
 import io.tasq.core.worker.Worker;
 import io.tasq.spi.Backend;
 import io.tasq.spi.DeadLetter;
+import io.tasq.spi.DeadLetters;
 import io.tasq.spi.Providers;
 import io.tasq.spi.Settings;
 import java.io.File;
@@ -86,7 +87,7 @@ class PoisonKilledTest {
                 last.stop(Duration.ofSeconds(5));
             }
             assertThat(runs()).isEqualTo(3);
-            var dead = backend.deadLetters().orElseThrow();
+            var dead = backend.feature(DeadLetters.class).orElseThrow();
             await().atMost(Duration.ofSeconds(10)).until(() -> dead.count() == 1);
             DeadLetter letter = dead.list(10).get(0);
             assertThat(letter.jobId()).isEqualTo(f.jobId());

@@ -52,7 +52,7 @@ class RedisAdminTest {
     private QueueAdmin admin() {
         Backend b = Providers.backend(url, Settings.empty());
         opened.add(b);
-        return b.admin().orElseThrow();
+        return b.feature(QueueAdmin.class).orElseThrow();
     }
 
     private Worker worker(int concurrency) {

@@ -66,7 +66,7 @@ class RedisClusterSecurityTest {
         Backend b = q.backend("envelope.max-bytes", "1024", "redis.dead-letter-max", "5");
         JobProducer p = b.openProducer("client-a", r -> { });
         List<Delivery> got = new CopyOnWriteArrayList<>();
-        ReplayGuard guard = q.consume(b, "worker-1", 4, got).replayGuard().orElseThrow();
+        ReplayGuard guard = q.consume(b, "worker-1", 4, got).feature(ReplayGuard.class).orElseThrow();
 
         send(p, "job-1", 0);
         await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
@@ -77,7 +77,7 @@ class RedisClusterSecurityTest {
         assertThat(guard.claim("client-a/job-1", got.get(1).id(), expiry)).as("handed back").isTrue();
         got.get(1).reject("failed");
         await().atMost(Duration.ofSeconds(10)).until(() -> q.redis.xlen(q.dead) == 1);
-        DeadLetters dead = b.deadLetters().orElseThrow();
+        DeadLetters dead = b.feature(DeadLetters.class).orElseThrow();
         assertThat(dead.retry(List.of())).isEqualTo(1);
         await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 3);
         assertThat(guard.claim("client-a/job-1", got.get(2).id(), expiry)).as("sent back").isTrue();

@@ -10,6 +10,7 @@ import io.tasq.core.testkit.TestKeys;
 import io.tasq.core.worker.Worker;
 import io.tasq.spi.Backend;
 import io.tasq.spi.Providers;
+import io.tasq.spi.QueueAdmin;
 import io.tasq.spi.Settings;
 import java.io.File;
 import java.nio.file.Files;
@@ -102,8 +103,8 @@ class RedisClusterTest {
                 }
             }
             try (Backend b = Providers.backend(cluster.url(queues.get(i)), Settings.empty())) {
-                assertThat(b.admin().orElseThrow().workers()).hasSize(1);
-                assertThat(b.admin().orElseThrow().stats().inFlight()).isZero();
+                assertThat(b.feature(QueueAdmin.class).orElseThrow().workers()).hasSize(1);
+                assertThat(b.feature(QueueAdmin.class).orElseThrow().stats().inFlight()).isZero();
             }
         }
     }

@@ -62,7 +62,7 @@ class RedisLifecycleTest {
     private DeadLetters deadLetters() {
         Backend b = Providers.backend(url, Settings.empty());
         opened.add(b);
-        return b.deadLetters().orElseThrow();
+        return b.feature(DeadLetters.class).orElseThrow();
     }
 
     @Test

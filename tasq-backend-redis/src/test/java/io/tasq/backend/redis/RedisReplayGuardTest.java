@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tasq.spi.Backend;
 import io.tasq.spi.ConsumerOptions;
+import io.tasq.spi.DeadLetters;
 import io.tasq.spi.Delivery;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobProducer;
@@ -48,7 +49,7 @@ class RedisReplayGuardTest {
 
     private ReplayGuard guard(Backend b, String workerId) {
         JobConsumer c = b.openConsumer(new ConsumerOptions(workerId, 1));
-        return c.replayGuard().orElseThrow();
+        return c.feature(ReplayGuard.class).orElseThrow();
     }
 
     /** A worker's guard, and the first delivery of job-1 of client-a, claimed by that delivery until {@code expiry}. */
@@ -59,7 +60,7 @@ class RedisReplayGuardTest {
         Backend b = q.backend();
         JobProducer p = b.openProducer("client-a", r -> { });
         List<Delivery> got = new CopyOnWriteArrayList<>();
-        ReplayGuard guard = q.consume(b, "worker-1", 2, got).replayGuard().orElseThrow();
+        ReplayGuard guard = q.consume(b, "worker-1", 2, got).feature(ReplayGuard.class).orElseThrow();
         send(p, "job-1", 0);
         await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
         long expiry = in(Duration.ofMinutes(1));
@@ -176,7 +177,7 @@ class RedisReplayGuardTest {
         long expiry = c.expiry();
         got.get(0).reject("failed after 3 attempts");
         await().atMost(Duration.ofSeconds(5)).until(() -> q.redis.xlen(q.dead) == 1);
-        assertThat(b.deadLetters().orElseThrow().retry(List.of())).isEqualTo(1);
+        assertThat(b.feature(DeadLetters.class).orElseThrow().retry(List.of())).isEqualTo(1);
         await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 2);
         assertThat(guard.claim("client-a/job-1", got.get(1).id(), expiry)).as("sent back").isTrue();
         assertThat(guard.claim("client-a/job-1", got.get(0).id(), expiry)).as("the old entry").isFalse();
@@ -194,7 +195,7 @@ class RedisReplayGuardTest {
         long expiry = in(Duration.ofMinutes(1));
         assertThat(ghostGuard.claim("client-a/job-1", entry, expiry)).isTrue(); // then the ghost vanished
         List<Delivery> heir = new CopyOnWriteArrayList<>();
-        ReplayGuard guard = q.consume(b, "worker-2", 1, heir).replayGuard().orElseThrow();
+        ReplayGuard guard = q.consume(b, "worker-2", 1, heir).feature(ReplayGuard.class).orElseThrow();
         await().atMost(Duration.ofSeconds(10)).until(() -> heir.size() == 1);
         assertThat(heir.get(0).id()).isEqualTo(entry);
         assertThat(guard.claim("client-a/job-1", heir.get(0).id(), expiry)).isTrue();

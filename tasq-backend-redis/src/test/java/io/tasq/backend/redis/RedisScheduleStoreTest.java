@@ -9,6 +9,7 @@ import io.tasq.spi.Delivery;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.Providers;
 import io.tasq.spi.Recurring;
+import io.tasq.spi.ScheduleStore;
 import io.tasq.spi.Settings;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -132,7 +133,7 @@ class RedisScheduleStoreTest {
         List<Delivery> got = new CopyOnWriteArrayList<>();
         JobConsumer consumer = backend.openConsumer(new ConsumerOptions("worker-1", 4));
         opened.add(consumer);
-        assertThat(consumer.schedules()).isPresent();
+        assertThat(consumer.feature(ScheduleStore.class)).isPresent();
         consumer.start(got::add);
 
         store.add(job("ticker", "job-1", 1_000));

@@ -32,8 +32,7 @@ class RedisSettingsTest {
         assertThat(Providers.backend("rediss")).isInstanceOf(RedisBackendProvider.class);
         try (var backend = Providers.backend("redis://localhost:6379/0?name=test", Settings.empty())) {
             assertThat(backend.capabilities()).containsExactlyInAnyOrder(BackendCapability.DURABLE,
-                    BackendCapability.NATIVE_DELAY, BackendCapability.REDELIVERY, BackendCapability.RESULT_RETENTION,
-                    BackendCapability.DURABLE_SCHEDULES);
+                    BackendCapability.NATIVE_DELAY, BackendCapability.REDELIVERY, BackendCapability.RESULT_RETENTION);
             assertThat(backend.describe()).isEqualTo("redis://localhost:6379/0?name=test");
         }
     }

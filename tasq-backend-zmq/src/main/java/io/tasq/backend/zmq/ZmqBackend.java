@@ -4,13 +4,15 @@ import io.tasq.spi.Backend;
 import io.tasq.spi.BackendCapability;
 import io.tasq.spi.ConsumerOptions;
 import io.tasq.spi.Credentials;
+import io.tasq.spi.DeadLetters;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobProducer;
+import io.tasq.spi.OpenResources;
+import io.tasq.spi.QueueAdmin;
 import io.tasq.spi.ResultListener;
 import java.util.EnumSet;
-import java.util.List;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The brokerless backend on JeroMQ: a worker binds two ports, clients connect to them. Jobs go
@@ -25,7 +27,7 @@ final class ZmqBackend implements Backend {
 
     private final ZmqSettings settings;
     private final String description;
-    private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
+    private final OpenResources open;
     /**
      * The keys given last. Each producer, consumer and admin takes those current when it opens: a
      * backend shared by a client and a worker in one process keeps each side's keys.
@@ -35,6 +37,7 @@ final class ZmqBackend implements Backend {
     ZmqBackend(ZmqSettings settings, String description) {
         this.settings = settings;
         this.description = description;
+        this.open = new OpenResources("the ZMQ backend for " + description);
     }
 
     @Override
@@ -59,50 +62,28 @@ final class ZmqBackend implements Backend {
 
     @Override
     public JobProducer openProducer(String clientId, ResultListener listener) {
-        ZmqProducer p = new ZmqProducer(settings, clientId, listener, credentials);
-        open.add(p);
-        return p;
+        return open.add(new ZmqProducer(settings, clientId, listener, credentials));
     }
 
     @Override
     public JobConsumer openConsumer(ConsumerOptions options) {
-        ZmqConsumer c = new ZmqConsumer(settings, options, credentials);
-        open.add(c);
-        return c;
+        return open.add(new ZmqConsumer(settings, options, credentials));
     }
 
-    private ZmqAdmin admin;
-
-    private synchronized ZmqAdmin adminClient() {
-        if (admin == null) {
-            admin = new ZmqAdmin(settings, () -> credentials);
-            open.add(admin);
+    /**
+     * The workers' dead letters ({@link DeadLetters}) and the live workers ({@link QueueAdmin}), both
+     * asked of the workers by one operator client, opened when first used with the keys current then.
+     */
+    @Override
+    public <F> Optional<F> feature(Class<F> type) {
+        if (type != DeadLetters.class && type != QueueAdmin.class) {
+            return Optional.empty();
         }
-        return admin;
-    }
-
-    @Override
-    public java.util.Optional<io.tasq.spi.DeadLetters> deadLetters() {
-        return java.util.Optional.of(adminClient());
-    }
-
-    @Override
-    public java.util.Optional<io.tasq.spi.QueueAdmin> admin() {
-        return java.util.Optional.of(adminClient());
+        return Optional.of(type.cast(open.shared(ZmqAdmin.class, () -> new ZmqAdmin(settings, () -> credentials))));
     }
 
     @Override
     public void close() {
-        for (AutoCloseable c : open) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                // closing anyway
-            }
-        }
-        open.clear();
-        synchronized (this) {
-            admin = null;
-        }
+        open.close();
     }
 }

@@ -2,10 +2,13 @@ package io.tasq.backend.zmq;
 
 import io.tasq.ClientClosedException;
 import io.tasq.backend.zmq.ZmqSettings.Endpoint;
+import io.tasq.spi.Broadcast;
+import io.tasq.spi.ClientPool;
 import io.tasq.spi.Credentials;
 import io.tasq.spi.JobProducer;
 import io.tasq.spi.OutboundJob;
 import io.tasq.spi.ResultListener;
+import io.tasq.spi.Withdrawal;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +40,7 @@ import org.zeromq.ZContext;
  * worker's backlog waits for room). Before the IO thread has set up its sockets, and for the
  * other calls, work is queued for the IO thread, which it does on its next turn.
  */
-final class ZmqProducer implements JobProducer {
+final class ZmqProducer implements JobProducer, Broadcast, Withdrawal, ClientPool {
 
     private static final Logger LOG = LoggerFactory.getLogger(ZmqProducer.class);
     /** The longest the IO thread sleeps in a poll; see the worker's (ZmqConsumer) for why. */
@@ -108,6 +111,16 @@ final class ZmqProducer implements JobProducer {
             o.accepted.completeExceptionally(closed());
         }
         return o.accepted;
+    }
+
+    /**
+     * A client of a brokerless pool reaches every worker at once ({@link Broadcast}), takes back jobs
+     * still waiting in it ({@link Withdrawal}), and is told of its workers ({@link ClientPool}).
+     */
+    @Override
+    public <F> java.util.Optional<F> feature(Class<F> type) {
+        return type == Broadcast.class || type == Withdrawal.class || type == ClientPool.class
+                ? java.util.Optional.of(type.cast(this)) : java.util.Optional.empty();
     }
 
     @Override

@@ -10,6 +10,8 @@ import io.tasq.core.testkit.Ports;
 import io.tasq.core.testkit.TestKeys;
 import io.tasq.spi.Backend;
 import io.tasq.spi.BackendUri;
+import io.tasq.spi.DeadLetters;
+import io.tasq.spi.QueueAdmin;
 import io.tasq.spi.Settings;
 import java.time.Duration;
 import java.util.HashMap;
@@ -63,7 +65,7 @@ class CurveTest {
         assertThat(c.schedule(s -> s + "-back", secret).unwrap(WAIT)).isEqualTo(secret + "-back");
         // an operator's request takes the same way
         Backend operator = zmq.operator(url, Settings.of(client, "test"), EchoWorker.trusted());
-        assertThat(operator.deadLetters().orElseThrow().count()).isZero();
+        assertThat(operator.feature(DeadLetters.class).orElseThrow().count()).isZero();
         return jobs.seen() + results.seen();
     }
 
@@ -96,7 +98,8 @@ class CurveTest {
                 "test"), EchoWorker.trusted());
         Backend rightServer = zmq.operator(worker.url, Settings.of(Map.of(CurveKeys.SERVER_KEY, keys.publicKey),
                 "test"), EchoWorker.trusted());
-        assertThat(rightServer.admin().orElseThrow().stats().deadLetters()).isZero();
-        assertThat(wrongServer.admin().orElseThrow().stats().deadLetters()).as("unknown: no worker answered").isEqualTo(-1);
+        assertThat(rightServer.feature(QueueAdmin.class).orElseThrow().stats().deadLetters()).isZero();
+        assertThat(wrongServer.feature(QueueAdmin.class).orElseThrow().stats().deadLetters()).as("unknown: no worker answered")
+                .isEqualTo(-1);
     }
 }

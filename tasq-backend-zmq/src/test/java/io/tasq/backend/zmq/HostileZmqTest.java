@@ -60,10 +60,10 @@ class HostileZmqTest extends HostileContractTest {
     void anOperatorRequestWithoutATrustedKeyIsRefused() {
         String url = newQueueUrl();
         startWorker(url, 1);
-        DeadLetters anonymous = rawBackend(url).deadLetters().orElseThrow();
+        DeadLetters anonymous = rawBackend(url).feature(DeadLetters.class).orElseThrow();
         assertThatThrownBy(anonymous::count).hasMessageContaining("key");
         Backend operator = closeLater(Providers.backend(url, Settings.empty()));
         operator.useCredentials(KeyCredentials.from(TestKeys.worker()));
-        assertThat(operator.deadLetters().orElseThrow().count()).isZero();
+        assertThat(operator.feature(DeadLetters.class).orElseThrow().count()).isZero();
     }
 }

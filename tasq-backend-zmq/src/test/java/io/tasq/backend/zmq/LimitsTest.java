@@ -112,7 +112,7 @@ class LimitsTest {
         new java.util.Random(7).nextBytes(garbage);
         ZMQ.Socket push = zmq.push(port);
         push.send(Frames.job(utf8("forged"), 1, utf8("victim"), garbage), 0);
-        DeadLetters dead = zmq.operator(url, Settings.empty(), EchoWorker.trusted()).deadLetters().orElseThrow();
+        DeadLetters dead = zmq.operator(url, Settings.empty(), EchoWorker.trusted()).feature(DeadLetters.class).orElseThrow();
         await().atMost(WAIT).until(() -> dead.count() == 1);
         assertThat(dead.list(1).get(0).envelope()).hasSize(Limits.REFUSED_BYTES_KEPT)
                 .isEqualTo(Arrays.copyOf(garbage, Limits.REFUSED_BYTES_KEPT));

@@ -9,6 +9,7 @@ import io.tasq.SignatureVerificationException;
 import io.tasq.spi.Backend;
 import io.tasq.spi.Credentials;
 import io.tasq.spi.DeadLetters;
+import io.tasq.spi.QueueAdmin;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,7 @@ class OperatorRequestsTest {
         assertThatThrownBy(dead::count).isInstanceOf(SignatureVerificationException.class);
         assertThatThrownBy(() -> dead.purge(List.of())).isInstanceOf(SignatureVerificationException.class);
         Backend noKey = zmq.peer(worker, Credentials.none());
-        assertThatThrownBy(() -> noKey.admin().orElseThrow().workers()).isInstanceOf(SignatureVerificationException.class);
+        assertThatThrownBy(() -> noKey.feature(QueueAdmin.class).orElseThrow().workers()).isInstanceOf(SignatureVerificationException.class);
     }
 
     @Test

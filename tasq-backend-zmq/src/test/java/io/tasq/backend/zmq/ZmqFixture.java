@@ -69,7 +69,7 @@ final class ZmqFixture implements AfterEachCallback {
 
     /** An operator's view of this worker's dead letters, proving {@code credentials}. */
     DeadLetters deadLetters(EchoWorker worker, Credentials credentials) {
-        return peer(worker, credentials).deadLetters().orElseThrow();
+        return peer(worker, credentials).feature(DeadLetters.class).orElseThrow();
     }
 
     /** A client of this worker named {@code clientId}, proving {@code credentials}. */

@@ -23,16 +23,21 @@ import io.tasq.core.internal.wire.JobEnvelope;
 import io.tasq.core.internal.wire.JobPolicy;
 import io.tasq.internal.FutureAccess;
 import io.tasq.spi.Backend;
+import io.tasq.spi.Broadcast;
+import io.tasq.spi.ClientPool;
 import io.tasq.spi.JobProducer;
 import io.tasq.spi.OutboundJob;
 import io.tasq.spi.Serializer;
 import io.tasq.spi.Signer;
+import io.tasq.spi.Withdrawal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -122,7 +127,9 @@ public final class CoreClient implements TasqClient {
             throw new IllegalStateException("client " + clientId + " is not connected; connect() first");
         }
         try {
-            p.addWorker(address).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            p.feature(ClientPool.class).orElseThrow(() -> new UnsupportedOperationException("this backend's workers "
+                    + "find their queue through its broker: start another worker on the same URL instead of adding it "
+                    + "to the client")).addWorker(address).toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
@@ -234,12 +241,14 @@ public final class CoreClient implements TasqClient {
             return;
         }
         String jobId = future.jobId();
-        p.withdraw(jobId);
+        p.feature(Withdrawal.class).ifPresent(w -> w.withdraw(jobId));
         String controlId = idPrefix + Long.toString(seq.incrementAndGet(), 36);
         byte[] control = controlEnvelope(controlId, "cancel " + jobId, Control.cancelJob(jobId), clock.millis());
-        p.broadcast(control).whenComplete((ok, failure) -> {
+        CompletionStage<Void> broadcast = p.feature(Broadcast.class).map(b -> b.broadcast(control))
+                .orElseGet(() -> CompletableFuture.failedFuture(new UnsupportedOperationException("no broadcast")));
+        broadcast.whenComplete((ok, failure) -> {
             if (failure != null) {
-                // no broadcast on this backend: the request goes like a job, to a worker
+                // no broadcast on this backend, or it failed: the request goes like a job, to a worker
                 p.send(new OutboundJob(controlId, clientId, control, 0));
             }
         });

@@ -4,6 +4,7 @@ import io.tasq.core.internal.metrics.WorkerMetrics;
 import io.tasq.spi.Backend;
 import io.tasq.spi.BackendCapability;
 import io.tasq.spi.JobConsumer;
+import io.tasq.spi.QueueAdmin;
 import io.tasq.spi.QueueStats;
 import io.tasq.spi.WorkerInfo;
 import java.time.Duration;
@@ -71,7 +72,7 @@ final class Heartbeat {
             return; // a brokerless queue's depth is in its clients: nothing to read here
         }
         try {
-            backend.admin().ifPresent(a -> {
+            backend.feature(QueueAdmin.class).ifPresent(a -> {
                 QueueStats q = a.stats();
                 metrics.depth(q.waiting(), q.inFlight(), q.delayed(), q.deadLetters());
             });

@@ -5,7 +5,10 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** How a worker picks the actor that runs the next job ({@code worker.router}). */
+/**
+ * How a worker picks the actor that runs the next job ({@code worker.router}). Whichever the
+ * strategy, a job never waits behind a busy actor while another actor is idle: it goes to the idle one.
+ */
 public enum RoutingStrategy {
     /** Each actor in turn. */
     ROUND_ROBIN("round-robin"),

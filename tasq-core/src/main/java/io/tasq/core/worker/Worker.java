@@ -14,6 +14,7 @@ import io.tasq.spi.Delivery;
 import io.tasq.spi.JobConsumer;
 import io.tasq.spi.JobListener;
 import io.tasq.spi.Recurring;
+import io.tasq.spi.ReplayGuard;
 import io.tasq.spi.ScheduleStore;
 import io.tasq.spi.Serializer;
 import io.tasq.spi.UniqueLocks;
@@ -159,9 +160,9 @@ public final class Worker implements AutoCloseable {
         this.replies = new ReplyPath(id, c, stats);
         this.held = new HeldJobs(id, clock, item -> router.route(item));
         this.execution = executions.apply(stats);
-        ScheduleStore store = c.schedules().orElseGet(() -> new MemoryScheduleStore(this::fireHeld));
+        ScheduleStore store = c.feature(ScheduleStore.class).orElseGet(() -> new MemoryScheduleStore(this::fireHeld));
         Admission admission = new Admission(id, backend.queue(), clock, new ReplayMemory(replayMemory),
-                c.replayGuard());
+                c.feature(ReplayGuard.class));
         Cancellations cancellations = new Cancellations(id, clock, held, execution, c, replies, stats);
         ControlRequests control = new ControlRequests(id, signatures, maxBytes, clock, store, serializer,
                 cancellations, admission, replies, stats);
@@ -208,7 +209,7 @@ public final class Worker implements AutoCloseable {
      */
     private List<JobStep> steps(JobConsumer c, ScheduleStore store, Admission admission,
             Cancellations cancellations, ControlRequests control) {
-        UniqueLocks locks = c.uniqueLocks().orElseGet(() -> new MemoryUniqueLocks(clock));
+        UniqueLocks locks = c.feature(UniqueLocks.class).orElseGet(() -> new MemoryUniqueLocks(clock));
         return List.of(
                 new CheckStep(id, signatures, execution, maxBytes, stats),
                 new AdmitStep(id, admission, stats),

@@ -15,7 +15,9 @@ import io.tasq.TasqClient;
 import io.tasq.TasqFuture;
 import io.tasq.core.worker.Worker;
 import io.tasq.spi.Backend;
+import io.tasq.spi.DeadLetters;
 import io.tasq.spi.Providers;
+import io.tasq.spi.QueueAdmin;
 import io.tasq.spi.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -448,7 +450,7 @@ public abstract class BackendContractTest {
                 .hasMessageContaining("flaky call 3");
         assertThat(TestJobs.calls(always)).isEqualTo(3);
         Backend backend = operatorBackend(url);
-        io.tasq.spi.DeadLetters dead = backend.deadLetters()
+        io.tasq.spi.DeadLetters dead = backend.feature(DeadLetters.class)
                 .orElseThrow(() -> new AssertionError("every backend keeps dead letters"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(dead.list(1_000)).anySatisfy(d -> {
@@ -528,7 +530,7 @@ public abstract class BackendContractTest {
         String url = newQueueUrl();
         startWorker(url, 1);
         Backend backend = operatorBackend(url);
-        io.tasq.spi.DeadLetters dead = backend.deadLetters()
+        io.tasq.spi.DeadLetters dead = backend.feature(DeadLetters.class)
                 .orElseThrow(() -> new AssertionError("every backend keeps dead letters"));
         long before = dead.count();
         TasqClient unsigned = Tasq.builder().url(url).setting("sign.algorithm", "none").client();
@@ -619,7 +621,7 @@ public abstract class BackendContractTest {
                 .concurrency(2).build().start();
         opened.add(() -> worker.stop(Duration.ofSeconds(5)));
         Backend backend = operatorBackend(url);
-        io.tasq.spi.QueueAdmin admin = backend.admin()
+        io.tasq.spi.QueueAdmin admin = backend.feature(QueueAdmin.class)
                 .orElseThrow(() -> new AssertionError("every backend lists its live workers"));
         TasqClient client = connected(url);
         assertThat(client.schedule(() -> "ran").unwrap(Duration.ofSeconds(30))).isEqualTo("ran");

@@ -14,6 +14,7 @@ import io.tasq.core.security.HmacSha256;
 import io.tasq.core.worker.Worker;
 import io.tasq.internal.Call1;
 import io.tasq.spi.Backend;
+import io.tasq.spi.Broadcast;
 import io.tasq.spi.DeadLetter;
 import io.tasq.spi.DeadLetters;
 import io.tasq.spi.JobProducer;
@@ -162,7 +163,7 @@ public abstract class HostileContractTest {
         Backend operator = Providers.backend(url, Settings.empty());
         operator.useCredentials(io.tasq.core.security.KeyCredentials.from(workerSettings()));
         opened.add(operator);
-        DeadLetters dead = operator.deadLetters().orElseThrow(() -> new AssertionError("every backend keeps dead letters"));
+        DeadLetters dead = operator.feature(DeadLetters.class).orElseThrow(() -> new AssertionError("every backend keeps dead letters"));
         List<DeadLetter> letters = dead.list(Limits.DEFAULT_MAX_DEAD_LETTERS + 10);
         assertThat(letters.size()).as("dead letters are capped").isLessThanOrEqualTo(Limits.DEFAULT_MAX_DEAD_LETTERS);
         assertThat(letters).allSatisfy(d -> assertThat(d.envelope().length)
@@ -293,7 +294,8 @@ public abstract class HostileContractTest {
             String id = "forged-cancel-" + (signer == null ? "unsigned" : "foreign");
             byte[] cancel = JobCodec.encode(new JobEnvelope(id, id, victim.clientId(), now, 0, "",
                     Control.cancelJob(held.jobId()), "fory", new byte[0]).forQueue(queue, inAnHour()), signer);
-            rawBackend(url).openProducer("intruder-" + id, intruderMail::add).broadcast(cancel);
+            rawBackend(url).openProducer("intruder-" + id, intruderMail::add).feature(Broadcast.class)
+                    .ifPresent(b -> b.broadcast(cancel));
             inject(url, id, victim.clientId(), cancel);
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> worker.stats().rejected() >= 2);

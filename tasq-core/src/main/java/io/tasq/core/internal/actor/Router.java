@@ -42,10 +42,23 @@ public final class Router<M> {
         this.actors = List.copyOf(list);
     }
 
-    /** Sends a message to the actor the strategy picks; returns that actor. */
+    /**
+     * Sends a message to the actor the strategy picks, unless that one is busy while another is idle:
+     * then to the idle one, so that no message waits behind a long job while an actor has nothing to
+     * do (a cancel behind the very job it cancels). Returns the actor.
+     */
     @SuppressWarnings("unchecked")
     public Actor<M> route(M message) {
-        Actor<M> actor = (Actor<M>) selector.select(actors);
+        List<Actor<M>> now = actors;
+        Actor<M> actor = (Actor<M>) selector.select(now);
+        if (actor.load() > 0) {
+            for (Actor<M> a : now) {
+                if (a.load() == 0) {
+                    actor = a;
+                    break;
+                }
+            }
+        }
         actor.tell(message);
         return actor;
     }

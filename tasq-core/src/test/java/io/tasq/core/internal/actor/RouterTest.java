@@ -18,15 +18,49 @@ class RouterTest {
 
     @Test
     void roundRobinVisitsEachActorInTurn() throws Exception {
+        // every actor busy until all are routed: no idle one to prefer, so the turn alone decides
+        CountDownLatch release = new CountDownLatch(1);
         Map<String, AtomicInteger> byActor = new ConcurrentHashMap<>();
-        Router<Integer> router = new Router<>("rr", 3, RoutingStrategy.ROUND_ROBIN,
-                m -> byActor.computeIfAbsent(Thread.currentThread().getName(), k -> new AtomicInteger()).incrementAndGet());
+        Router<Integer> router = new Router<>("rr", 3, RoutingStrategy.ROUND_ROBIN, m -> {
+            byActor.computeIfAbsent(Thread.currentThread().getName(), k -> new AtomicInteger()).incrementAndGet();
+            awaitQuietly(release);
+        });
         for (int i = 0; i < 30; i++) {
             router.route(i);
         }
+        release.countDown();
         router.stop();
         assertThat(router.awaitStop(5, TimeUnit.SECONDS)).isTrue();
         assertThat(byActor).hasSize(3).allSatisfy((k, v) -> assertThat(v).hasValue(10));
+    }
+
+    @Test
+    void noStrategyLeavesAMessageBehindABusyActorWhileAnotherIsIdle() throws Exception {
+        for (RoutingStrategy strategy : RoutingStrategy.values()) {
+            CountDownLatch release = new CountDownLatch(1);
+            Router<String> router = new Router<>("idle", 2, strategy, m -> {
+                if (m.equals("long job")) {
+                    awaitQuietly(release);
+                }
+            });
+            Actor<String> busy = router.route("long job");
+            await().atMost(Duration.ofSeconds(5)).until(() -> router.load() == 1);
+            for (int i = 0; i < 20; i++) {
+                assertThat(router.route("cancel " + i)).as(strategy.label()).isNotSameAs(busy);
+                await().atMost(Duration.ofSeconds(5)).until(() -> router.load() == 1);
+            }
+            release.countDown();
+            router.stop();
+            assertThat(router.awaitStop(5, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
