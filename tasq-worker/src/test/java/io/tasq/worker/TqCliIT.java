@@ -131,16 +131,36 @@ class TqCliIT {
             TasqFuture<Long> refused = unsigned.schedule(Sleepy::pid, 0);
             // refused without a reply (its sender is as unverified as the rest); the worker says so in its log
             tq.awaitLine("failed verification", Duration.ofSeconds(30));
+            String id;
             try (TqProcess list = TqProcess.start(ENV, "dead", "list", "--backend", url)) {
                 assertThat(list.waitFor(Duration.ofSeconds(60))).isZero();
                 assertThat(list.output()).contains("1 dead letter in " + url).contains(refused.jobId()).contains("unsigned");
+                id = deadLetterId(list.output(), refused.jobId());
             }
+            // sent back, it is refused again (still unsigned) and comes back to the dead letters as a new one
+            try (TqProcess retry = TqProcess.start(ENV, "dead", "retry", "--backend", url, id)) {
+                assertThat(retry.waitFor(Duration.ofSeconds(60))).isZero();
+                assertThat(retry.output()).contains("sent 1 dead letter(s) back");
+            }
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                try (TqProcess list = TqProcess.start(ENV, "dead", "list", "--backend", url)) {
+                    assertThat(list.waitFor(Duration.ofSeconds(60))).isZero();
+                    assertThat(list.output()).contains("1 dead letter in").contains(refused.jobId()).doesNotContain(id);
+                }
+            });
             try (TqProcess purge = TqProcess.start(ENV, "dead", "purge", "--backend", url)) {
                 assertThat(purge.waitFor(Duration.ofSeconds(60))).isZero();
                 assertThat(purge.output()).contains("deleted 1 dead letter(s)");
             }
             assertThat(tq.terminate(Duration.ofSeconds(30))).isZero();
         }
+    }
+
+    /** The id of the dead letter of job {@code jobId} in what {@code tq dead list} printed. */
+    private static String deadLetterId(String listed, String jobId) {
+        java.util.regex.Matcher m = Pattern.compile("(?m)^(\\S+)\\s+job " + Pattern.quote(jobId)).matcher(listed);
+        assertThat(m.find()).as(listed).isTrue();
+        return m.group(1);
     }
 
     /** The RabbitMQ of the backend's own tests: {@code TASQ_TEST_AMQP_URL}, else the local one. */
@@ -163,10 +183,7 @@ class TqCliIT {
             try (TqProcess list = TqProcess.start(ENV, "dead", "list", "--backend", url)) {
                 assertThat(list.waitFor(Duration.ofSeconds(60))).isZero();
                 assertThat(list.output()).contains("1 dead letter in amqp://").contains(refused.jobId()).contains("unsigned");
-                java.util.regex.Matcher m = Pattern.compile("(?m)^(\\S+)\\s+job " + Pattern.quote(refused.jobId()))
-                        .matcher(list.output());
-                assertThat(m.find()).as(list.output()).isTrue();
-                id = m.group(1);
+                id = deadLetterId(list.output(), refused.jobId());
             }
             // sent back, it is refused again (still unsigned) and comes back to the dead letters
             try (TqProcess retry = TqProcess.start(ENV, "dead", "retry", "--backend", url, id)) {

@@ -173,10 +173,11 @@ public abstract class BackendContractTest {
             futures.add(client.schedule(n -> n + 1, i));
         }
         assertThat(client.pendingJobs()).hasSize(50);
-        startWorker(url, 2);
+        Worker worker = startWorker(url, 2);
         for (int i = 0; i < 50; i++) {
             assertThat(futures.get(i).unwrap(Duration.ofSeconds(60))).isEqualTo(i + 1);
         }
+        assertThat(worker.stats().succeeded()).as("runs").isEqualTo(50);
         await().atMost(Duration.ofSeconds(5)).until(() -> client.pendingJobs().isEmpty());
     }
 
