@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
+/** The raw echoes' message: what a frame carries comes back out of it. */
 class EchoFramesTest {
 
     @Test

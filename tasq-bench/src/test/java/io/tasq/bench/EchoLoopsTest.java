@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
+/** The echoes' threads: each step repeats until stop, and ends quietly only once stopping has begun. */
 class EchoLoopsTest {
 
     @Test
