@@ -57,11 +57,17 @@ final class HeldJobs {
         // held before its timer starts: a run due at once may fire before schedule() returns, and must
         // find itself held (else it would be dropped)
         held.put(key, new Held(job, attempt, run, null));
-        ScheduledFuture<?> f = timer.schedule(() -> {
-            if (held.remove(key) != null) {
-                due.accept(WorkItem.held(job, attempt, run));
-            }
-        }, delay, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> f;
+        try {
+            f = timer.schedule(() -> {
+                if (held.remove(key) != null) {
+                    due.accept(WorkItem.held(job, attempt, run));
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            held.remove(key); // the timer has stopped: nothing is held
+            throw e;
+        }
         held.computeIfPresent(key, (k, h) -> new Held(job, attempt, run, f));
     }
 

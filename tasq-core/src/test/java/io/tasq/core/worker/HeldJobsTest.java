@@ -1,6 +1,7 @@
 package io.tasq.core.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.tasq.core.wire.JobEnvelope;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 
 /** The worker's timer for jobs it holds: each run handed on once when due, unless cancelled. */
@@ -49,5 +51,14 @@ class HeldJobsTest {
         } finally {
             held.stop();
         }
+    }
+
+    @Test
+    void aStoppedTimerHoldsNothing() {
+        HeldJobs held = new HeldJobs("held-test", Clock.systemUTC(), w -> { });
+        held.stop();
+
+        assertThatThrownBy(() -> held.hold(job("late"), 1, 1, 0)).isInstanceOf(RejectedExecutionException.class);
+        assertThat(held.size()).isZero();
     }
 }
