@@ -1,6 +1,8 @@
 package io.tasq.worker;
 
 import io.tasq.ConfigurationException;
+import io.tasq.bench.BenchTarget;
+import io.tasq.bench.RawEcho;
 import io.tasq.core.config.Config;
 import io.tasq.spi.BackendUri;
 import io.tasq.spi.Durations;
@@ -115,7 +117,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchResult rawResult = null;
         BenchResult tasqResult = null;
         if (raw || compare) {
-            try (BenchTarget t = rawTarget(url)) {
+            try (BenchTarget t = RawEcho.open(url, rawThreads)) {
                 rawResult = driver.run("raw", shown, t);
             }
         }
@@ -185,17 +187,6 @@ final class BenchCommand implements Callable<Integer> {
             return url;
         }
         return url + (url.contains("?") ? "&" : "?") + "name=tasq-bench";
-    }
-
-    private BenchTarget rawTarget(String url) throws Exception {
-        BackendUri uri = BackendUri.parse(url);
-        return switch (uri.scheme()) {
-            case "zmq", "tcp" -> new ZmqEcho(uri.host("127.0.0.1", 9000).host());
-            case "redis" -> new RedisEcho(url, rawThreads);
-            case "amqp" -> new RabbitEcho(url, 256);
-            default -> throw new ConfigurationException("--raw knows zmq://, redis:// and amqp:// URLs, not " + uri.scheme()
-                    + "://");
-        };
     }
 
     private void print(PrintWriter out, BenchResult rawResult, BenchResult tasqResult) {

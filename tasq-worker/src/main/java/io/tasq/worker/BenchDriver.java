@@ -1,6 +1,7 @@
 package io.tasq.worker;
 
 import io.tasq.TasqException;
+import io.tasq.bench.BenchTarget;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;

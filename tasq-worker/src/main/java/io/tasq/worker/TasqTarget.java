@@ -3,6 +3,7 @@ package io.tasq.worker;
 import io.tasq.Tasq;
 import io.tasq.Task1;
 import io.tasq.TasqClient;
+import io.tasq.bench.BenchTarget;
 import io.tasq.core.worker.Worker;
 import io.tasq.spi.BackendUri;
 import io.tasq.spi.Settings;

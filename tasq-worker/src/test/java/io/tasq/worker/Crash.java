@@ -1,8 +1,11 @@
 package io.tasq.worker;
 
 import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 
-/** Ways for a job to end its JVM, for the process worker's tests. */
+/** Ways for a job to end its JVM, and to tell which JVM ran it, for the process worker's tests. */
 final class Crash {
 
     private Crash() {
@@ -31,5 +34,28 @@ final class Crash {
 
     static long pid(int unused) {
         return ProcessHandle.current().pid();
+    }
+
+    /**
+     * Marks {@code dir/met-N}, waits (up to 30 s) until two jobs have marked, and returns this
+     * process's id: two such jobs both return only when they run at the same time.
+     */
+    static long meetAnother(String dir, int n) throws Exception {
+        Path d = Path.of(dir);
+        Files.writeString(d.resolve("met-" + n), "");
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (marks(d) < 2) {
+            if (System.nanoTime() > end) {
+                throw new IllegalStateException("no other job ran at the same time");
+            }
+            Thread.sleep(10); // the job's own wait for the other
+        }
+        return ProcessHandle.current().pid();
+    }
+
+    private static long marks(Path dir) throws java.io.IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("met-")).count();
+        }
     }
 }

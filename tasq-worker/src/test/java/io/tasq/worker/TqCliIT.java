@@ -124,6 +124,15 @@ class TqCliIT {
     @Test
     void tqDeadListsRetriesAndPurgesTheDeadLetters() throws Exception {
         String url = "zmq://127.0.0.1:" + Ports.freePair();
+        listRetryAndPurgeAnUnsignedJob(url, "1 dead letter in " + url);
+    }
+
+    /**
+     * A {@code tq worker} on {@code url} refuses an unsigned job; {@code tq dead list} shows it (the
+     * listing starting with {@code listed}), {@code tq dead retry} sends it back, where it is refused
+     * again (still unsigned) and comes back under a new id, and {@code tq dead purge} deletes it.
+     */
+    private static void listRetryAndPurgeAnUnsignedJob(String url, String listed) throws Exception {
         try (TqProcess tq = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url);
                 TasqClient unsigned = Tasq.builder().url(url).setting("sign.algorithm", "none").client()) {
             tq.awaitLine("Listening for jobs on", Duration.ofSeconds(60));
@@ -131,16 +140,39 @@ class TqCliIT {
             TasqFuture<Long> refused = unsigned.schedule(Sleepy::pid, 0);
             // refused without a reply (its sender is as unverified as the rest); the worker says so in its log
             tq.awaitLine("failed verification", Duration.ofSeconds(30));
-            try (TqProcess list = TqProcess.start(ENV, "dead", "list", "--backend", url)) {
-                assertThat(list.waitFor(Duration.ofSeconds(60))).isZero();
-                assertThat(list.output()).contains("1 dead letter in " + url).contains(refused.jobId()).contains("unsigned");
-            }
-            try (TqProcess purge = TqProcess.start(ENV, "dead", "purge", "--backend", url)) {
-                assertThat(purge.waitFor(Duration.ofSeconds(60))).isZero();
-                assertThat(purge.output()).contains("deleted 1 dead letter(s)");
-            }
+            listRetryAndPurge(url, listed, refused.jobId());
             assertThat(tq.terminate(Duration.ofSeconds(30))).isZero();
         }
+    }
+
+    private static void listRetryAndPurge(String url, String listed, String jobId) throws Exception {
+        String id;
+        try (TqProcess list = TqProcess.start(ENV, "dead", "list", "--backend", url)) {
+            assertThat(list.waitFor(Duration.ofSeconds(60))).isZero();
+            assertThat(list.output()).contains(listed).contains(jobId).contains("unsigned");
+            id = deadLetterId(list.output(), jobId);
+        }
+        try (TqProcess retry = TqProcess.start(ENV, "dead", "retry", "--backend", url, id)) {
+            assertThat(retry.waitFor(Duration.ofSeconds(60))).isZero();
+            assertThat(retry.output()).contains("sent 1 dead letter(s) back");
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            try (TqProcess list = TqProcess.start(ENV, "dead", "list", "--backend", url)) {
+                assertThat(list.waitFor(Duration.ofSeconds(60))).isZero();
+                assertThat(list.output()).contains("1 dead letter in").contains(jobId).doesNotContain(id);
+            }
+        });
+        try (TqProcess purge = TqProcess.start(ENV, "dead", "purge", "--backend", url)) {
+            assertThat(purge.waitFor(Duration.ofSeconds(60))).isZero();
+            assertThat(purge.output()).contains("deleted 1 dead letter(s)");
+        }
+    }
+
+    /** The id of the dead letter of job {@code jobId} in what {@code tq dead list} printed. */
+    private static String deadLetterId(String listed, String jobId) {
+        java.util.regex.Matcher m = Pattern.compile("(?m)^(\\S+)\\s+job " + Pattern.quote(jobId)).matcher(listed);
+        assertThat(m.find()).as(listed).isTrue();
+        return m.group(1);
     }
 
     /** The RabbitMQ of the backend's own tests: {@code TASQ_TEST_AMQP_URL}, else the local one. */
@@ -152,39 +184,7 @@ class TqCliIT {
     @Test
     void tqDeadListsRetriesAndPurgesRabbitMqDeadLetters() throws Exception {
         String url = amqpQueueUrl();
-        try (TqProcess tq = TqProcess.startWithTestClasses(ENV, "worker", "--backend", url);
-                TasqClient unsigned = Tasq.builder().url(url).setting("sign.algorithm", "none").client()) {
-            tq.awaitLine("Listening for jobs on", Duration.ofSeconds(60));
-            unsigned.connect();
-            TasqFuture<Long> refused = unsigned.schedule(Sleepy::pid, 0);
-            // refused without a reply (its sender is as unverified as the rest); the worker says so in its log
-            tq.awaitLine("failed verification", Duration.ofSeconds(30));
-            String id;
-            try (TqProcess list = TqProcess.start(ENV, "dead", "list", "--backend", url)) {
-                assertThat(list.waitFor(Duration.ofSeconds(60))).isZero();
-                assertThat(list.output()).contains("1 dead letter in amqp://").contains(refused.jobId()).contains("unsigned");
-                java.util.regex.Matcher m = Pattern.compile("(?m)^(\\S+)\\s+job " + Pattern.quote(refused.jobId()))
-                        .matcher(list.output());
-                assertThat(m.find()).as(list.output()).isTrue();
-                id = m.group(1);
-            }
-            // sent back, it is refused again (still unsigned) and comes back to the dead letters
-            try (TqProcess retry = TqProcess.start(ENV, "dead", "retry", "--backend", url, id)) {
-                assertThat(retry.waitFor(Duration.ofSeconds(60))).isZero();
-                assertThat(retry.output()).contains("sent 1 dead letter(s) back");
-            }
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                try (TqProcess list = TqProcess.start(ENV, "dead", "list", "--backend", url)) {
-                    assertThat(list.waitFor(Duration.ofSeconds(60))).isZero();
-                    assertThat(list.output()).contains("1 dead letter in").doesNotContain(id);
-                }
-            });
-            try (TqProcess purge = TqProcess.start(ENV, "dead", "purge", "--backend", url)) {
-                assertThat(purge.waitFor(Duration.ofSeconds(60))).isZero();
-                assertThat(purge.output()).contains("deleted 1 dead letter(s)");
-            }
-            assertThat(tq.terminate(Duration.ofSeconds(30))).isZero();
-        }
+        listRetryAndPurgeAnUnsignedJob(url, "1 dead letter in amqp://");
     }
 
     @Test

@@ -10,8 +10,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,44 +27,55 @@ import org.junit.jupiter.api.Test;
 class BrokerFailureTest extends BrokerTestSupport {
 
     /**
-     * Sends batches of jobs from every client, one batch every 100 ms: a few before {@code failure}
-     * starts, more for as long as it lasts, and a few after, so that jobs are being sent, run and
-     * answered when the connections drop.
+     * Sends batches of jobs from every client, one batch every 100 ms (on a timer, so that the load
+     * keeps its shape): a few before {@code failure} starts, more for as long as it lasts, and a few
+     * after, so that jobs are being sent, run and answered when the connections drop.
      */
     private static List<TasqFuture<Integer>> run(List<TasqClient> clients, int perBatch, FailureDuringRun failure)
             throws Exception {
         List<TasqFuture<Integer>> futures = new ArrayList<>();
-        CompletableFuture<Void> failed = null;
-        long doneBefore = 0;
-        int after = 0;
-        for (int batch = 0; after < 5; batch++) {
-            for (TasqClient c : clients) {
-                for (int j = 0; j < perBatch; j++) {
-                    futures.add(c.schedule(n -> {
-                        Thread.sleep(1);
-                        return n * 2;
-                    }, futures.size()));
-                }
-            }
-            if (batch == 5) {
-                TasqFuture<Integer> firstJob = futures.get(0);
-                await().atMost(Duration.ofSeconds(30)).until(firstJob::isDone);
-                doneBefore = futures.stream().filter(CompletableFuture::isDone).count();
-                failed = CompletableFuture.runAsync(() -> {
-                    try {
-                        failure.happen();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
+        AtomicReference<CompletableFuture<Void>> failed = new AtomicReference<>();
+        AtomicLong doneBefore = new AtomicLong();
+        AtomicInteger batch = new AtomicInteger();
+        AtomicInteger after = new AtomicInteger();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        try {
+            // one batch at a time: a batch that takes longer delays the next, never overlaps it
+            ScheduledFuture<?> sending = timer.scheduleAtFixedRate(() -> {
+                for (TasqClient c : clients) {
+                    for (int j = 0; j < perBatch; j++) {
+                        futures.add(c.schedule(n -> {
+                            Thread.sleep(1);
+                            return n * 2;
+                        }, futures.size()));
                     }
-                });
-            } else if (failed != null && failed.isDone()) {
-                after++;
+                }
+                if (batch.getAndIncrement() == 5) {
+                    TasqFuture<Integer> firstJob = futures.get(0);
+                    await().atMost(Duration.ofSeconds(30)).until(firstJob::isDone);
+                    doneBefore.set(futures.stream().filter(CompletableFuture::isDone).count());
+                    failed.set(CompletableFuture.runAsync(() -> {
+                        try {
+                            failure.happen();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }));
+                } else if (failed.get() != null && failed.get().isDone()) {
+                    after.incrementAndGet();
+                }
+            }, 0, 100, TimeUnit.MILLISECONDS);
+            await().atMost(Duration.ofMinutes(3)).until(() -> after.get() >= 5 || sending.isDone());
+            sending.cancel(false);
+            if (!sending.isCancelled()) {
+                sending.get(); // a batch that threw: its exception
             }
-            // pacing the load, not waiting for a result
-            Thread.sleep(100);
+        } finally {
+            timer.shutdown();
+            assertThat(timer.awaitTermination(30, TimeUnit.SECONDS)).as("the last batch ended").isTrue();
         }
-        failed.get(10, TimeUnit.SECONDS);
-        assertThat(doneBefore).as("jobs done before the failure").isPositive().isLessThan(futures.size());
+        failed.get().get(10, TimeUnit.SECONDS);
+        assertThat(doneBefore.get()).as("jobs done before the failure").isPositive().isLessThan(futures.size());
         return futures;
     }
 

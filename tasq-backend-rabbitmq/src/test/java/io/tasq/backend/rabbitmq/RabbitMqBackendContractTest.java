@@ -2,7 +2,7 @@ package io.tasq.backend.rabbitmq;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tasq.core.testkit.BackendContractTest;
+import io.tasq.core.testkit.SharedQueueContractTest;
 import io.tasq.spi.Backend;
 import io.tasq.spi.ConsumerOptions;
 import io.tasq.spi.DeadLetters;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** The shared contract, against the real broker: each queue is a fresh queue name. */
-class RabbitMqBackendContractTest extends BackendContractTest {
+class RabbitMqBackendContractTest extends SharedQueueContractTest {
 
     private static final List<String> NAMES = new CopyOnWriteArrayList<>();
 

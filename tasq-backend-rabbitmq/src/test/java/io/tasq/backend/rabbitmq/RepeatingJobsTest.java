@@ -7,6 +7,7 @@ import io.tasq.JobOptions;
 import io.tasq.RecurringJob;
 import io.tasq.RunResult;
 import io.tasq.TasqClient;
+import io.tasq.core.testkit.TestJobs;
 import io.tasq.core.worker.Worker;
 import java.time.Duration;
 import java.util.List;
@@ -35,8 +36,10 @@ class RepeatingJobsTest extends BrokerTestSupport {
         Worker a = startWorker(url, 1);
         Worker b = startWorker(url, 1);
         TasqClient client = connected(url);
-        RecurringJob<String> job = client.schedule(() -> "tick", JobOptions.named("relay").every("300ms"))
-                .recurring().orElseThrow();
+        String token = "relay-" + System.nanoTime();
+        // each run counts itself where it runs: a run fired twice would count twice
+        RecurringJob<String> job = client.schedule(() -> "tick " + TestJobs.count(token), JobOptions.named("relay")
+                .every("300ms")).recurring().orElseThrow();
         List<RunResult<String>> runs = new CopyOnWriteArrayList<>();
         job.onRun(runs::add);
         await().atMost(Duration.ofSeconds(30)).until(() -> runs.size() >= 3);
@@ -51,6 +54,9 @@ class RepeatingJobsTest extends BrokerTestSupport {
 
         assertThat(client.cancelRecurring("relay").unwrap(Duration.ofSeconds(30))).isTrue();
         assertContiguous(runNumbers(runs));
+        // a run still going when the cancel came reports in a moment; then runs and results agree
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(TestJobs.calls(token)).as("runs of the job").isEqualTo(runs.size()));
     }
 
     @Test

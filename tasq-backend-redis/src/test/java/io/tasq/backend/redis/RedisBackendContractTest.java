@@ -1,12 +1,12 @@
 package io.tasq.backend.redis;
 
-import io.tasq.core.testkit.BackendContractTest;
+import io.tasq.core.testkit.SharedQueueContractTest;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 
 /** The shared contract, against the test Redis: each queue is a fresh name, deleted at the end. */
-class RedisBackendContractTest extends BackendContractTest {
+class RedisBackendContractTest extends SharedQueueContractTest {
 
     private static final List<String> URLS = new CopyOnWriteArrayList<>();
 

@@ -1,6 +1,6 @@
 package io.tasq.backend.redis;
 
-import io.tasq.core.testkit.BackendContractTest;
+import io.tasq.core.testkit.SharedQueueContractTest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The shared contract, against a private Redis Cluster of three masters and three replicas: each
  * queue is a fresh name, so the queues land on the masters their slots fall to.
  */
-class RedisClusterContractTest extends BackendContractTest {
+class RedisClusterContractTest extends SharedQueueContractTest {
 
     @TempDir
     static Path dir;

@@ -25,7 +25,14 @@ final class HeldJobs {
     private final ScheduledThreadPoolExecutor timer;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
 
+    /** A held run; {@code future} is null for the moment between holding it and starting its timer. */
     record Held(SignedJob job, int attempt, long run, ScheduledFuture<?> future) {
+
+        void cancelTimer() {
+            if (future != null) {
+                future.cancel(false);
+            }
+        }
     }
 
     HeldJobs(String workerId, Clock clock, Consumer<WorkItem> due) {
@@ -47,12 +54,21 @@ final class HeldJobs {
     void hold(SignedJob job, int attempt, long run, long atMillis) {
         String key = job.job().jobId() + "#" + run;
         long delay = Math.max(0, atMillis - clock.millis());
-        ScheduledFuture<?> f = timer.schedule(() -> {
-            if (held.remove(key) != null) {
-                due.accept(WorkItem.held(job, attempt, run));
-            }
-        }, delay, TimeUnit.MILLISECONDS);
-        held.put(key, new Held(job, attempt, run, f));
+        // held before its timer starts: a run due at once may fire before schedule() returns, and must
+        // find itself held (else it would be dropped)
+        held.put(key, new Held(job, attempt, run, null));
+        ScheduledFuture<?> f;
+        try {
+            f = timer.schedule(() -> {
+                if (held.remove(key) != null) {
+                    due.accept(WorkItem.held(job, attempt, run));
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            held.remove(key); // the timer has stopped: nothing is held
+            throw e;
+        }
+        held.computeIfPresent(key, (k, h) -> new Held(job, attempt, run, f));
     }
 
     /** Drops the held runs of job {@code jobId}; returns them, so that their senders can be told. */
@@ -60,7 +76,7 @@ final class HeldJobs {
         List<Held> dropped = new java.util.ArrayList<>();
         held.entrySet().removeIf(e -> {
             if (e.getValue().job().job().jobId().equals(jobId)) {
-                e.getValue().future().cancel(false);
+                e.getValue().cancelTimer();
                 dropped.add(e.getValue());
                 return true;
             }
@@ -84,7 +100,7 @@ final class HeldJobs {
         timer.shutdownNow();
         List<Held> left = List.copyOf(held.values());
         held.clear();
-        left.forEach(h -> h.future().cancel(false));
+        left.forEach(Held::cancelTimer);
         return left;
     }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.tasq.core.security.HmacSha256;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class JobCodecTest {
@@ -36,10 +38,16 @@ class JobCodecTest {
         assertThat(key.verify(read.keyId(), bytes, 0, read.signedLength(), read.signature())).isTrue();
     }
 
-    @Test
-    void theSignatureCoversEveryByteBeforeIt() {
-        byte[] bytes = JobCodec.encode(sample(null), key);
+    /** What flipping each signed byte of an envelope did: refused as malformed, or read and its signature checked. */
+    private record Flips(int signedLength, Set<Integer> verified, Set<Integer> refused) {
+    }
+
+    /** Flips one bit (0x20) of each byte the signature covers, one byte at a time, and checks each copy. */
+    private Flips flipEachSignedByte(JobEnvelope job) {
+        byte[] bytes = JobCodec.encode(job, key);
         int signedLength = JobCodec.decode(bytes, 1 << 20).signedLength();
+        Set<Integer> verified = new TreeSet<>();
+        Set<Integer> refused = new TreeSet<>();
         for (int i = 0; i < signedLength; i++) {
             byte[] copy = bytes.clone();
             copy[i] ^= 0x20;
@@ -47,11 +55,66 @@ class JobCodecTest {
             try {
                 read = JobCodec.decode(copy, 1 << 20);
             } catch (InvalidEnvelopeException e) {
-                continue; // the change broke the format: refused before any signature check
+                refused.add(i); // the change broke the format: refused before any signature check
+                continue;
             }
             assertThat(key.verify(read.keyId(), copy, 0, read.signedLength(), read.signature()))
                     .as("flipping byte %d must break the signature", i).isFalse();
+            verified.add(i);
         }
+        return new Flips(signedLength, verified, refused);
+    }
+
+    @Test
+    void theSignatureCoversEveryByteBeforeIt() {
+        Flips flips = flipEachSignedByte(sample(null));
+
+        assertThat(flips.verified().size() + flips.refused().size()).isEqualTo(flips.signedLength());
+        // the format is fixed byte for byte, so are these counts: of 126 signed bytes, the 29 refused as
+        // malformed are the header's 4 (magic, version, kind) and the 25 of lengths and counts (ten
+        // strings' 2, the payload's 4, the option count's 1); every other flip is read and caught
+        assertThat(flips.signedLength()).isEqualTo(126);
+        assertThat(flips.refused()).as("flips refused as malformed").hasSize(29);
+        assertThat(flips.verified()).as("flips read and caught by the signature").hasSize(97);
+    }
+
+    @Test
+    void theSignatureCoversTheBundleHashAndNotTheBundle() {
+        byte[] hash = new byte[JobCodec.HASH_BYTES];
+        for (int i = 0; i < hash.length; i++) {
+            hash[i] = (byte) (0xA0 + i);
+        }
+        JobEnvelope job = new JobEnvelope("id-1", "näme", "client-1", 1_700_000_000_000L, 1_700_000_005_000L, "PT8S",
+                Map.of("timeout", "5s"), "fory", new byte[] {1, 2, 3, 4, 5}, hash, new byte[] {9, 8, 7});
+        Flips flips = flipEachSignedByte(job);
+
+        assertThat(flips.verified().size() + flips.refused().size()).isEqualTo(flips.signedLength());
+        // the 32 bytes of the hash add 32 flips that are read and caught, and nothing to refuse
+        assertThat(flips.signedLength()).isEqualTo(126 + JobCodec.HASH_BYTES);
+        assertThat(flips.refused()).as("flips refused as malformed").hasSize(29);
+        assertThat(flips.verified()).as("flips read and caught by the signature").hasSize(97 + JobCodec.HASH_BYTES);
+        // the hash comes right before the algorithm and key id: every one of its bytes is signed
+        byte[] bytes = JobCodec.encode(job, key);
+        int at = indexOf(bytes, hash);
+        assertThat(at).isPositive().isLessThan(flips.signedLength() - JobCodec.HASH_BYTES);
+        for (int i = at; i < at + JobCodec.HASH_BYTES; i++) {
+            assertThat(flips.verified()).as("a flip of bundle hash byte %d is caught", i - at).contains(i);
+        }
+        // the bundle itself comes after the signature, checked against the hash instead
+        assertThat(indexOf(bytes, new byte[] {9, 8, 7})).isGreaterThan(flips.signedLength());
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (bytes[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.tasq.worker;
+package io.tasq.bench;
 
 import io.tasq.spi.BackendUri;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +39,7 @@ final class RedisEcho implements BenchTarget {
             loops.start("tasq-bench-redis-echo-" + i, () -> {
                 byte[] m = j.blmove(jobs, processing, ListDirection.RIGHT, ListDirection.LEFT, 0.2);
                 if (m != null) {
-                    j.lpush(replies(BenchTarget.clientOf(m)), m);
+                    j.lpush(replies(EchoFrames.clientOf(m)), m);
                     j.lrem(processing, 1, m);
                 }
             });
@@ -78,10 +78,10 @@ final class RedisEcho implements BenchTarget {
         loops.start("tasq-bench-redis-client-" + client, () -> {
             List<byte[]> kv = receiver.brpop(1, replies);
             if (kv != null && kv.size() == 2) {
-                answers.answered(BenchTarget.startOf(kv.get(1)), true);
+                answers.answered(EchoFrames.startOf(kv.get(1)), true);
             }
         });
-        return (payload, start) -> sender.lpush(jobs, BenchTarget.frame(client, start, payload));
+        return (payload, start) -> sender.lpush(jobs, EchoFrames.frame(client, start, payload));
     }
 
     @Override

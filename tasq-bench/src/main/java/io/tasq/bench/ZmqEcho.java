@@ -1,4 +1,4 @@
-package io.tasq.worker;
+package io.tasq.bench;
 
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -37,10 +37,10 @@ final class ZmqEcho implements BenchTarget {
         loops.start("tasq-bench-zmq-client-" + client, () -> {
             byte[] m = pull.recv(0);
             if (m != null) {
-                answers.answered(BenchTarget.startOf(m), true);
+                answers.answered(EchoFrames.startOf(m), true);
             }
         });
-        return (payload, start) -> push.send(BenchTarget.frame(client, start, payload), 0);
+        return (payload, start) -> push.send(EchoFrames.frame(client, start, payload), 0);
     }
 
     private ZMQ.Socket socket(SocketType type) {

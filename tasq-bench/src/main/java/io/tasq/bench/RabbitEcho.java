@@ -1,4 +1,4 @@
-package io.tasq.worker;
+package io.tasq.bench;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -46,10 +46,10 @@ final class RabbitEcho implements BenchTarget {
     @Override
     public Lane open(int client, Answers answers) throws Exception {
         Channel ch = connect().createChannel();
-        ch.basicConsume(REPLY_TO, true, (tag, d) -> answers.answered(BenchTarget.startOf(d.getBody()), true), tag -> { });
+        ch.basicConsume(REPLY_TO, true, (tag, d) -> answers.answered(EchoFrames.startOf(d.getBody()), true), tag -> { });
         ch.confirmSelect();
         AMQP.BasicProperties props = MessageProperties.PERSISTENT_BASIC.builder().replyTo(REPLY_TO).build();
-        return (payload, start) -> ch.basicPublish("", queue, props, BenchTarget.frame(client, start, payload));
+        return (payload, start) -> ch.basicPublish("", queue, props, EchoFrames.frame(client, start, payload));
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.tasq.worker;
+package io.tasq.bench;
 
 import java.util.ArrayList;
 import java.util.List;
