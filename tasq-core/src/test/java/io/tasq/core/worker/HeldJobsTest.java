@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.tasq.core.wire.JobEnvelope;
-import io.tasq.core.wire.SignedJob;
+import io.tasq.core.internal.wire.JobEnvelope;
+import io.tasq.core.internal.wire.SignedJob;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
