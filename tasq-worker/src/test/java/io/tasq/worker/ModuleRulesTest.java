@@ -41,7 +41,13 @@ class ModuleRulesTest {
                 rule("the launcher's own code imports no transport library (the raw echoes live in tasq-bench)",
                         noClasses().that().resideInAPackage(WORKER).should().dependOnClassesThat().resideInAnyPackage(TRANSPORTS)),
                 rule("the raw echoes use the transports' client libraries, not Tasq's runtime",
-                        noClasses().that().resideInAPackage(BENCH).should().dependOnClassesThat().resideInAnyPackage(CORE, BACKENDS)));
+                        noClasses().that().resideInAPackage(BENCH).should().dependOnClassesThat().resideInAnyPackage(CORE, BACKENDS)),
+                rule("only the core uses the core's internals",
+                        noClasses().that().resideOutsideOfPackage(CORE).should().dependOnClassesThat()
+                                .resideInAPackage("io.tasq.core.internal..")),
+                rule("the API's internals serve the core and the backends only (documented in io.tasq.internal)",
+                        noClasses().that().resideInAnyPackage(WORKER, BENCH).should().dependOnClassesThat()
+                                .resideInAPackage("io.tasq.internal..")));
     }
 
     private static Arguments rule(String name, ArchRule rule) {

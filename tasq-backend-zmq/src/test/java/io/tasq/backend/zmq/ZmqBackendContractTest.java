@@ -15,9 +15,4 @@ class ZmqBackendContractTest extends BackendContractTest {
     protected String newQueueUrl() {
         return "zmq://127.0.0.1:" + Ports.freePair();
     }
-
-    @Override
-    protected boolean sharedQueue() {
-        return false;
-    }
 }

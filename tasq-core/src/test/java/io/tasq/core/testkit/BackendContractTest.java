@@ -44,11 +44,6 @@ public abstract class BackendContractTest {
     /** A URL for a queue no other test uses. Each call may return a new one. */
     protected abstract String newQueueUrl();
 
-    /** Whether several workers can consume one queue (true for brokers; a ZMQ worker owns its port). */
-    protected boolean sharedQueue() {
-        return true;
-    }
-
     /** Settings for workers: the test key, and the test classes allowed. */
     protected Settings workerSettings() {
         return TestKeys.worker();
