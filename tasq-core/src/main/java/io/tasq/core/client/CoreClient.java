@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * handling never blocks the backend's receive loop. Its parts: {@link PendingJobs} (send or hold,
  * names, state), {@link ResultDispatcher} (results), {@link RecurringHandles}, {@link UnansweredJobs}.
  */
-public final class CoreClient implements TasqClient {
+final class CoreClient implements TasqClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoreClient.class);
     private static final FutureAccess FUTURES = FutureAccess.get();

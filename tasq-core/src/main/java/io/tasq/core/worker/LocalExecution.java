@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * filter, calls it with the bundle's loader as context loader, and serializes what it returned.
  * Used by the actor worker and, inside each child JVM, by the process worker. Thread-safe.
  */
-public final class LocalExecution implements Execution {
+final class LocalExecution implements Execution {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalExecution.class);
     private static final byte[] EMPTY = new byte[0];
