@@ -3,7 +3,6 @@ package io.tasq.backend.rabbitmq;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.Consumer;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -16,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +39,16 @@ final class LeaderQueue implements AutoCloseable {
     /** Declares the queue on a channel. */
     interface Declaration {
         void declare(Channel channel) throws IOException;
+    }
+
+    /** What the leader does with one message of its queue, of a size it takes, under its owner's lock. */
+    interface Handler {
+        /**
+         * @param kind the message's kind (the header named when consuming), {@code null} if absent
+         * @return whether the message is done with and acknowledged now; {@code false} if it is held
+         *     (a state the leader keeps, acknowledged when replaced)
+         */
+        boolean handle(String kind, Map<String, Object> headers, AMQP.BasicProperties p, byte[] body, long tag);
     }
 
     private final String queue;
@@ -76,9 +84,39 @@ final class LeaderQueue implements AutoCloseable {
         declaration.declare(leaderChannel);
     }
 
-    /** Competes for leadership: consumes the queue with the consumer {@code leader} makes for the leader's channel. */
-    void consume(Function<Channel, Consumer> leader) throws IOException {
-        leaderChannel.basicConsume(queue, false, leader.apply(leaderChannel));
+    /**
+     * Competes for leadership: consumes the queue while this worker is the broker's single active
+     * consumer, handing each message and its kind (header {@code kindHeader}) to {@code handler} under
+     * {@code lock}. A message larger than the
+     * worker takes is dropped first. Whatever the handler throws never reaches the client library (it
+     * would close the channel): it is logged, and the message acknowledged (dropped: its sender gives up
+     * waiting) if {@code dropOnFailure}, else left unacknowledged (the broker gives it to the next
+     * leader).
+     */
+    void consume(Object lock, String kindHeader, boolean dropOnFailure, Handler handler) throws IOException {
+        leaderChannel.basicConsume(queue, false, new DefaultConsumer(leaderChannel) {
+            @Override
+            public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties p, byte[] body) {
+                long tag = envelope.getDeliveryTag();
+                Map<String, Object> h = p.getHeaders();
+                synchronized (lock) {
+                    try {
+                        if (SizeLimitedFrames.cutFrom(p) >= 0) {
+                            LOG.warn("worker {}: dropping a message from {} larger than this worker takes "
+                                    + "(envelope.max-bytes)", workerId, queue);
+                            ack(tag);
+                        } else if (handler.handle(Messages.header(h, kindHeader), h, p, body, tag)) {
+                            ack(tag);
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.error("worker {}: could not handle a message from {}", workerId, queue, e);
+                        if (dropOnFailure) {
+                            ack(tag);
+                        }
+                    }
+                }
+            }
+        });
     }
 
     String queue() {

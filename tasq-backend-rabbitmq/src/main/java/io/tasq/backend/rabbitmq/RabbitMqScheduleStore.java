@@ -1,10 +1,7 @@
 package io.tasq.backend.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 import io.tasq.BackendUnavailableException;
 import io.tasq.spi.Recurring;
 import io.tasq.spi.ScheduleStore;
@@ -73,7 +70,8 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
         this.workerId = workerId;
         this.queue = new LeaderQueue(connection, topology.schedules(), "the repeating jobs", workerId,
                 topology::declareSchedules);
-        queue.consume(Leader::new);
+        // a state that cannot be handled stays with the broker, for the next leader: it is a repeating job
+        queue.consume(lock, KIND, false, new Leader());
         connection.addShutdownListener(cause -> {
             // the broker gives what this worker held to the next consumer
             synchronized (lock) {
@@ -213,48 +211,30 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
     }
 
     /** Receives the schedules queue while this worker is the broker's single active consumer. */
-    private final class Leader extends DefaultConsumer {
-
-        Leader(Channel channel) {
-            super(channel);
-        }
+    private final class Leader implements LeaderQueue.Handler {
 
         @Override
-        public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties p, byte[] body) {
-            long tag = envelope.getDeliveryTag();
-            Map<String, Object> h = p.getHeaders();
-            String kind = Messages.header(h, KIND);
-            synchronized (lock) {
-                try {
-                    if (SizeLimitedFrames.cutFrom(p) >= 0) {
-                        LOG.warn("worker {}: dropping a message from {} larger than this worker takes "
-                                + "(envelope.max-bytes)", workerId, topology.schedules());
-                        queue.ack(tag);
-                    } else if (STATE.equals(kind)) {
-                        keep(p, h, body, tag);
-                    } else if (REMOVE.equals(kind)) {
-                        Held gone = held.remove(String.valueOf(Messages.header(h, NAME)));
-                        if (gone != null) {
-                            queue.ack(gone.tag());
-                            remember(gone.job().jobId(), System.currentTimeMillis());
-                            LOG.debug("worker {}: removed repeating job {}", workerId, gone.job().name());
-                        }
-                        queue.answer(p, new byte[] {(byte) (gone != null ? 1 : 0)});
-                        queue.ack(tag);
-                    } else if (LIST.equals(kind)) {
-                        queue.answer(p, encodeList(held.values().stream().map(Held::job)
-                                .sorted(Comparator.comparingLong(Recurring::nextRunMillis)).toList()));
-                        queue.ack(tag);
-                    } else {
-                        LOG.warn("worker {}: dropping a message of unknown kind '{}' from {}", workerId, kind,
-                                topology.schedules());
-                        queue.ack(tag);
-                    }
-                } catch (RuntimeException e) {
-                    // never let an exception reach the client library: it would close the channel
-                    LOG.error("worker {}: could not handle a message from {}", workerId, topology.schedules(), e);
-                }
+        public boolean handle(String kind, Map<String, Object> h, AMQP.BasicProperties p, byte[] body, long tag) {
+            if (STATE.equals(kind)) {
+                keep(p, h, body, tag);
+                return false;
             }
+            if (REMOVE.equals(kind)) {
+                Held gone = held.remove(String.valueOf(Messages.header(h, NAME)));
+                if (gone != null) {
+                    queue.ack(gone.tag());
+                    remember(gone.job().jobId(), System.currentTimeMillis());
+                    LOG.debug("worker {}: removed repeating job {}", workerId, gone.job().name());
+                }
+                queue.answer(p, new byte[] {(byte) (gone != null ? 1 : 0)});
+            } else if (LIST.equals(kind)) {
+                queue.answer(p, encodeList(held.values().stream().map(Held::job)
+                        .sorted(Comparator.comparingLong(Recurring::nextRunMillis)).toList()));
+            } else {
+                LOG.warn("worker {}: dropping a message of unknown kind '{}' from {}", workerId, kind,
+                        topology.schedules());
+            }
+            return true;
         }
 
         /** Keeps the newer of a job's state and the one held; acknowledges the other. */

@@ -1,10 +1,7 @@
 package io.tasq.backend.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 import io.tasq.BackendUnavailableException;
 import io.tasq.spi.UniqueLocks;
 import java.io.ByteArrayInputStream;
@@ -93,7 +90,8 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
                 session = UUID.randomUUID().toString();
             }
         });
-        queue.consume(Leader::new);
+        // a request that fails is dropped: its sender gives up waiting
+        queue.consume(lock, KIND, true, new Leader());
     }
 
     @Override
@@ -160,45 +158,28 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
     }
 
     /** Receives the locks queue while this worker is the broker's single active consumer. */
-    private final class Leader extends DefaultConsumer {
-
-        Leader(Channel channel) {
-            super(channel);
-        }
+    private final class Leader implements LeaderQueue.Handler {
 
         @Override
-        public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties p, byte[] body) {
-            long tag = envelope.getDeliveryTag();
-            Map<String, Object> h = p.getHeaders();
-            String kind = Messages.header(h, KIND);
+        public boolean handle(String kind, Map<String, Object> h, AMQP.BasicProperties p, byte[] body, long tag) {
             String key = Messages.header(h, KEY);
-            synchronized (lock) {
-                try {
-                    long now = System.currentTimeMillis();
-                    sweep(now);
-                    if (key == null || SizeLimitedFrames.cutFrom(p) >= 0) {
-                        LOG.warn("worker {}: dropping a malformed message from {}", workerId, queue.queue());
-                    } else if (STATE.equals(kind)) {
-                        keep(key, h, body, tag, now);
-                        return; // held, not acknowledged
-                    } else if (ACQUIRE.equals(kind)) {
-                        queue.answer(p, acquire(key, Messages.header(h, JOB), Messages.number(h, TTL), now));
-                    } else if (FOLLOW.equals(kind)) {
-                        queue.answer(p, new byte[] {(byte) (follow(key, Messages.header(h, JOB), decode(body), now) ? 1 : 0)});
-                    } else if (RELEASE.equals(kind)) {
-                        queue.answer(p, encode(release(key, Messages.header(h, JOB))));
-                    } else {
-                        LOG.warn("worker {}: dropping a message of unknown kind '{}' from {}", workerId, kind,
-                                queue.queue());
-                    }
-                    queue.ack(tag);
-                } catch (RuntimeException e) {
-                    // never let an exception reach the client library: it would close the channel; the
-                    // request is dropped, and its sender gives up waiting
-                    LOG.error("worker {}: could not handle a message from {}", workerId, queue.queue(), e);
-                    queue.ack(tag);
-                }
+            long now = System.currentTimeMillis();
+            sweep(now);
+            if (key == null) {
+                LOG.warn("worker {}: dropping a malformed message from {}", workerId, queue.queue());
+            } else if (STATE.equals(kind)) {
+                keep(key, h, body, tag, now);
+                return false; // held, not acknowledged
+            } else if (ACQUIRE.equals(kind)) {
+                queue.answer(p, acquire(key, Messages.header(h, JOB), Messages.number(h, TTL), now));
+            } else if (FOLLOW.equals(kind)) {
+                queue.answer(p, new byte[] {(byte) (follow(key, Messages.header(h, JOB), decode(body), now) ? 1 : 0)});
+            } else if (RELEASE.equals(kind)) {
+                queue.answer(p, encode(release(key, Messages.header(h, JOB))));
+            } else {
+                LOG.warn("worker {}: dropping a message of unknown kind '{}' from {}", workerId, kind, queue.queue());
             }
+            return true;
         }
 
         private byte[] acquire(String key, String jobId, long ttl, long now) {
