@@ -23,7 +23,6 @@ import io.tasq.core.internal.wire.JobEnvelope;
 import io.tasq.core.internal.wire.JobPolicy;
 import io.tasq.internal.FutureAccess;
 import io.tasq.spi.Backend;
-import io.tasq.spi.Broadcast;
 import io.tasq.spi.ClientPool;
 import io.tasq.spi.JobProducer;
 import io.tasq.spi.OutboundJob;
@@ -36,8 +35,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -244,14 +241,7 @@ final class CoreClient implements TasqClient {
         p.feature(Withdrawal.class).ifPresent(w -> w.withdraw(jobId));
         String controlId = idPrefix + Long.toString(seq.incrementAndGet(), 36);
         byte[] control = controlEnvelope(controlId, "cancel " + jobId, Control.cancelJob(jobId), clock.millis());
-        CompletionStage<Void> broadcast = p.feature(Broadcast.class).map(b -> b.broadcast(control))
-                .orElseGet(() -> CompletableFuture.failedFuture(new UnsupportedOperationException("no broadcast")));
-        broadcast.whenComplete((ok, failure) -> {
-            if (failure != null) {
-                // no broadcast on this backend, or it failed: the request goes like a job, to a worker
-                p.send(new OutboundJob(controlId, clientId, control, 0));
-            }
-        });
+        PendingJobs.toWorkers(p, new OutboundJob(controlId, clientId, control, 0));
         LOG.debug("client {} cancelled job {}", clientId, jobId);
     }
 

@@ -5,6 +5,7 @@ import io.tasq.DuplicateJobException;
 import io.tasq.TasqException;
 import io.tasq.TasqFuture;
 import io.tasq.internal.FutureAccess;
+import io.tasq.spi.Broadcast;
 import io.tasq.spi.JobProducer;
 import io.tasq.spi.OutboundJob;
 import java.time.Instant;
@@ -14,6 +15,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -256,5 +259,19 @@ final class PendingJobs {
         synchronized (lock) {
             return Collections.unmodifiableMap(new LinkedHashMap<>(byName));
         }
+    }
+
+    /**
+     * Sends a control request (a cancel) to every worker up where the backend can broadcast
+     * ({@link Broadcast}); else, or if the broadcast fails, like a job, to one worker.
+     */
+    static void toWorkers(JobProducer p, OutboundJob request) {
+        CompletionStage<Void> broadcast = p.feature(Broadcast.class).map(b -> b.broadcast(request.body()))
+                .orElseGet(() -> CompletableFuture.failedFuture(new UnsupportedOperationException("no broadcast")));
+        broadcast.whenComplete((ok, failure) -> {
+            if (failure != null) {
+                p.send(request);
+            }
+        });
     }
 }

@@ -8,10 +8,12 @@ import io.tasq.DuplicateJobException;
 import io.tasq.TasqException;
 import io.tasq.TasqFuture;
 import io.tasq.internal.FutureAccess;
+import io.tasq.spi.Broadcast;
 import io.tasq.spi.JobProducer;
 import io.tasq.spi.OutboundJob;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -167,5 +169,54 @@ class PendingJobsTest {
     void closingBeforeConnectingHasNoProducerToClose() {
         jobs.addJob(entry("a"));
         assertThat(jobs.close()).isEqualTo(new PendingJobs.Link(null));
+    }
+
+    /** A producer that broadcasts (recording what) or fails every broadcast with {@code failure}. */
+    private static final class Broadcasting implements JobProducer, Broadcast {
+        final Recording jobs = new Recording(null);
+        final List<byte[]> broadcast = new CopyOnWriteArrayList<>();
+        final RuntimeException failure;
+
+        Broadcasting(RuntimeException failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public CompletionStage<Void> broadcast(byte[] control) {
+            broadcast.add(control);
+            return failure == null ? CompletableFuture.completedFuture(null) : CompletableFuture.failedFuture(failure);
+        }
+
+        @Override
+        public <F> Optional<F> feature(Class<F> type) {
+            return type == Broadcast.class ? Optional.of(type.cast(this)) : Optional.empty();
+        }
+
+        @Override
+        public CompletionStage<Void> send(OutboundJob job) {
+            return jobs.send(job);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aControlRequestIsBroadcastWhereTheBackendCanElseItGoesLikeAJobAsItDoesWhenTheBroadcastFails() {
+        OutboundJob cancel = new OutboundJob("ctl-1", "c-test", new byte[] {7}, 0);
+        Broadcasting reaching = new Broadcasting(null);
+        PendingJobs.toWorkers(reaching, cancel);
+        assertThat(reaching.broadcast).singleElement().isEqualTo(new byte[] {7});
+        assertThat(reaching.jobs.sent).isEmpty();
+
+        Recording noBroadcast = new Recording(null);
+        PendingJobs.toWorkers(noBroadcast, cancel);
+        assertThat(noBroadcast.sent).containsExactly("ctl-1");
+
+        Broadcasting failing = new Broadcasting(new IllegalStateException("the IO thread is gone"));
+        PendingJobs.toWorkers(failing, cancel);
+        assertThat(failing.broadcast).hasSize(1);
+        assertThat(failing.jobs.sent).containsExactly("ctl-1");
     }
 }
