@@ -2,7 +2,8 @@ package io.tasq.spi;
 
 /**
  * One job delivered to a worker. Settle it exactly once, through {@link #complete}, {@link #ack},
- * {@link #release} or {@link #reject}; a second call does nothing.
+ * {@link #release}, {@link #reject}, {@link #refuse}, or a {@link #retry} or {@link #defer} that
+ * returned {@code true}; a second call does nothing.
  *
  * <p>Thread-safe: it may be settled on a thread other than the one that received it. Settling never
  * blocks the caller: a backend queues the work for its own threads and returns at once, so that a

@@ -62,11 +62,13 @@ final class ZmqBackend implements Backend {
 
     @Override
     public JobProducer openProducer(String clientId, ResultListener listener) {
+        open.checkOpen(); // before any socket is made
         return open.add(new ZmqProducer(settings, clientId, listener, credentials));
     }
 
     @Override
     public JobConsumer openConsumer(ConsumerOptions options) {
+        open.checkOpen(); // before any port is bound
         return open.add(new ZmqConsumer(settings, options, credentials));
     }
 

@@ -25,35 +25,11 @@ import org.slf4j.LoggerFactory;
  * broadcast to every worker (checked, then applied, never answered). As a step it takes requests
  * aside and passes jobs on. Thread-safe.
  */
-final class ControlRequests implements JobStep {
+record ControlRequests(String workerId, SignatureCheck signatures, int maxBytes, Clock clock, ScheduleStore schedules,
+        Serializer serializer, Cancellations cancellations, Admission admission, ReplyPath replies, WorkerStats stats)
+        implements JobStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlRequests.class);
-
-    private final String workerId;
-    private final SignatureCheck signatures;
-    private final int maxBytes;
-    private final Clock clock;
-    private final ScheduleStore schedules;
-    private final Serializer serializer;
-    private final Cancellations cancellations;
-    private final Admission admission;
-    private final ReplyPath replies;
-    private final WorkerStats stats;
-
-    ControlRequests(String workerId, SignatureCheck signatures, int maxBytes, Clock clock, ScheduleStore schedules,
-            Serializer serializer, Cancellations cancellations, Admission admission, ReplyPath replies,
-            WorkerStats stats) {
-        this.workerId = workerId;
-        this.signatures = signatures;
-        this.maxBytes = maxBytes;
-        this.clock = clock;
-        this.schedules = schedules;
-        this.serializer = serializer;
-        this.cancellations = cancellations;
-        this.admission = admission;
-        this.replies = replies;
-        this.stats = stats;
-    }
 
     @Override
     public void apply(JobInFlight job, Rest rest) {

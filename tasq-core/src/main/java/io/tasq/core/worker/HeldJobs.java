@@ -35,6 +35,9 @@ final class HeldJobs {
         }
     }
 
+    /** Set once the worker stops: where held runs go instead of running. */
+    private Consumer<Held> stopped;
+
     HeldJobs(String workerId, Clock clock, Consumer<WorkItem> due) {
         this.clock = clock;
         this.due = due;
@@ -51,7 +54,12 @@ final class HeldJobs {
         hold(job, attempt, 1, atMillis);
     }
 
-    void hold(SignedJob job, int attempt, long run, long atMillis) {
+    synchronized void hold(SignedJob job, int attempt, long run, long atMillis) {
+        if (stopped != null) {
+            // the worker is stopping: the run will not come, and its sender is told so at once
+            stopped.accept(new Held(job, attempt, run, null));
+            return;
+        }
         String key = job.job().jobId() + "#" + run;
         long delay = Math.max(0, atMillis - clock.millis());
         // held before its timer starts: a run due at once may fire before schedule() returns, and must
@@ -95,12 +103,20 @@ final class HeldJobs {
         return timer;
     }
 
-    /** Stops the timer and returns the jobs still held, which will not run. */
-    List<Held> stop() {
-        timer.shutdownNow();
+    /**
+     * Stops holding: each run still held, and each one offered from now on, goes to {@code tellStopped}
+     * instead of running. The timer keeps serving the running jobs' time limits until {@link #close()}.
+     */
+    synchronized void stop(Consumer<Held> tellStopped) {
+        stopped = tellStopped;
         List<Held> left = List.copyOf(held.values());
         held.clear();
         left.forEach(Held::cancelTimer);
-        return left;
+        left.forEach(tellStopped);
+    }
+
+    /** Stops the timer. */
+    void close() {
+        timer.shutdownNow();
     }
 }

@@ -59,10 +59,9 @@ final class ReplyPath {
      * trails the next attempt's result.
      */
     void retrying(ResultEnvelope notice, Runnable settle) {
-        send(notice, () -> {
-            consumer.publish(message(notice));
-            settle.run();
-        });
+        // the attempt is settled even when the notice could not be sent: else it stayed in hand for good
+        send(notice, () -> consumer.publish(message(notice)));
+        send(notice, settle);
     }
 
     /** Sends a result to a job that settled itself already (it followed another job's unique key). */

@@ -12,28 +12,12 @@ import org.slf4j.LoggerFactory;
  * Retries a failed run while the job has retries left and did not say not to ({@link io.tasq.NonRetryable},
  * such as {@link io.tasq.DoNotRetry}): its client gets a retry notice, and the job is delivered again
  * after its backoff ({@link #backoffMillis}), by the backend or, if it cannot hold it, by this worker.
- * Any other run is passed on.
+ * Any other run is passed on. The jitter's {@code random} is uniform in [0, 1).
  */
-final class RetryStep implements JobStep {
+record RetryStep(Clock clock, DoubleSupplier random, Admission admission, ReplyPath replies, WorkerStats stats)
+        implements JobStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetryStep.class);
-
-    private final Clock clock;
-    private final DoubleSupplier random;
-    private final Admission admission;
-    private final ReplyPath replies;
-    private final WorkerStats stats;
-
-    /**
-     * @param random uniform in [0, 1), for the jitter
-     */
-    RetryStep(Clock clock, DoubleSupplier random, Admission admission, ReplyPath replies, WorkerStats stats) {
-        this.clock = clock;
-        this.random = random;
-        this.admission = admission;
-        this.replies = replies;
-        this.stats = stats;
-    }
 
     RetryStep(Clock clock, Admission admission, ReplyPath replies, WorkerStats stats) {
         this(clock, () -> ThreadLocalRandom.current().nextDouble(), admission, replies, stats);

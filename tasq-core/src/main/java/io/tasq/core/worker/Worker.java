@@ -291,12 +291,12 @@ public final class Worker implements AutoCloseable {
         consumer.pause();
         scheduler.close();
         heartbeat.stop();
-        for (HeldJobs.Held h : held.stop()) {
-            replies.done(ResultEnvelope.cancelled(ResultEnvelope.Origin.of(h.job().job(), id, h.attempt(), h.run()),
-                    clock.millis(), 0, RemoteErrors.encode("io.tasq.WorkerStoppedException",
-                            "worker " + id + " stopped before the job's delay ran out; submit it again")),
-                    Outcome.held(consumer, held, h.job(), h.attempt()));
-        }
+        // held runs (delays, retries) will not come: their senders are told; the timer keeps the time
+        // limits of the jobs still running until they are done
+        held.stop(h -> replies.done(ResultEnvelope.cancelled(ResultEnvelope.Origin.of(h.job().job(), id, h.attempt(),
+                h.run()), clock.millis(), 0, RemoteErrors.encode("io.tasq.WorkerStoppedException", "worker " + id
+                        + " stopped before the job's delay ran out; submit it again")),
+                Outcome.held(consumer, held, h.job(), h.attempt())));
         router.stop();
         try {
             if (!router.awaitStop(grace.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -310,6 +310,7 @@ public final class Worker implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             inHand.keySet().forEach(Delivery::release);
+            held.close();
             execution.close();
             consumer.close();
             if (ownsBackend) {

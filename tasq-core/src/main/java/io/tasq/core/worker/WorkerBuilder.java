@@ -14,6 +14,7 @@ import io.tasq.spi.Settings;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
@@ -106,9 +107,13 @@ public final class WorkerBuilder {
         return this;
     }
 
-    /** The classes jobs may deserialize; default from {@code worker.allow-classes}. */
-    public WorkerBuilder allowClasses(ClassPolicy classes) {
-        this.classes = Objects.requireNonNull(classes, "classes == null");
+    /**
+     * The classes jobs may deserialize besides Tasq's own and the JDK's safe ones, as patterns:
+     * {@code com.acme.Order}, {@code com.acme.*} (a package), {@code com.acme.**} (and its
+     * subpackages); default from {@code worker.allow-classes}.
+     */
+    public WorkerBuilder allowClasses(List<String> patterns) {
+        this.classes = ClassPolicy.of(Objects.requireNonNull(patterns, "patterns == null"));
         return this;
     }
 

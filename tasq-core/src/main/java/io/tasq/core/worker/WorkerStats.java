@@ -20,7 +20,6 @@ public final class WorkerStats {
     final AtomicLong running = new AtomicLong();
     final AtomicLong duplicates = new AtomicLong();
 
-    /** Envelopes received from the backend. */
     /** Publishes these counters, the running jobs and the jobs {@code held} as the worker's meters. */
     void bindTo(io.tasq.core.internal.metrics.WorkerMetrics metrics, HeldJobs held) {
         metrics.outcome("received", this, s -> s.received());
@@ -35,6 +34,7 @@ public final class WorkerStats {
         metrics.gauge("tasq.worker.jobs.held", "jobs the worker holds until their time", held, h -> h.size());
     }
 
+    /** Envelopes received from the backend. */
     public long received() {
         return received.get();
     }

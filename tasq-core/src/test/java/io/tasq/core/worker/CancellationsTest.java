@@ -16,7 +16,7 @@ class CancellationsTest {
 
     @AfterEach
     void stopTimer() {
-        fx.held.stop();
+        fx.held.close();
     }
 
     @Test

@@ -8,10 +8,11 @@ import io.tasq.core.internal.wire.JobEnvelope;
 import io.tasq.core.internal.wire.SignedJob;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The worker's timer for jobs it holds: each run handed on once when due, unless cancelled. */
@@ -35,7 +36,7 @@ class HeldJobsTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(handed).hasSize(100_000));
             assertThat(held.size()).isZero();
         } finally {
-            held.stop();
+            held.close();
         }
     }
 
@@ -49,16 +50,28 @@ class HeldJobsTest {
             assertThat(held.size()).isZero();
             assertThat(handed).isEmpty();
         } finally {
-            held.stop();
+            held.close();
         }
     }
 
     @Test
-    void aStoppedTimerHoldsNothing() {
-        HeldJobs held = new HeldJobs("held-test", Clock.systemUTC(), w -> { });
-        held.stop();
-
-        assertThatThrownBy(() -> held.hold(job("late"), 1, 1, 0)).isInstanceOf(RejectedExecutionException.class);
-        assertThat(held.size()).isZero();
+    void onStopWhatIsHeldAndWhatComesLaterGoesToItsSendersNoticeAndNothingRuns() {
+        Set<String> handed = ConcurrentHashMap.newKeySet();
+        HeldJobs held = new HeldJobs("held-test", Clock.systemUTC(), w -> handed.add(w.verified().job().jobId()));
+        List<String> told = new CopyOnWriteArrayList<>();
+        try {
+            held.hold(job("delayed"), 1, 1, System.currentTimeMillis() + 300);
+            held.stop(h -> told.add(h.job().job().jobId() + "#" + h.attempt()));
+            assertThat(told).containsExactly("delayed#1");
+            held.hold(job("retried-while-stopping"), 3, 1, 0);
+            assertThat(told).containsExactly("delayed#1", "retried-while-stopping#3");
+            assertThat(held.size()).isZero();
+            // the timer still serves the time limits of the jobs running while the worker stops
+            assertThat(held.timer().isShutdown()).isFalse();
+            await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(2)).until(handed::isEmpty);
+        } finally {
+            held.close();
+        }
+        assertThat(held.timer().isShutdown()).isTrue();
     }
 }

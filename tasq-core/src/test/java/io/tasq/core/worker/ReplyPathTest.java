@@ -79,4 +79,17 @@ class ReplyPathTest {
         path.copy(result("j2"));
         assertThat(consumer.sent).extracting(m -> m.jobId()).containsExactly("j1", "j2");
     }
+
+    @Test
+    void aRetryNoticeThatCannotBeSentStillSettlesTheAttempt() {
+        StepFixture.RecordingConsumer broken = new StepFixture.RecordingConsumer() {
+            @Override
+            public void publish(io.tasq.spi.ResultMessage result) {
+                throw new IllegalStateException("broken pipe");
+            }
+        };
+        List<String> settled = new CopyOnWriteArrayList<>();
+        new ReplyPath("w", broken, fx.stats).retrying(result("j3").retrying(), () -> settled.add("j3"));
+        assertThat(settled).containsExactly("j3");
+    }
 }

@@ -28,7 +28,7 @@ class TimeLimitStepTest {
 
     @AfterEach
     void stopTimer() {
-        fx.held.stop();
+        fx.held.close();
     }
 
     private TimeLimitStep step(Execution execution) {
