@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * reply (a copy sent to the wrong queue or too late must not fail the real job's future), dropped as
  * a copy, or handed back when the queue's memory of jobs taken could not be asked.
  */
-record AdmitStep(String workerId, Admission admission, WorkerStats stats) implements JobStep {
+record AdmitStep(String workerId, Admission admission, Counters stats) implements JobStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdmitStep.class);
 

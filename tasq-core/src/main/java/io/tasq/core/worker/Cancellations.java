@@ -27,14 +27,14 @@ final class Cancellations {
     private final Execution execution;
     private final JobConsumer consumer;
     private final ReplyPath replies;
-    private final WorkerStats stats;
+    private final Counters stats;
     /** Jobs a client cancelled, by id, with when to forget them. */
     private final Map<String, Long> cancelled = new ConcurrentHashMap<>();
     /** Jobs running now, by id: the thread running each. */
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
 
     Cancellations(String workerId, Clock clock, HeldJobs held, Execution execution, JobConsumer consumer,
-            ReplyPath replies, WorkerStats stats) {
+            ReplyPath replies, Counters stats) {
         this.workerId = workerId;
         this.clock = clock;
         this.held = held;

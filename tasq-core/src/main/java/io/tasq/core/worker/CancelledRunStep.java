@@ -6,7 +6,7 @@ import io.tasq.core.internal.wire.ResultEnvelope;
  * Reports a run that failed because its client cancelled it while it ran (the cancel interrupted
  * it) as cancelled, not failed: it is neither retried nor dead-lettered.
  */
-record CancelledRunStep(String workerId, Cancellations cancellations, WorkerStats stats) implements JobStep {
+record CancelledRunStep(String workerId, Cancellations cancellations, Counters stats) implements JobStep {
 
     @Override
     public void apply(JobInFlight job, Rest rest) {

@@ -6,7 +6,7 @@ import io.tasq.core.internal.wire.ResultEnvelope;
  * Stops a job its client cancelled before it started: the client is told it was cancelled, and it
  * never runs. Checked for held jobs too, whose cancel may have come while they waited.
  */
-record CancelledStep(String workerId, Cancellations cancellations, ReplyPath replies, WorkerStats stats)
+record CancelledStep(String workerId, Cancellations cancellations, ReplyPath replies, Counters stats)
         implements JobStep {
 
     @Override

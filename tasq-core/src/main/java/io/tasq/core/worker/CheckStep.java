@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * checked when they arrived and pass.
  */
 record CheckStep(String workerId, SignatureCheck signatures, Execution execution, int maxBytes,
-        WorkerStats stats) implements JobStep {
+        Counters stats) implements JobStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckStep.class);
 

@@ -73,7 +73,7 @@ public final class ChildMain {
                         serializer::forget)
                 : null;
         LocalExecution execution = new LocalExecution(args[0], serializer, loader, policy, bundles, Clock.systemUTC(),
-                new WorkerStats());
+                new Counters());
         warmUp(serializer, loader, policy);
         DataInputStream in = new DataInputStream(new BufferedInputStream(System.in));
         while (true) {

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * aside and passes jobs on. Thread-safe.
  */
 record ControlRequests(String workerId, SignatureCheck signatures, int maxBytes, Clock clock, ScheduleStore schedules,
-        Serializer serializer, Cancellations cancellations, Admission admission, ReplyPath replies, WorkerStats stats)
+        Serializer serializer, Cancellations cancellations, Admission admission, ReplyPath replies, Counters stats)
         implements JobStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(ControlRequests.class);

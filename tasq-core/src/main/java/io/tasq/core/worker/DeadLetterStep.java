@@ -5,7 +5,7 @@ package io.tasq.core.worker;
  * operator can see it and send it back: its failed result still goes to its client, with the reason
  * it was dead-lettered. A job without retries that fails is only answered.
  */
-record DeadLetterStep(Admission admission, WorkerStats stats) implements JobStep {
+record DeadLetterStep(Admission admission, Counters stats) implements JobStep {
 
     @Override
     public void apply(JobInFlight job, Rest rest) {

@@ -8,7 +8,7 @@ import java.time.Clock;
  * otherwise the worker acknowledges it and holds it on its timer ({@link HeldJobs}), never in an
  * actor. A held job comes back through the pipeline when due; a repeating job's runs are never early.
  */
-record DelayStep(Clock clock, HeldJobs held, Admission admission, WorkerStats stats) implements JobStep {
+record DelayStep(Clock clock, HeldJobs held, Admission admission, Counters stats) implements JobStep {
 
     @Override
     public void apply(JobInFlight job, Rest rest) {

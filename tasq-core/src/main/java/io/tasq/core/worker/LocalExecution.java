@@ -33,13 +33,13 @@ final class LocalExecution implements Execution {
     private final ClassFilter classes;
     private final BundleCache bundles;
     private final Clock clock;
-    private final WorkerStats stats;
+    private final Counters stats;
 
     /**
      * @param bundles the code bundles, or {@code null} to run only code on the class path
      */
     public LocalExecution(String workerId, Serializer serializer, ClassLoader loader, ClassFilter classes,
-            BundleCache bundles, Clock clock, WorkerStats stats) {
+            BundleCache bundles, Clock clock, Counters stats) {
         this.workerId = workerId;
         this.serializer = serializer;
         this.loader = loader;

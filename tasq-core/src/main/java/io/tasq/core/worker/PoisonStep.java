@@ -11,7 +11,7 @@ import java.time.Clock;
  * a result). It goes to the dead letters, and its client is told why.
  */
 record PoisonStep(String workerId, int maxCrashes, Clock clock, Admission admission, ReplyPath replies,
-        WorkerStats stats) implements JobStep {
+        Counters stats) implements JobStep {
 
     @Override
     public void apply(JobInFlight job, Rest rest) {

@@ -41,13 +41,13 @@ final class ProcessExecution implements Execution {
 
     private final String workerId;
     private final ChildOptions options;
-    private final WorkerStats stats;
+    private final Counters stats;
     private final BlockingQueue<Child> idle = new LinkedBlockingQueue<>();
     private final Map<Thread, Child> busy = new ConcurrentHashMap<>();
     private final List<Child> all = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    ProcessExecution(String workerId, int size, ChildOptions options, WorkerStats stats) {
+    ProcessExecution(String workerId, int size, ChildOptions options, Counters stats) {
         this.workerId = workerId;
         this.options = options;
         this.stats = stats;

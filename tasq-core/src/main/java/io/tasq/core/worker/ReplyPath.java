@@ -23,9 +23,9 @@ final class ReplyPath {
 
     private final String workerId;
     private final JobConsumer consumer;
-    private final WorkerStats stats;
+    private final Counters stats;
 
-    ReplyPath(String workerId, JobConsumer consumer, WorkerStats stats) {
+    ReplyPath(String workerId, JobConsumer consumer, Counters stats) {
         this.workerId = workerId;
         this.consumer = consumer;
         this.stats = stats;

@@ -14,12 +14,12 @@ import org.slf4j.LoggerFactory;
  * after its backoff ({@link #backoffMillis}), by the backend or, if it cannot hold it, by this worker.
  * Any other run is passed on. The jitter's {@code random} is uniform in [0, 1).
  */
-record RetryStep(Clock clock, DoubleSupplier random, Admission admission, ReplyPath replies, WorkerStats stats)
+record RetryStep(Clock clock, DoubleSupplier random, Admission admission, ReplyPath replies, Counters stats)
         implements JobStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(RetryStep.class);
 
-    RetryStep(Clock clock, Admission admission, ReplyPath replies, WorkerStats stats) {
+    RetryStep(Clock clock, Admission admission, ReplyPath replies, Counters stats) {
         this(clock, () -> ThreadLocalRandom.current().nextDouble(), admission, replies, stats);
     }
 

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 record TimeLimitStep(String workerId, Execution execution, ScheduledExecutorService timer, Duration grace,
         Consumer<Thread> abandon, Cancellations cancellations, Clock clock, WorkerMetrics metrics,
-        WorkerStats stats) implements JobStep {
+        Counters stats) implements JobStep {
 
     private static final Logger LOG = LoggerFactory.getLogger(TimeLimitStep.class);
 

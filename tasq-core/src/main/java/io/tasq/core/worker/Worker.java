@@ -71,8 +71,8 @@ public final class Worker implements AutoCloseable {
     private final int replayMemory;
     private final WorkerMetrics metrics;
     /** Makes the worker's {@link Execution} when it starts. */
-    private final java.util.function.Function<WorkerStats, Execution> executions;
-    private final WorkerStats stats = new WorkerStats();
+    private final java.util.function.Function<Counters, Execution> executions;
+    private final Counters stats = new Counters();
     private final Map<Delivery, Boolean> inHand = new ConcurrentHashMap<>();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
@@ -127,7 +127,7 @@ public final class Worker implements AutoCloseable {
 
     /** What this worker has done so far. */
     public WorkerStats stats() {
-        return stats;
+        return stats.snapshot();
     }
 
     /** How many jobs run at once. */
@@ -261,8 +261,8 @@ public final class Worker implements AutoCloseable {
     public io.tasq.spi.WorkerInfo info() {
         double[] run = metrics.runPercentilesMillis();
         return new io.tasq.spi.WorkerInfo(id, HOST, ProcessHandle.current().pid(), backend.describe(),
-                workerType.label(), concurrency, startedAt, stats.succeeded(), stats.failed(), stats.rejected(),
-                stats.running(), held == null ? 0 : held.size(), clock.millis(), heartbeatInterval.toMillis(), run[0],
+                workerType.label(), concurrency, startedAt, stats.succeeded.get(), stats.failed.get(), stats.rejected.get(),
+                stats.running.get(), held == null ? 0 : held.size(), clock.millis(), heartbeatInterval.toMillis(), run[0],
                 run[1]);
     }
 

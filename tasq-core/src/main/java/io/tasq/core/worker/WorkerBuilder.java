@@ -213,7 +213,7 @@ public final class WorkerBuilder {
      * later change to the builder does not reach it): in child JVMs, or on its actors (with the code
      * bundles jobs ship, when code shipping is on).
      */
-    Function<WorkerStats, Execution> executions() {
+    Function<Counters, Execution> executions() {
         String workerId = id;
         int processes = concurrency;
         Serializer ser = serializer;

@@ -22,7 +22,7 @@ class AdmitStepTest {
         step.apply(copy, fx.rest);
         assertThat(fx.rest.passed).containsExactly(first);
         assertThat(StepFixture.delivery(copy).settled).containsExactly("ack");
-        assertThat(fx.stats.duplicates()).isEqualTo(1);
+        assertThat(fx.stats.duplicates.get()).isEqualTo(1);
     }
 
     @Test
@@ -34,8 +34,8 @@ class AdmitStepTest {
         assertThat(StepFixture.delivery(job).settled).singleElement().asString().startsWith("reject: ")
                 .contains("queue 'payments'");
         assertThat(fx.consumer.sent).isEmpty();
-        assertThat(fx.stats.rejected()).isEqualTo(1);
-        assertThat(fx.stats.deadLettered()).isEqualTo(1);
+        assertThat(fx.stats.rejected.get()).isEqualTo(1);
+        assertThat(fx.stats.deadLettered.get()).isEqualTo(1);
     }
 
     @Test

@@ -36,7 +36,7 @@ class CancellationsTest {
             assertThat(r.attempt()).isEqualTo(2);
             assertThat(RemoteErrors.decode(r.payload())).hasMessage("cancelled by its client while it waited");
         });
-        assertThat(fx.stats.cancelled()).isEqualTo(1);
+        assertThat(fx.stats.cancelled.get()).isEqualTo(1);
     }
 
     @Test

@@ -33,7 +33,7 @@ class CancelledRunStepTest {
         assertThat(r.execNanos()).isEqualTo(77);
         assertThat(RemoteErrors.decode(r.payload())).hasMessage("cancelled by its client while it ran");
         assertThat(job.failed()).isFalse();
-        assertThat(fx.stats.cancelled()).isEqualTo(1);
+        assertThat(fx.stats.cancelled.get()).isEqualTo(1);
     }
 
     @Test

@@ -34,6 +34,6 @@ class CancelledStepTest {
             assertThat(r.run()).isEqualTo(1);
             assertThat(RemoteErrors.decode(r.payload())).hasMessage("cancelled by its client before it started");
         });
-        assertThat(fx.stats.cancelled()).isEqualTo(1);
+        assertThat(fx.stats.cancelled.get()).isEqualTo(1);
     }
 }

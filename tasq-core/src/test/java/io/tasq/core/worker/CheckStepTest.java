@@ -30,7 +30,7 @@ class CheckStepTest {
         assertThat(fx.rest.called()).isFalse();
         assertThat(StepFixture.delivery(job).settled).singleElement().asString().startsWith("refuse: ");
         assertThat(fx.consumer.sent).isEmpty();
-        assertThat(fx.stats.rejected()).isEqualTo(1);
+        assertThat(fx.stats.rejected.get()).isEqualTo(1);
     }
 
     @Test

@@ -89,7 +89,7 @@ class ControlRequestsTest {
                 Settings.of(Map.of("sign.key", "another-key-0123456789abcdefghij"), "test")).orElseThrow());
         control.broadcast(forged);
         assertThat(cancellations.isCancelled("j8")).isFalse();
-        assertThat(fx.stats.rejected()).isEqualTo(1);
+        assertThat(fx.stats.rejected.get()).isEqualTo(1);
         assertThat(fx.consumer.sent).isEmpty(); // a broadcast is never answered
     }
 

@@ -24,7 +24,7 @@ class DeadLetterStepTest {
         step.apply(job, fx.rest);
         assertThat(fx.rest.passed).containsExactly(job);
         assertThat(job.ran().refusal()).isEqualTo("failed after 3 attempts");
-        assertThat(fx.stats.deadLettered()).isEqualTo(1);
+        assertThat(fx.stats.deadLettered.get()).isEqualTo(1);
     }
 
     @Test
@@ -39,6 +39,6 @@ class DeadLetterStepTest {
         JobInFlight job = failed(Map.of(), 1, true);
         step.apply(job, fx.rest);
         assertThat(job.ran().refusal()).isNull();
-        assertThat(fx.stats.deadLettered()).isZero();
+        assertThat(fx.stats.deadLettered.get()).isZero();
     }
 }

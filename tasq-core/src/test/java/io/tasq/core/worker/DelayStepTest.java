@@ -31,7 +31,7 @@ class DelayStepTest {
         assertThat(fx.rest.called()).isFalse();
         assertThat(StepFixture.delivery(job).settled).containsExactly("defer");
         assertThat(fx.held.size()).isZero();
-        assertThat(fx.stats.delayed()).isEqualTo(1);
+        assertThat(fx.stats.delayed.get()).isEqualTo(1);
     }
 
     @Test

@@ -31,8 +31,8 @@ class PoisonStepTest {
             assertThat(r.status()).isEqualTo(ResultStatus.REJECTED);
             assertThat(RemoteErrors.decode(r.payload()).getMessage()).contains("a poison job");
         });
-        assertThat(fx.stats.deadLettered()).isEqualTo(1);
-        assertThat(fx.stats.rejected()).isEqualTo(1);
+        assertThat(fx.stats.deadLettered.get()).isEqualTo(1);
+        assertThat(fx.stats.rejected.get()).isEqualTo(1);
     }
 
     @Test

@@ -43,7 +43,7 @@ class ReplyPathTest {
             assertThat(RemoteErrors.decode(r.payload()).remoteType()).isEqualTo(TasqException.class.getName());
         });
         assertThat(StepFixture.delivery(job).settled).containsExactly("reject: no");
-        assertThat(fx.stats.rejected()).isEqualTo(1);
+        assertThat(fx.stats.rejected.get()).isEqualTo(1);
     }
 
     @Test

@@ -75,7 +75,7 @@ class RetryStepTest {
             assertThat(notice.attempt()).isEqualTo(2);
             assertThat(RemoteErrors.decode(notice.payload())).hasMessage("flaky");
         });
-        assertThat(fx.stats.retried()).isEqualTo(1);
+        assertThat(fx.stats.retried.get()).isEqualTo(1);
     }
 
     @Test
@@ -100,7 +100,7 @@ class RetryStepTest {
         JobInFlight job = ranAndFailed(THREE_RETRIES, 1, new DoNotRetry("bad input"));
         step.apply(job, fx.rest);
         assertThat(fx.rest.passed).containsExactly(job);
-        assertThat(fx.stats.retried()).isZero();
+        assertThat(fx.stats.retried.get()).isZero();
     }
 
     /** An application's own exception that says retrying cannot help. */

@@ -32,7 +32,7 @@ final class StepFixture {
     static final String QUEUE = "orders";
 
     final Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
-    final WorkerStats stats = new WorkerStats();
+    final Counters stats = new Counters();
     final RecordingConsumer consumer = new RecordingConsumer();
     final ReplyPath replies = new ReplyPath("w", consumer, stats);
     final HeldJobs held = new HeldJobs("w", clock, item -> { });

@@ -65,7 +65,7 @@ class TimeLimitStepTest {
         assertThat(job.ran().result().attempt()).isEqualTo(2);
         assertThat(RemoteErrors.decode(job.ran().result().payload()).remoteType())
                 .isEqualTo(JobTimeoutException.class.getName());
-        assertThat(fx.stats.timedOut()).isEqualTo(1);
+        assertThat(fx.stats.timedOut.get()).isEqualTo(1);
         assertThat(abandoned).isEmpty();
         assertThat(Thread.currentThread().isInterrupted()).isFalse(); // never carried over
     }
