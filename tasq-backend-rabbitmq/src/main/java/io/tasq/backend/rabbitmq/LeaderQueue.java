@@ -33,6 +33,10 @@ final class LeaderQueue implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LeaderQueue.class);
     static final String DIRECT_REPLY = "amq.rabbitmq.reply-to";
+    /** A message's kind: the state of what the leader holds (a repeating job, a lock), not a request. */
+    static final String STATE = "state";
+    /** Header: when a state was written, epoch milliseconds; of two states of one thing the later wins. */
+    static final String WRITTEN = "x-tasq-written";
     /** How long a request or a publish waits for the broker or the leader. */
     static final long WAIT_MILLIS = 10_000;
 

@@ -35,7 +35,6 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
     static final long ANSWER_MILLIS = 1_000;
     /** Once some answered, how long a silence ends the wait: workers answer within milliseconds. */
     static final long QUIET_MILLIS = 200;
-    private static final String DIRECT_REPLY = "amq.rabbitmq.reply-to";
 
     private final RabbitMqSettings settings;
     private final Topology topology;
@@ -71,7 +70,7 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
         long[] lastAnswer = {0};
         Channel ch = channel();
         try {
-            ch.basicConsume(DIRECT_REPLY, true, new DefaultConsumer(ch) {
+            ch.basicConsume(LeaderQueue.DIRECT_REPLY, true, new DefaultConsumer(ch) {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties p, byte[] body) {
                     if (id.equals(p.getCorrelationId())) {
@@ -90,7 +89,7 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
                 }
             });
             ch.basicPublish(topology.presence(), "", new AMQP.BasicProperties.Builder().correlationId(id)
-                    .replyTo(DIRECT_REPLY).build(), new byte[0]);
+                    .replyTo(LeaderQueue.DIRECT_REPLY).build(), new byte[0]);
             ch.basicQos(0); // a round trip: the publish above reached the broker, or the exchange is missing
             long deadline = System.nanoTime() + ANSWER_MILLIS * 1_000_000;
             while (System.nanoTime() < deadline) {

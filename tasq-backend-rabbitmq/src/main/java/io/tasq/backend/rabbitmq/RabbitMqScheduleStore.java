@@ -43,14 +43,12 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RabbitMqScheduleStore.class);
     /** Header: what a message in the schedules queue is: a job's state, or a request. */
     static final String KIND = "x-tasq-schedule";
-    private static final String STATE = "state";
     private static final String REMOVE = "remove";
     private static final String LIST = "list";
     private static final String NAME = "x-tasq-name";
     private static final String CLIENT = "x-tasq-client";
     private static final String NEXT_RUN = "x-tasq-next-run";
     private static final String LAST_RUN = "x-tasq-last-run";
-    private static final String WRITTEN = "x-tasq-written";
     /** How long a cancelled job's id is remembered, to drop a state of it still on its way. */
     private static final long FORGET_REMOVED_MILLIS = 600_000;
 
@@ -156,12 +154,12 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
 
     private static AMQP.BasicProperties stateProperties(Recurring job, long written) {
         Map<String, Object> h = new HashMap<>();
-        h.put(KIND, STATE);
+        h.put(KIND, LeaderQueue.STATE);
         h.put(NAME, job.name());
         h.put(CLIENT, job.replyTo());
         h.put(NEXT_RUN, job.nextRunMillis());
         h.put(LAST_RUN, job.lastRun());
-        h.put(WRITTEN, written);
+        h.put(LeaderQueue.WRITTEN, written);
         return new AMQP.BasicProperties.Builder().deliveryMode(2).messageId(job.jobId()).headers(h).build();
     }
 
@@ -215,7 +213,7 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
 
         @Override
         public boolean handle(String kind, Map<String, Object> h, AMQP.BasicProperties p, byte[] body, long tag) {
-            if (STATE.equals(kind)) {
+            if (LeaderQueue.STATE.equals(kind)) {
                 keep(p, h, body, tag);
                 return false;
             }
@@ -251,7 +249,7 @@ final class RabbitMqScheduleStore implements ScheduleStore, AutoCloseable {
             }
             Recurring job = new Recurring(name, p.getMessageId(), client, body, Messages.number(h, NEXT_RUN),
                     Messages.number(h, LAST_RUN));
-            long written = Messages.number(h, WRITTEN);
+            long written = Messages.number(h, LeaderQueue.WRITTEN);
             if (removed.containsKey(job.jobId())) {
                 queue.ack(tag);
                 return;

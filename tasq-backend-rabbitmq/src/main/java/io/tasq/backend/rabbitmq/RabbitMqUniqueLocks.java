@@ -43,7 +43,6 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RabbitMqUniqueLocks.class);
     /** Header: what a message in the locks queue is: a lock's state, or a request. */
     static final String KIND = "x-tasq-lock";
-    private static final String STATE = "state";
     private static final String ACQUIRE = "acquire";
     private static final String FOLLOW = "follow";
     private static final String RELEASE = "release";
@@ -52,7 +51,6 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
     private static final String TTL = "x-tasq-ttl";
     private static final String EXPIRES = "x-tasq-expires";
     private static final String VERSION = "x-tasq-version";
-    private static final String WRITTEN = "x-tasq-written";
     /**
      * The longest a lock is held (a year): the time to live of a request, and the expiry of a state,
      * come from messages anyone who can publish to the broker could have written.
@@ -167,7 +165,7 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
             sweep(now);
             if (key == null) {
                 LOG.warn("worker {}: dropping a malformed message from {}", workerId, queue.queue());
-            } else if (STATE.equals(kind)) {
+            } else if (LeaderQueue.STATE.equals(kind)) {
                 keep(key, h, body, tag, now);
                 return false; // held, not acknowledged
             } else if (ACQUIRE.equals(kind)) {
@@ -217,12 +215,12 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
         private void write(String key, Held old, String holder, long expiresAt, List<Follower> followers, long now) {
             String version = session + ":" + versions.incrementAndGet();
             Map<String, Object> h = new HashMap<>();
-            h.put(KIND, STATE);
+            h.put(KIND, LeaderQueue.STATE);
             h.put(KEY, key);
             h.put(JOB, holder);
             h.put(EXPIRES, expiresAt);
             h.put(VERSION, version);
-            h.put(WRITTEN, now);
+            h.put(LeaderQueue.WRITTEN, now);
             // past its expiry the broker drops it too, should it wait in the queue with no leader
             // bounded: RabbitMQ refuses a larger expiration by closing the channel, and with it this leader's publishing
             AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2).headers(h)
@@ -249,7 +247,7 @@ final class RabbitMqUniqueLocks implements UniqueLocks, AutoCloseable {
                 return;
             }
             long expiresAt = Math.min(now + MAX_TTL_MILLIS, Messages.number(h, EXPIRES));
-            long written = Messages.number(h, WRITTEN);
+            long written = Messages.number(h, LeaderQueue.WRITTEN);
             String holder = Messages.header(h, JOB);
             if (holder == null || expiresAt <= now || (cur != null && cur.written() > written)) {
                 queue.ack(tag);
