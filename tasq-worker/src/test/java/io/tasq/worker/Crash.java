@@ -3,6 +3,10 @@ package io.tasq.worker;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** Ways for a job to end its JVM, and to tell which JVM ran it, for the process worker's tests. */
@@ -42,13 +46,19 @@ final class Crash {
      */
     static long meetAnother(String dir, int n) throws Exception {
         Path d = Path.of(dir);
-        Files.writeString(d.resolve("met-" + n), "");
-        long end = System.nanoTime() + 30_000_000_000L;
-        while (marks(d) < 2) {
-            if (System.nanoTime() > end) {
-                throw new IllegalStateException("no other job ran at the same time");
+        try (WatchService files = d.getFileSystem().newWatchService()) {
+            d.register(files, StandardWatchEventKinds.ENTRY_CREATE); // before marking: no mark is missed
+            Files.writeString(d.resolve("met-" + n), "");
+            long end = System.nanoTime() + 30_000_000_000L;
+            while (marks(d) < 2) {
+                long left = end - System.nanoTime();
+                WatchKey created = left > 0 ? files.poll(left, TimeUnit.NANOSECONDS) : null;
+                if (created == null) {
+                    throw new IllegalStateException("no other job ran at the same time");
+                }
+                created.pollEvents();
+                created.reset();
             }
-            Thread.sleep(10); // the job's own wait for the other
         }
         return ProcessHandle.current().pid();
     }

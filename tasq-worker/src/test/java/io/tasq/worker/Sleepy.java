@@ -6,7 +6,7 @@ final class Sleepy {
     private Sleepy() {
     }
 
-    /** Sleeps, interruptibly. */
+    /** Sleeps, interruptibly: the job's own work, and the one place these jobs pass time. */
     static String sleep(int millis) throws InterruptedException {
         Thread.sleep(millis);
         return "slept " + millis;
@@ -24,7 +24,7 @@ final class Sleepy {
 
     /** Sleeps a little, then says which process ran it: {@code pid:n}. */
     static String napAndTell(int n) throws InterruptedException {
-        Thread.sleep(10);
+        sleep(10);
         return ProcessHandle.current().pid() + ":" + n;
     }
 
@@ -34,7 +34,7 @@ final class Sleepy {
 
     /** Sleeps, interruptibly, then says which process ran it: {@code pid:millis}. */
     static String sleepAndTell(int millis) throws InterruptedException {
-        Thread.sleep(millis);
+        sleep(millis);
         return ProcessHandle.current().pid() + ":" + millis;
     }
 

@@ -35,6 +35,8 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
     static final long ANSWER_MILLIS = 1_000;
     /** Once some answered, how long a silence ends the wait: workers answer within milliseconds. */
     static final long QUIET_MILLIS = 200;
+    /** The most workers one listing takes: answers are unsigned, and a flood must not fill the tool's memory. */
+    static final int MAX_WORKERS = 10_000;
 
     private final RabbitMqSettings settings;
     private final Topology topology;
@@ -78,6 +80,9 @@ final class RabbitMqAdmin implements QueueAdmin, AutoCloseable {
                             WorkerInfo w = io.tasq.internal.WorkerInfoCodec.decode(body);
                             if (w.liveAt(System.currentTimeMillis())) {
                                 synchronized (answers) {
+                                    if (answers.size() >= MAX_WORKERS && !answers.containsKey(w.workerId())) {
+                                        return; // anyone who can publish to the broker can answer: bounded
+                                    }
                                     answers.put(w.workerId(), w);
                                     lastAnswer[0] = System.nanoTime();
                                 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.tasq.TasqClient;
 import io.tasq.TasqFuture;
+import io.tasq.core.testkit.TestJobs;
 import io.tasq.core.worker.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ class BrokerFailureTest extends BrokerTestSupport {
                 for (TasqClient c : clients) {
                     for (int j = 0; j < perBatch; j++) {
                         futures.add(c.schedule(n -> {
-                            Thread.sleep(1);
+                            TestJobs.work(1);
                             return n * 2;
                         }, futures.size()));
                     }

@@ -29,7 +29,7 @@ class ManyClientsTest extends BrokerTestSupport {
             for (int c = 0; c < clients.size(); c++) {
                 String me = clients.get(c).clientId();
                 futures.get(c).add(clients.get(c).schedule((who, n) -> {
-                    Thread.sleep(1);
+                    TestJobs.work(1);
                     return new TestJobs.Tagged(who, n);
                 }, me, i));
             }

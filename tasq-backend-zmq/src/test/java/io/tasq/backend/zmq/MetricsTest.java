@@ -13,6 +13,7 @@ import io.tasq.Tasq;
 import io.tasq.TasqClient;
 import io.tasq.TasqFuture;
 import io.tasq.core.testkit.Ports;
+import io.tasq.core.testkit.TestJobs;
 import io.tasq.core.testkit.TestKeys;
 import io.tasq.core.worker.Worker;
 import java.time.Duration;
@@ -41,7 +42,7 @@ class MetricsTest {
             for (int i = 0; i < 5; i++) {
                 succeeding.add(client.schedule(n -> {
                     if (n == 4) {
-                        Thread.sleep(SLOWEST_RUN_MILLIS); // its work: the run the p99 must cover
+                        TestJobs.work(SLOWEST_RUN_MILLIS); // its work: the run the p99 must cover
                     }
                     return n;
                 }, i));
@@ -100,7 +101,7 @@ class MetricsTest {
             client.connect();
             for (int i = 0; i < 4; i++) {
                 client.schedule(ms -> {
-                    Thread.sleep(ms);
+                    TestJobs.work(ms);
                     return ms;
                 }, 30).unwrap(Duration.ofSeconds(30));
             }

@@ -31,7 +31,7 @@ public abstract class SharedQueueContractTest extends BackendContractTest {
         List<TasqFuture<Integer>> futures = new ArrayList<>();
         for (int i = 0; i < 400; i++) {
             futures.add(client.schedule(n -> {
-                Thread.sleep(2);
+                TestJobs.work(2);
                 return n;
             }, i));
         }

@@ -77,11 +77,19 @@ public final class TestJobs {
         return n;
     }
 
+    /**
+     * A job's own work: takes {@code millis}, interruptibly. The one place test jobs pass time, so that
+     * no test waits on a guess: tests wait for what jobs did, with Awaitility.
+     */
+    public static void work(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+    }
+
     /** Sleeps interruptibly for {@code millis}, noting an interrupt under {@code token + ":interrupted"}. */
     public static String nap(String token, int millis) {
         count(token);
         try {
-            Thread.sleep(millis);
+            work(millis);
             return "slept";
         } catch (InterruptedException e) {
             count(token + ":interrupted");
